@@ -1,0 +1,225 @@
+//! The `mwaagen` command line: parses arguments, calls the library, prints errors.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mwaagen::diagnostics::Source;
+use mwaagen::output;
+use mwaagen::render::{self, OutputFile, Target};
+
+/// Generate CloudFormation, Terraform or CDK TypeScript for an Amazon MWAA environment from one
+/// TOML spec.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mwaagen",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// The spec file (TOML). Without one, the built-in default spec is used.
+    #[arg(value_name = "SPEC")]
+    spec: Option<PathBuf>,
+
+    /// What to generate.
+    #[arg(long, short, value_enum, required = true)]
+    target: Option<TargetArg>,
+
+    /// Write the files into DIR instead of printing them.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Write nothing; exit 1 if DIR differs from what would be written, naming each file.
+    #[arg(long, requires = "out")]
+    check: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check specs and report every problem, without generating anything.
+    Validate {
+        /// Spec files to check.
+        #[arg(value_name = "SPEC", required = true)]
+        specs: Vec<PathBuf>,
+    },
+    /// Write the default spec, commented, to start from.
+    Init {
+        /// Where to write it.
+        #[arg(value_name = "PATH", default_value = "mwaagen.toml")]
+        path: PathBuf,
+        /// Overwrite PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TargetArg {
+    /// CloudFormation YAML (template.yaml)
+    Cfn,
+    /// Every target, each in its own folder
+    All,
+    /// The intermediate representation as JSON (for debugging)
+    Ir,
+}
+
+impl TargetArg {
+    fn targets(self) -> Vec<Target> {
+        match self {
+            TargetArg::Cfn => vec![Target::Cfn],
+            TargetArg::All => Target::ALL.to_vec(),
+            TargetArg::Ir => vec![Target::Ir],
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Validate { specs }) => validate(&specs),
+        Some(Command::Init { path, force }) => init(&path, force),
+        None => generate(cli.spec.as_deref(), cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::FAILURE
+}
+
+fn read_source(path: &Path) -> Result<Source, String> {
+    std::fs::read(path)
+        .map(|bytes| Source::from_bytes(path.to_string_lossy().replace('\\', "/"), &bytes))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn generate(spec: Option<&Path>, target: TargetArg, out: Option<&Path>, check: bool) -> ExitCode {
+    let source = match spec {
+        Some(p) => match read_source(p) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        },
+        None => mwaagen::default_source(),
+    };
+    let ir = match mwaagen::compile(&source) {
+        Ok(ir) => ir,
+        Err(diags) => {
+            eprint!("{}", diags.render(&source));
+            return ExitCode::FAILURE;
+        }
+    };
+    let targets = target.targets();
+    let many = matches!(target, TargetArg::All);
+    let mut files: Vec<OutputFile> = Vec::new();
+    for t in &targets {
+        match render::render(&ir, *t) {
+            Ok(fs) => files.extend(fs.into_iter().map(|f| OutputFile {
+                path: if many { format!("{}/{}", t.folder(), f.path) } else { f.path },
+                contents: f.contents,
+            })),
+            Err(e) => return fail(e),
+        }
+    }
+    let Some(dir) = out else {
+        return print_files(&files);
+    };
+    let markers: Vec<String> = targets.iter().map(|t| t.marker()).collect();
+    if check {
+        return match output::check(dir, &files, &markers) {
+            Ok(drift) if drift.is_empty() => {
+                println!("up to date: {} ({} files)", dir.display(), files.len());
+                ExitCode::SUCCESS
+            }
+            Ok(drift) => {
+                for d in &drift {
+                    eprintln!("{d}");
+                }
+                eprintln!("error: {} differs from what mwaagen would write ({} files); run without --check to update", dir.display(), drift.len());
+                ExitCode::FAILURE
+            }
+            Err(e) => fail(e),
+        };
+    }
+    match output::write_all(dir, &files, &markers) {
+        Ok(report) => {
+            for p in &report.written {
+                println!("wrote {}", p.display());
+            }
+            for p in &report.removed {
+                println!("removed stale {}", p.display());
+            }
+            if report.written.is_empty() && report.removed.is_empty() {
+                println!("up to date: {} ({} files)", dir.display(), files.len());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("{e}; nothing was changed in {}", dir.display())),
+    }
+}
+
+fn print_files(files: &[OutputFile]) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let result = if let [only] = files {
+        stdout.write_all(only.contents.as_bytes())
+    } else {
+        files.iter().try_for_each(|f| writeln!(stdout, "==> {} <==\n{}", f.path, f.contents))
+    };
+    match result.and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`mwaagen ... | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write to standard output: {e}")),
+    }
+}
+
+fn validate(specs: &[PathBuf]) -> ExitCode {
+    let mut failed = 0;
+    for path in specs {
+        let source = match read_source(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        match mwaagen::compile(&source) {
+            Ok(ir) => println!("ok: {} (environment {})", source.name, ir.environment_name),
+            Err(diags) => {
+                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
+                failed += 1;
+            }
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: {failed} of {} specs are invalid", specs.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn init(path: &Path, force: bool) -> ExitCode {
+    if path.exists() && !force {
+        return fail(format!("{} already exists; use --force to overwrite it", path.display()));
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = path.file_name() else {
+        return fail(format!("{} is not a file path", path.display()));
+    };
+    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::DEFAULT_SPEC.to_owned() };
+    match output::write_all(dir, &[file], &[]) {
+        Ok(_) => {
+            println!("wrote {}; edit it, then run: mwaagen {} --target cfn", path.display(), path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}

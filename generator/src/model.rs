@@ -1,0 +1,155 @@
+//! The validated spec: every default applied, every choice a Rust enum. Produced by `validate`,
+//! consumed by `lower`; nothing here can be invalid.
+
+use indexmap::IndexMap;
+use ipnet::Ipv4Net;
+
+/// Airflow versions that Amazon MWAA offers, oldest first. The last one is the default.
+pub const AIRFLOW_VERSIONS: &[&str] = &[
+    "2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6",
+];
+
+/// Environment classes that Amazon MWAA offers.
+pub const ENVIRONMENT_CLASSES: &[&str] =
+    &["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
+
+/// Log levels, plus `off`.
+pub const LOG_LEVELS: &[&str] = &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "off"];
+
+/// The Airflow roles MWAA maps web-login tokens to.
+pub const AIRFLOW_ROLES: &[&str] = &["Admin", "Op", "User", "Viewer", "Public"];
+
+/// The five Airflow components MWAA can log, in the order of the MWAA API.
+pub const LOG_MODULES: &[&str] = &["dag_processing", "scheduler", "task", "webserver", "worker"];
+
+/// The validated spec.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the spec came from (a path as given, or `<built-in default spec>`).
+    pub source_name: String,
+    pub environment: Environment,
+    pub network: Network,
+    pub security_group: SecurityGroup,
+    /// `[network.acl] enabled`
+    pub acl: bool,
+    pub bucket: Bucket,
+    pub kms: Kms,
+    pub execution_role: ExecutionRole,
+    pub web_access: Vec<WebAccess>,
+    pub tags: IndexMap<String, String>,
+    pub output: Output,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub airflow_version: String,
+    pub environment_class: String,
+    pub min_workers: i64,
+    pub max_workers: i64,
+    pub schedulers: i64,
+    pub min_webservers: i64,
+    pub max_webservers: i64,
+    pub webserver_access_mode: String,
+    pub endpoint_management: String,
+    pub worker_replacement_strategy: Option<String>,
+    pub weekly_maintenance_window_start: Option<String>,
+    pub dag_s3_path: String,
+    pub plugins: Option<S3Object>,
+    pub requirements: Option<S3Object>,
+    pub startup_script: Option<S3Object>,
+    pub airflow_configuration_options: IndexMap<String, String>,
+    /// One entry per module of [`LOG_MODULES`], in that order; `None` is `off`.
+    pub logging: Vec<(String, Option<String>)>,
+}
+
+/// An object in the environment's bucket, optionally pinned to a version.
+#[derive(Debug, Clone)]
+pub struct S3Object {
+    pub path: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    Public,
+    Private,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatGateways {
+    OnePerAz,
+    Single,
+}
+
+#[derive(Debug, Clone)]
+pub enum Network {
+    /// mwaagen creates the VPC and everything in it.
+    Created {
+        routing: Routing,
+        vpc_cidr: Ipv4Net,
+        /// Empty with private routing.
+        public_subnet_cidrs: Vec<Ipv4Net>,
+        private_subnet_cidrs: Vec<Ipv4Net>,
+        /// `None`: the region's first two AZs.
+        availability_zones: Option<[String; 2]>,
+        nat_gateways: NatGateways,
+        flow_logs: bool,
+    },
+    /// The user brings the VPC and two private subnets.
+    Existing { vpc_id: String, private_subnet_ids: [String; 2] },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ingress {
+    AllSelf,
+    Restricted,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub ingress: Ingress,
+    pub additional_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encryption {
+    SseS3,
+    SseKms,
+}
+
+#[derive(Debug, Clone)]
+pub enum Bucket {
+    Created { name: Option<String>, encryption: Encryption, enforce_tls: bool, retain_on_delete: bool },
+    Existing { arn: String, name: String },
+}
+
+#[derive(Debug, Clone)]
+pub enum Kms {
+    AwsOwned,
+    Create,
+    Existing(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum ExecutionRole {
+    Generated { additional_policy_arns: Vec<String>, permissions_boundary_arn: Option<String> },
+    Existing(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct WebAccess {
+    pub airflow_role: String,
+    pub attach_to_roles: Vec<String>,
+    pub attach_to_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub region: Option<String>,
+    pub stack_name: Option<String>,
+    pub terraform_aws_provider: String,
+}
+
+/// The aws provider constraint used when the spec gives none: the majors this tool is tested with.
+pub const DEFAULT_TF_AWS_PROVIDER: &str = ">= 5.0, < 7.0";

@@ -1,0 +1,224 @@
+//! CloudFormation YAML: scalar escaping and IR expressions as YAML with short-form intrinsics.
+//!
+//! Filters return text that starts with its own separator: `" value"` for inline values and
+//! `"\n<indent>..."` for blocks, so that a template writes `Key:{{ v | cfn(indent=8) }}`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use tera::{Tera, Value};
+
+use super::{expr_arg, usize_arg};
+use crate::ir::{Attr, Expr, Part, Pseudo, Ref};
+
+pub(crate) fn register(tera: &mut Tera) {
+    tera.register_filter("yaml_str", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("yaml_str expects a string, got {v}")))?;
+        Ok(Value::String(yaml_scalar(s)))
+    });
+    tera.register_filter("cfn", |v: &Value, args: &HashMap<String, Value>| {
+        let e = expr_arg(v)?;
+        Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
+    });
+    tera.register_filter("cfn_list", |v: &Value, args: &HashMap<String, Value>| {
+        let items: Vec<Expr> = serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        Ok(Value::String(block(&Expr::List(items), usize_arg(args, "indent", 0))))
+    });
+    tera.register_filter("cfn_map", |v: &Value, args: &HashMap<String, Value>| {
+        let map: indexmap::IndexMap<String, String> =
+            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
+        Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
+    });
+    tera.register_filter("cfn_tags", |v: &Value, args: &HashMap<String, Value>| {
+        let map: indexmap::IndexMap<String, String> =
+            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let list = Expr::List(
+            map.into_iter()
+                .map(|(k, v)| Expr::Map([("Key".to_owned(), Expr::Str(k)), ("Value".to_owned(), Expr::Str(v))].into_iter().collect()))
+                .collect(),
+        );
+        Ok(Value::String(block(&list, usize_arg(args, "indent", 0))))
+    });
+}
+
+/// YAML 1.1 words that a plain scalar would turn into a boolean or null.
+const YAML_WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
+
+/// A YAML scalar for `s` that every YAML 1.1 and 1.2 parser reads back as exactly `s`:
+/// plain for simple identifiers, double-quoted with escapes otherwise.
+#[must_use]
+pub fn yaml_scalar(s: &str) -> String {
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "_./-:".contains(c))
+        && !s.ends_with(':')
+        && !YAML_WORDS.contains(&s.to_ascii_lowercase().as_str());
+    if plain {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters that YAML does not allow raw in a quoted scalar, or that some parsers treat as
+/// line breaks or byte-order marks.
+fn needs_escape(c: char) -> bool {
+    let n = u32::from(c);
+    n < 0x20 || (0x7f..=0x9f).contains(&n) || matches!(n, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
+}
+
+fn attr_name(a: Attr) -> &'static str {
+    match a {
+        Attr::Id => "Ref",
+        Attr::Arn => "Arn",
+        Attr::GroupId => "GroupId",
+        Attr::AllocationId => "AllocationId",
+        Attr::WebserverUrl => "WebserverUrl",
+    }
+}
+
+fn pseudo_name(p: Pseudo) -> &'static str {
+    match p {
+        Pseudo::Region => "AWS::Region",
+        Pseudo::AccountId => "AWS::AccountId",
+        Pseudo::Partition => "AWS::Partition",
+    }
+}
+
+/// The `${...}` form of a reference inside `!Sub`.
+fn sub_var(r: &Ref) -> String {
+    match r.attr {
+        Attr::Id => format!("${{{}}}", r.id),
+        a => format!("${{{}.{}}}", r.id, attr_name(a)),
+    }
+}
+
+/// The text of a `!Sub` template; literal `${` is written `${!` so it stays literal.
+#[must_use]
+pub fn sub_template(parts: &[Part]) -> String {
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Lit(t) => s.push_str(&t.replace("${", "${!")),
+            Part::Pseudo(ps) => {
+                let _ = write!(s, "${{{}}}", pseudo_name(*ps));
+            }
+            Part::Ref(r) => s.push_str(&sub_var(r)),
+        }
+    }
+    s
+}
+
+/// An expression on one line (flow style), for scalars and intrinsic functions.
+fn inline(e: &Expr) -> String {
+    match e {
+        Expr::Str(s) => yaml_scalar(s),
+        Expr::Int(n) => n.to_string(),
+        Expr::Bool(b) => b.to_string(),
+        Expr::Ref(r) if r.attr == Attr::Id => format!("!Ref {}", r.id),
+        Expr::Ref(r) => format!("!GetAtt {}.{}", r.id, attr_name(r.attr)),
+        Expr::Pseudo(p) => format!("!Ref {}", pseudo_name(*p)),
+        Expr::Sub(parts) => format!("!Sub {}", yaml_scalar(&sub_template(parts))),
+        Expr::Az(i) => format!("!Select [{i}, !GetAZs \"\"]"),
+        Expr::Join { sep, items } => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("!Join [{}, [{}]]", yaml_scalar(sep), items.join(", "))
+        }
+        Expr::List(items) => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Expr::Map(m) => {
+            let items: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", yaml_scalar(k), inline(v))).collect();
+            format!("{{{}}}", items.join(", "))
+        }
+    }
+}
+
+/// An expression as the value part of `key:` at `indent`: inline after a space, or as a block
+/// on the following lines.
+#[must_use]
+pub fn block(e: &Expr, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match e {
+        Expr::List(items) if !items.is_empty() => {
+            let mut out = String::new();
+            for item in items {
+                let _ = write!(out, "\n{pad}-{}", list_item(item, indent + 2));
+            }
+            out
+        }
+        Expr::Map(m) if !m.is_empty() => {
+            let mut out = String::new();
+            for (k, v) in m {
+                let _ = write!(out, "\n{pad}{}:{}", yaml_scalar(k), block(v, indent + 2));
+            }
+            out
+        }
+        _ => format!(" {}", inline(e)),
+    }
+}
+
+/// A sequence item: nested blocks start on the dash's line.
+fn list_item(e: &Expr, indent: usize) -> String {
+    match e {
+        Expr::List(items) if !items.is_empty() => {
+            let b = block(e, indent);
+            b.replacen(&format!("\n{}", " ".repeat(indent)), " ", 1)
+        }
+        Expr::Map(m) if !m.is_empty() => {
+            let b = block(e, indent);
+            b.replacen(&format!("\n{}", " ".repeat(indent)), " ", 1)
+        }
+        _ => format!(" {}", inline(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars() {
+        assert_eq!(yaml_scalar("mw1.small"), "mw1.small");
+        assert_eq!(yaml_scalar("kms:ViaService"), "kms:ViaService");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("10.0.0.0/16"), "\"10.0.0.0/16\"");
+        assert_eq!(yaml_scalar("a \"b\"\n"), "\"a \\\"b\\\"\\n\"");
+        assert_eq!(yaml_scalar(""), "\"\"");
+        assert_eq!(yaml_scalar("\u{85}"), "\"\\u0085\"");
+    }
+
+    #[test]
+    fn blocks() {
+        let e = Expr::Map(
+            [
+                ("A".to_owned(), Expr::s("x")),
+                ("B".to_owned(), Expr::List(vec![Expr::Map([("C".to_owned(), Expr::Int(1)), ("D".to_owned(), Expr::Bool(true))].into_iter().collect())])),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        assert_eq!(block(&e, 2), "\n  A: x\n  B:\n    - C: 1\n      D: true");
+    }
+
+    #[test]
+    fn sub_escapes_literal_dollar_brace() {
+        assert_eq!(sub_template(&[Part::Lit("a${b}".into()), Part::Pseudo(Pseudo::Region)]), "a${!b}${AWS::Region}");
+    }
+}

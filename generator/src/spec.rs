@@ -1,0 +1,222 @@
+//! The spec as written: serde types that mirror `spec-format.md` field for field.
+//!
+//! Every field is optional and spanned here, so that parsing never stops at a missing value and
+//! every later error can point at the exact place. Defaults and rules are applied in `validate`.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A spanned value.
+pub type S<T> = Spanned<T>;
+/// An optional spanned value.
+pub type O<T> = Option<Spanned<T>>;
+/// A string-to-string table keeping source order and spans.
+pub type StrMap = IndexMap<Spanned<String>, Spanned<String>>;
+
+/// The whole spec file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    pub version: O<i64>,
+    pub environment: O<RawEnvironment>,
+    pub network: O<RawNetwork>,
+    pub bucket: O<RawBucket>,
+    pub kms: O<RawKms>,
+    pub execution_role: O<RawExecutionRole>,
+    pub web_access: O<Vec<S<RawWebAccess>>>,
+    pub tags: O<StrMap>,
+    pub output: O<RawOutput>,
+}
+
+/// `[environment]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnvironment {
+    pub name: O<String>,
+    pub airflow_version: O<String>,
+    pub environment_class: O<String>,
+    pub min_workers: O<i64>,
+    pub max_workers: O<i64>,
+    pub schedulers: O<i64>,
+    pub min_webservers: O<i64>,
+    pub max_webservers: O<i64>,
+    pub webserver_access_mode: O<String>,
+    pub endpoint_management: O<String>,
+    pub worker_replacement_strategy: O<String>,
+    pub weekly_maintenance_window_start: O<String>,
+    pub dag_s3_path: O<String>,
+    pub plugins_s3_path: O<String>,
+    pub plugins_s3_object_version: O<String>,
+    pub requirements_s3_path: O<String>,
+    pub requirements_s3_object_version: O<String>,
+    pub startup_script_s3_path: O<String>,
+    pub startup_script_s3_object_version: O<String>,
+    pub airflow_configuration_options: O<StrMap>,
+    pub logging: O<RawLogging>,
+}
+
+/// `[environment.logging]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogging {
+    pub dag_processing: O<String>,
+    pub scheduler: O<String>,
+    pub task: O<String>,
+    pub webserver: O<String>,
+    pub worker: O<String>,
+}
+
+/// `[network]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub routing: O<String>,
+    pub vpc_cidr: O<String>,
+    pub public_subnet_cidrs: O<Vec<S<String>>>,
+    pub private_subnet_cidrs: O<Vec<S<String>>>,
+    pub availability_zones: O<Vec<S<String>>>,
+    pub nat_gateways: O<String>,
+    pub flow_logs: O<bool>,
+    pub existing_vpc_id: O<String>,
+    pub existing_private_subnet_ids: O<Vec<S<String>>>,
+    pub security_group: O<RawSecurityGroup>,
+    pub acl: O<RawAcl>,
+}
+
+/// `[network.security_group]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecurityGroup {
+    pub ingress: O<String>,
+    pub additional_ids: O<Vec<S<String>>>,
+}
+
+/// `[network.acl]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAcl {
+    pub enabled: O<bool>,
+}
+
+/// `[bucket]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    pub name: O<String>,
+    pub encryption: O<String>,
+    pub enforce_tls: O<bool>,
+    pub retain_on_delete: O<bool>,
+    pub existing_arn: O<String>,
+}
+
+/// `[kms]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKms {
+    pub key: O<String>,
+}
+
+/// `[execution_role]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExecutionRole {
+    pub existing_arn: O<String>,
+    pub additional_policy_arns: O<Vec<S<String>>>,
+    pub permissions_boundary_arn: O<String>,
+}
+
+/// One `[[web_access]]` grant.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebAccess {
+    pub airflow_role: O<String>,
+    pub attach_to_roles: O<Vec<S<String>>>,
+    pub attach_to_groups: O<Vec<S<String>>>,
+}
+
+/// `[output]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    pub region: O<String>,
+    pub stack_name: O<String>,
+    pub terraform_aws_provider: O<String>,
+}
+
+/// Which tables of the spec have a fixed set of keys, and what those keys are.
+///
+/// The names come from the serde derives themselves (see [`fields_of`]), so this list cannot
+/// drift from the types above. Free-form tables (`tags`, `airflow_configuration_options`) are absent.
+#[must_use]
+pub fn table_fields(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "" => fields_of::<RawSpec>(),
+        "environment" => fields_of::<RawEnvironment>(),
+        "environment.logging" => fields_of::<RawLogging>(),
+        "network" => fields_of::<RawNetwork>(),
+        "network.security_group" => fields_of::<RawSecurityGroup>(),
+        "network.acl" => fields_of::<RawAcl>(),
+        "bucket" => fields_of::<RawBucket>(),
+        "kms" => fields_of::<RawKms>(),
+        "execution_role" => fields_of::<RawExecutionRole>(),
+        "web_access[]" => fields_of::<RawWebAccess>(),
+        "output" => fields_of::<RawOutput>(),
+        _ => return None,
+    })
+}
+
+/// The field names serde's derive knows for a struct, read by asking it to deserialize from a
+/// deserializer that records the `fields` argument and then gives up.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Recorder<'a>(&'a mut &'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for Recorder<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Recorder(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_lists_come_from_serde() {
+        assert!(table_fields("").unwrap_or_default().contains(&"environment"));
+        assert!(table_fields("environment").unwrap_or_default().contains(&"max_workers"));
+        assert!(table_fields("web_access[]").unwrap_or_default().contains(&"airflow_role"));
+        assert_eq!(table_fields("tags"), None);
+    }
+}
