@@ -88,7 +88,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new diagnostic for `field` at `span`.
-    pub fn new(field: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             message: message.into(),
@@ -127,7 +131,11 @@ impl Diagnostic {
         let line_chars = text.chars().count();
         let end_offset = clamp_to_char_boundary(&source.text, span.end.max(span.start));
         let (end_line, end_col) = source.line_col(end_offset);
-        let end_char = if end_line == line { end_col - 1 } else { line_chars };
+        let end_char = if end_line == line {
+            end_col - 1
+        } else {
+            line_chars
+        };
         let width = end_char.saturating_sub(start_char).max(1);
         let lead: String = text
             .chars()
@@ -145,7 +153,13 @@ impl Diagnostic {
 /// Replaces control characters (other than tab) so that a garbage line cannot garble a terminal.
 fn display_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -159,7 +173,9 @@ impl Diagnostics {
         self.0.sort_by(|a, b| {
             let ka = a.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
             let kb = b.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
-            ka.cmp(&kb).then_with(|| a.field.cmp(&b.field)).then_with(|| a.message.cmp(&b.message))
+            ka.cmp(&kb)
+                .then_with(|| a.field.cmp(&b.field))
+                .then_with(|| a.message.cmp(&b.message))
         });
         self.0.dedup();
     }
@@ -191,7 +207,10 @@ impl Diagnostics {
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
 #[must_use]
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()

@@ -24,7 +24,10 @@ pub enum Expr {
     /// The n-th availability zone of the region (0-based), when the spec names none.
     Az(u8),
     /// Items joined with a separator (for outputs listing several ids).
-    Join { sep: String, items: Vec<Expr> },
+    Join {
+        sep: String,
+        items: Vec<Expr>,
+    },
     List(Vec<Expr>),
     /// A document (policy, options) with literal keys, in order.
     Map(IndexMap<String, Expr>),
@@ -116,7 +119,9 @@ fn parse_pseudo(template: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find("${AWS::") {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 7..start + len];
         let pseudo = match name {
             "Region" => Pseudo::Region,
@@ -196,21 +201,63 @@ pub struct MwaaSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Kind {
-    Vpc { cidr: String },
+    Vpc {
+        cidr: String,
+    },
     InternetGateway,
-    VpcGatewayAttachment { vpc: Expr, internet_gateway: Expr },
-    Subnet { vpc: Expr, cidr: String, availability_zone: Expr, public: bool },
+    VpcGatewayAttachment {
+        vpc: Expr,
+        internet_gateway: Expr,
+    },
+    Subnet {
+        vpc: Expr,
+        cidr: String,
+        availability_zone: Expr,
+        public: bool,
+    },
     Eip,
-    NatGateway { allocation: Expr, subnet: Expr },
-    RouteTable { vpc: Expr },
+    NatGateway {
+        allocation: Expr,
+        subnet: Expr,
+    },
+    RouteTable {
+        vpc: Expr,
+    },
     /// A default route (`0.0.0.0/0`) to an internet or NAT gateway.
-    Route { route_table: Expr, destination: String, gateway: Option<Expr>, nat_gateway: Option<Expr> },
-    SubnetRouteTableAssociation { subnet: Expr, route_table: Expr },
-    SecurityGroup { vpc: Expr, description: String, egress: Vec<SgRule> },
-    SecurityGroupIngress { group: Expr, rule: SgRule },
-    NetworkAcl { vpc: Expr },
-    NetworkAclEntry { acl: Expr, rule_number: i64, egress: bool, protocol: String, action: String, cidr: String },
-    SubnetNetworkAclAssociation { subnet: Expr, acl: Expr },
+    Route {
+        route_table: Expr,
+        destination: String,
+        gateway: Option<Expr>,
+        nat_gateway: Option<Expr>,
+    },
+    SubnetRouteTableAssociation {
+        subnet: Expr,
+        route_table: Expr,
+    },
+    SecurityGroup {
+        vpc: Expr,
+        description: String,
+        egress: Vec<SgRule>,
+    },
+    SecurityGroupIngress {
+        group: Expr,
+        rule: SgRule,
+    },
+    NetworkAcl {
+        vpc: Expr,
+    },
+    NetworkAclEntry {
+        acl: Expr,
+        rule_number: i64,
+        egress: bool,
+        protocol: String,
+        action: String,
+        cidr: String,
+    },
+    SubnetNetworkAclAssociation {
+        subnet: Expr,
+        acl: Expr,
+    },
     VpcEndpoint {
         vpc: Expr,
         service: Expr,
@@ -222,8 +269,17 @@ pub enum Kind {
         private_dns: bool,
         policy: Expr,
     },
-    LogGroup { name: String, retention_days: i64, kms_key: Option<Expr> },
-    FlowLog { vpc: Expr, log_group_name: Expr, role_arn: Expr, traffic_type: String },
+    LogGroup {
+        name: String,
+        retention_days: i64,
+        kms_key: Option<Expr>,
+    },
+    FlowLog {
+        vpc: Expr,
+        log_group_name: Expr,
+        role_arn: Expr,
+        traffic_type: String,
+    },
     IamRole {
         description: String,
         assume_role_policy: Expr,
@@ -231,12 +287,34 @@ pub enum Kind {
         permissions_boundary: Option<String>,
     },
     /// An inline policy of a role.
-    RolePolicy { role: Expr, policy_name: String, document: Expr },
-    ManagedPolicy { description: String, document: Expr, roles: Vec<Expr>, groups: Vec<Expr> },
-    Bucket { name: Option<String>, sse_algorithm: String, kms_key: Option<Expr> },
-    BucketPolicy { bucket: Expr, document: Expr },
-    KmsKey { description: String, policy: Expr },
-    KmsAlias { name: String, target: Expr },
+    RolePolicy {
+        role: Expr,
+        policy_name: String,
+        document: Expr,
+    },
+    ManagedPolicy {
+        description: String,
+        document: Expr,
+        roles: Vec<Expr>,
+        groups: Vec<Expr>,
+    },
+    Bucket {
+        name: Option<String>,
+        sse_algorithm: String,
+        kms_key: Option<Expr>,
+    },
+    BucketPolicy {
+        bucket: Expr,
+        document: Expr,
+    },
+    KmsKey {
+        description: String,
+        policy: Expr,
+    },
+    KmsAlias {
+        name: String,
+        target: Expr,
+    },
     MwaaEnvironment(Box<MwaaSettings>),
 }
 
@@ -316,7 +394,9 @@ pub enum Lifecycle {
 /// A finding of a security scanner that this resource accepts by design, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
-    /// Scanner rule id, e.g. `CKV_AWS_18` or `AwsSolutions-S1`.
+    /// `checkov`, `cfn-lint` or `cdk-nag`.
+    pub tool: String,
+    /// Rule id, e.g. `CKV_AWS_18`, `W3010` or `AwsSolutions-S1`.
     pub id: String,
     pub reason: String,
 }
@@ -351,7 +431,11 @@ impl Resource {
     /// The same, as a [`Ref`].
     #[must_use]
     pub fn reference(&self, attr: Attr) -> Ref {
-        Ref { id: self.id.clone(), kind: self.kind.tag().to_owned(), attr }
+        Ref {
+            id: self.id.clone(),
+            kind: self.kind.tag().to_owned(),
+            attr,
+        }
     }
 }
 
@@ -400,8 +484,11 @@ pub fn snake_case(id: &str) -> String {
         if i > 0 {
             let prev = chars[i - 1];
             let next = chars.get(i + 1).copied();
-            let boundary = (c.is_ascii_uppercase() && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
-                || (c.is_ascii_uppercase() && prev.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            let boundary = (c.is_ascii_uppercase()
+                && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
+                || (c.is_ascii_uppercase()
+                    && prev.is_ascii_uppercase()
+                    && next.is_some_and(|n| n.is_ascii_lowercase()))
                 || (c.is_ascii_digit() && prev.is_ascii_lowercase());
             if boundary {
                 out.push('_');
@@ -450,9 +537,16 @@ mod tests {
     fn sub_templates() {
         assert_eq!(
             Expr::sub("arn:${AWS::Partition}:s3:::x"),
-            Expr::Sub(vec![Part::Lit("arn:".into()), Part::Pseudo(Pseudo::Partition), Part::Lit(":s3:::x".into())])
+            Expr::Sub(vec![
+                Part::Lit("arn:".into()),
+                Part::Pseudo(Pseudo::Partition),
+                Part::Lit(":s3:::x".into())
+            ])
         );
         assert_eq!(Expr::sub("plain"), Expr::s("plain"));
-        assert_eq!(Expr::sub_parts(vec![Part::Lit("a".into()), Part::Lit("b".into())]), Expr::s("ab"));
+        assert_eq!(
+            Expr::sub_parts(vec![Part::Lit("a".into()), Part::Lit("b".into())]),
+            Expr::s("ab")
+        );
     }
 }

@@ -10,8 +10,14 @@ pub const AIRFLOW_VERSIONS: &[&str] = &[
 ];
 
 /// Environment classes that Amazon MWAA offers.
-pub const ENVIRONMENT_CLASSES: &[&str] =
-    &["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
+pub const ENVIRONMENT_CLASSES: &[&str] = &[
+    "mw1.micro",
+    "mw1.small",
+    "mw1.medium",
+    "mw1.large",
+    "mw1.xlarge",
+    "mw1.2xlarge",
+];
 
 /// Log levels, plus `off`.
 pub const LOG_LEVELS: &[&str] = &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "off"];
@@ -97,7 +103,10 @@ pub enum Network {
         flow_logs: bool,
     },
     /// The user brings the VPC and two private subnets.
-    Existing { vpc_id: String, private_subnet_ids: [String; 2] },
+    Existing {
+        vpc_id: String,
+        private_subnet_ids: [String; 2],
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,8 +129,16 @@ pub enum Encryption {
 
 #[derive(Debug, Clone)]
 pub enum Bucket {
-    Created { name: Option<String>, encryption: Encryption, enforce_tls: bool, retain_on_delete: bool },
-    Existing { arn: String, name: String },
+    Created {
+        name: Option<String>,
+        encryption: Encryption,
+        enforce_tls: bool,
+        retain_on_delete: bool,
+    },
+    Existing {
+        arn: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -133,7 +150,10 @@ pub enum Kms {
 
 #[derive(Debug, Clone)]
 pub enum ExecutionRole {
-    Generated { additional_policy_arns: Vec<String>, permissions_boundary_arn: Option<String> },
+    Generated {
+        additional_policy_arns: Vec<String>,
+        permissions_boundary_arn: Option<String>,
+    },
     Existing(String),
 }
 

@@ -27,7 +27,9 @@ pub fn parse(source: &Source) -> Result<RawSpec, Diagnostics> {
             Some(at..at + 1),
             "the spec is not valid UTF-8 text",
         )
-        .with_help("a spec is a TOML text file; check that the right file was given")]));
+        .with_help(
+            "a spec is a TOML text file; check that the right file was given",
+        )]));
     }
     let (mut root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
@@ -74,7 +76,12 @@ fn join(path: &str, key: &str) -> String {
 
 /// Removes keys that the schema does not know, reporting each. `schema` is the path used to look
 /// up key lists (`web_access[]` for every grant), `shown` the path shown to the user.
-fn drop_unknown_keys(table: &mut DeTable<'_>, schema: &str, shown: &str, diags: &mut Vec<Diagnostic>) {
+fn drop_unknown_keys(
+    table: &mut DeTable<'_>,
+    schema: &str,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let Some(fields) = table_fields(schema) else {
         return;
     };
@@ -84,12 +91,20 @@ fn drop_unknown_keys(table: &mut DeTable<'_>, schema: &str, shown: &str, diags: 
         .map(|k| (k.get_ref().to_string(), k.span()))
         .collect();
     for (key, span) in &unknown {
-        let mut d = Diagnostic::new(join(shown, key), Some(span.clone()), format!("unknown key `{key}`"));
+        let mut d = Diagnostic::new(
+            join(shown, key),
+            Some(span.clone()),
+            format!("unknown key `{key}`"),
+        );
         d = match did_you_mean(key, fields.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(format!(
                 "valid keys {}: {}",
-                if shown.is_empty() { "at the top level".to_owned() } else { format!("in [{shown}]") },
+                if shown.is_empty() {
+                    "at the top level".to_owned()
+                } else {
+                    format!("in [{shown}]")
+                },
                 fields.join(", ")
             )),
         };
@@ -136,12 +151,10 @@ fn collect_type_errors(root: &DeTable<'_>, root_span: Range<usize>, diags: &mut 
     for (path, leaf) in leaves {
         let doc = isolate(&path, leaf, root_span.clone());
         if let Err(e) = RawSpec::deserialize(toml::de::Deserializer::from(doc)) {
-            let shown = path
-                .iter()
-                .fold(String::new(), |acc, step| match step {
-                    Step::Key(k) => join(&acc, k.get_ref()),
-                    Step::Index(i, _) => format!("{acc}[{i}]"),
-                });
+            let shown = path.iter().fold(String::new(), |acc, step| match step {
+                Step::Key(k) => join(&acc, k.get_ref()),
+                Step::Index(i, _) => format!("{acc}[{i}]"),
+            });
             let span = e.span().or_else(|| Some(leaf.span()));
             diags.push(Diagnostic::new(shown, span, humanize(e.message())));
         }
@@ -174,7 +187,11 @@ fn walk_leaves<'a, 'i>(
 }
 
 /// Builds a document that contains only `leaf`, at `path`.
-fn isolate<'i>(path: &[Step<'i>], leaf: &Spanned<DeValue<'i>>, root_span: Range<usize>) -> Spanned<DeTable<'i>> {
+fn isolate<'i>(
+    path: &[Step<'i>],
+    leaf: &Spanned<DeValue<'i>>,
+    root_span: Range<usize>,
+) -> Spanned<DeTable<'i>> {
     let mut value = leaf.clone();
     for step in path.iter().rev().take(path.len().saturating_sub(1)) {
         value = wrap(step, value);
@@ -232,7 +249,11 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         match parse(&Source::from_text("t.toml", text)) {
             Ok(_) => Vec::new(),
-            Err(d) => d.0.iter().map(|d| format!("{}: {}", d.field, d.message)).collect(),
+            Err(d) => {
+                d.0.iter()
+                    .map(|d| format!("{}: {}", d.field, d.message))
+                    .collect()
+            }
         }
     }
 
@@ -247,7 +268,10 @@ mod tests {
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[0].starts_with("version: wrong type"), "{e:?}");
         assert!(e[1].starts_with("environment.name: wrong type"), "{e:?}");
-        assert!(e[2].starts_with("environment.max_workers: wrong type"), "{e:?}");
+        assert!(
+            e[2].starts_with("environment.max_workers: wrong type"),
+            "{e:?}"
+        );
         assert!(e[3].starts_with("network.flow_logs: wrong type"), "{e:?}");
     }
 
@@ -260,13 +284,18 @@ mod tests {
         .err()
         .unwrap_or_default();
         let fields: Vec<&str> = d.0.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(fields, ["versoin", "environment.nmae", "web_access[0].airflow_rol"]);
+        assert_eq!(
+            fields,
+            ["versoin", "environment.nmae", "web_access[0].airflow_rol"]
+        );
         assert_eq!(d.0[1].help.as_deref(), Some("did you mean `name`?"));
     }
 
     #[test]
     fn syntax_errors_have_spans() {
-        let d = parse(&Source::from_text("t.toml", "version = 1\n[environment\n")).err().unwrap_or_default();
+        let d = parse(&Source::from_text("t.toml", "version = 1\n[environment\n"))
+            .err()
+            .unwrap_or_default();
         assert!(!d.0.is_empty());
         assert!(d.0.iter().all(|d| d.span.is_some()));
     }
@@ -274,6 +303,9 @@ mod tests {
     #[test]
     fn section_of_wrong_type() {
         let e = errors("version = 1\nenvironment = 5\n");
-        assert_eq!(e, ["environment: wrong type: found integer `5`, expected a table"]);
+        assert_eq!(
+            e,
+            ["environment: wrong type: found integer `5`, expected a table"]
+        );
     }
 }
