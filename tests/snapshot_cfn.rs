@@ -10,11 +10,7 @@ fn cloudformation_of_every_example_spec() {
         let ir = support::compile_file(&spec);
         let files = render(&ir, Target::Cfn).expect("renders");
         assert_eq!(files.len(), 1);
-        let name = spec
-            .file_stem()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
+        let name = spec.file_stem().expect("file name").to_string_lossy().into_owned();
         insta::with_settings!({ snapshot_path => "../snapshots/cfn", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(name, files[0].contents);
         });
@@ -30,13 +26,7 @@ fn every_example_renders_as_yaml_that_parses() {
         let resources = doc["Resources"].as_object().expect("Resources");
         assert_eq!(resources.len(), ir.resources.len(), "{}", spec.display());
         for r in &ir.resources {
-            assert_eq!(
-                resources[&r.id]["Type"],
-                r.kind.cfn_type(),
-                "{} in {}",
-                r.id,
-                spec.display()
-            );
+            assert_eq!(resources[&r.id]["Type"], r.kind.cfn_type(), "{} in {}", r.id, spec.display());
         }
     }
 }

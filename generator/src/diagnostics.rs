@@ -22,11 +22,7 @@ impl Source {
     #[must_use]
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Self {
         match std::str::from_utf8(bytes) {
-            Ok(text) => Self {
-                name: name.into(),
-                text: text.to_owned(),
-                invalid_utf8_at: None,
-            },
+            Ok(text) => Self { name: name.into(), text: text.to_owned(), invalid_utf8_at: None },
             Err(e) => Self {
                 name: name.into(),
                 text: String::from_utf8_lossy(bytes).into_owned(),
@@ -38,11 +34,7 @@ impl Source {
     /// A source from text.
     #[must_use]
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            text: text.into(),
-            invalid_utf8_at: None,
-        }
+        Self { name: name.into(), text: text.into(), invalid_utf8_at: None }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -57,11 +49,7 @@ impl Source {
     }
 
     fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line - 1)
-            .unwrap_or("")
-            .trim_end_matches('\r')
+        self.text.split('\n').nth(line - 1).unwrap_or("").trim_end_matches('\r')
     }
 }
 
@@ -88,17 +76,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new diagnostic for `field` at `span`.
-    pub fn new(
-        field: impl Into<String>,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-            span,
-            help: None,
-        }
+    pub fn new(field: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), span, help: None }
     }
 
     /// Adds a help line.
@@ -131,17 +110,9 @@ impl Diagnostic {
         let line_chars = text.chars().count();
         let end_offset = clamp_to_char_boundary(&source.text, span.end.max(span.start));
         let (end_line, end_col) = source.line_col(end_offset);
-        let end_char = if end_line == line {
-            end_col - 1
-        } else {
-            line_chars
-        };
+        let end_char = if end_line == line { end_col - 1 } else { line_chars };
         let width = end_char.saturating_sub(start_char).max(1);
-        let lead: String = text
-            .chars()
-            .take(start_char)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let lead: String = text.chars().take(start_char).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = help: {help}");
@@ -152,15 +123,7 @@ impl Diagnostic {
 
 /// Replaces control characters (other than tab) so that a garbage line cannot garble a terminal.
 fn display_line(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect()
 }
 
 /// All problems found in one spec, in source order.
@@ -173,9 +136,7 @@ impl Diagnostics {
         self.0.sort_by(|a, b| {
             let ka = a.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
             let kb = b.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
-            ka.cmp(&kb)
-                .then_with(|| a.field.cmp(&b.field))
-                .then_with(|| a.message.cmp(&b.message))
+            ka.cmp(&kb).then_with(|| a.field.cmp(&b.field)).then_with(|| a.message.cmp(&b.message))
         });
         self.0.dedup();
     }
@@ -189,12 +150,8 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.0.len();
-        let _ = writeln!(
-            out,
-            "error: {} has {n} error{}; nothing was written",
-            source.name,
-            if n == 1 { "" } else { "s" }
-        );
+        let _ =
+            writeln!(out, "error: {} has {n} error{}; nothing was written", source.name, if n == 1 { "" } else { "s" });
         out
     }
 
@@ -207,10 +164,7 @@ impl Diagnostics {
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
 #[must_use]
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()

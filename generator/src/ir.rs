@@ -151,6 +151,19 @@ pub struct SgRule {
     pub description: String,
 }
 
+/// The bucket's lifecycle rule: old object versions and failed uploads do not pile up, while the
+/// newest noncurrent versions (which an environment may pin) are always kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketLifecycleRule {
+    pub id: String,
+    /// Noncurrent versions expire this many days after they become noncurrent...
+    pub noncurrent_days: i64,
+    /// ...except for this many newest noncurrent versions of each object.
+    pub newer_noncurrent_versions: i64,
+    /// Incomplete multipart uploads are aborted after this many days.
+    pub abort_incomplete_multipart_days: i64,
+}
+
 /// One logging module of the MWAA environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogModule {
@@ -302,6 +315,7 @@ pub enum Kind {
         name: Option<String>,
         sse_algorithm: String,
         kms_key: Option<Expr>,
+        lifecycle_rule: BucketLifecycleRule,
     },
     BucketPolicy {
         bucket: Expr,
@@ -431,11 +445,7 @@ impl Resource {
     /// The same, as a [`Ref`].
     #[must_use]
     pub fn reference(&self, attr: Attr) -> Ref {
-        Ref {
-            id: self.id.clone(),
-            kind: self.kind.tag().to_owned(),
-            attr,
-        }
+        Ref { id: self.id.clone(), kind: self.kind.tag().to_owned(), attr }
     }
 }
 
@@ -484,8 +494,7 @@ pub fn snake_case(id: &str) -> String {
         if i > 0 {
             let prev = chars[i - 1];
             let next = chars.get(i + 1).copied();
-            let boundary = (c.is_ascii_uppercase()
-                && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
+            let boundary = (c.is_ascii_uppercase() && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
                 || (c.is_ascii_uppercase()
                     && prev.is_ascii_uppercase()
                     && next.is_some_and(|n| n.is_ascii_lowercase()))
@@ -537,16 +546,9 @@ mod tests {
     fn sub_templates() {
         assert_eq!(
             Expr::sub("arn:${AWS::Partition}:s3:::x"),
-            Expr::Sub(vec![
-                Part::Lit("arn:".into()),
-                Part::Pseudo(Pseudo::Partition),
-                Part::Lit(":s3:::x".into())
-            ])
+            Expr::Sub(vec![Part::Lit("arn:".into()), Part::Pseudo(Pseudo::Partition), Part::Lit(":s3:::x".into())])
         );
         assert_eq!(Expr::sub("plain"), Expr::s("plain"));
-        assert_eq!(
-            Expr::sub_parts(vec![Part::Lit("a".into()), Part::Lit("b".into())]),
-            Expr::s("ab")
-        );
+        assert_eq!(Expr::sub_parts(vec![Part::Lit("a".into()), Part::Lit("b".into())]), Expr::s("ab"));
     }
 }

@@ -3,13 +3,10 @@
 use indexmap::IndexMap;
 
 use crate::ir::{
-    camel_case, snake_case, Attr, Expr, Ir, Kind, Lifecycle, LogModule, MwaaSettings, Output, Part,
-    Pseudo, Resource, S3Key, SgRule,
+    camel_case, snake_case, Attr, BucketLifecycleRule, Expr, Ir, Kind, Lifecycle, LogModule, MwaaSettings, Output,
+    Part, Pseudo, Resource, S3Key, SgRule,
 };
-use crate::model::{
-    Bucket, Config, Encryption, ExecutionRole, Ingress, Kms, NatGateways, Network, Routing,
-    S3Object,
-};
+use crate::model::{Bucket, Config, Encryption, ExecutionRole, Ingress, Kms, NatGateways, Network, Routing, S3Object};
 
 /// Services that MWAA reaches through interface endpoints when the VPC has no internet route
 /// (seed 002): (logical id prefix, service name after `com.amazonaws.REGION.`).
@@ -28,11 +25,7 @@ pub const INTERFACE_ENDPOINTS: &[(&str, &str)] = &[
 /// Lowers a validated spec into the resource graph.
 #[must_use]
 pub fn lower(config: &Config) -> Ir {
-    let mut b = Builder {
-        resources: Vec::new(),
-        tags: config.tags.clone(),
-        env: config.environment.name.clone(),
-    };
+    let mut b = Builder { resources: Vec::new(), tags: config.tags.clone(), env: config.environment.name.clone() };
     let env = &config.environment.name;
 
     // --- Network -------------------------------------------------------------------------------
@@ -50,67 +43,37 @@ pub fn lower(config: &Config) -> Ir {
     // (the bucket ARN is needed by the S3 endpoint policy, so the bucket is decided first)
     let kms_key: Option<Expr> = match &config.kms {
         Kms::AwsOwned => None,
-        Kms::Create => Some(Expr::Ref(crate::ir::Ref {
-            id: "EnvironmentKey".into(),
-            kind: "kms_key".into(),
-            attr: Attr::Arn,
-        })),
+        Kms::Create => {
+            Some(Expr::Ref(crate::ir::Ref { id: "EnvironmentKey".into(), kind: "kms_key".into(), attr: Attr::Arn }))
+        }
         Kms::Existing(arn) => Some(Expr::s(arn.clone())),
     };
     let (bucket_arn, bucket_objects, bucket_name) = match &config.bucket {
         Bucket::Created { .. } => {
-            let r = crate::ir::Ref {
-                id: "EnvironmentBucket".into(),
-                kind: "bucket".into(),
-                attr: Attr::Arn,
-            };
+            let r = crate::ir::Ref { id: "EnvironmentBucket".into(), kind: "bucket".into(), attr: Attr::Arn };
             (
                 Expr::Ref(r.clone()),
                 Expr::sub_parts(vec![Part::Ref(r), Part::Lit("/*".into())]),
-                Expr::Ref(crate::ir::Ref {
-                    id: "EnvironmentBucket".into(),
-                    kind: "bucket".into(),
-                    attr: Attr::Id,
-                }),
+                Expr::Ref(crate::ir::Ref { id: "EnvironmentBucket".into(), kind: "bucket".into(), attr: Attr::Id }),
             )
         }
-        Bucket::Existing { arn, name } => (
-            Expr::s(arn.clone()),
-            Expr::s(format!("{arn}/*")),
-            Expr::s(name.clone()),
-        ),
+        Bucket::Existing { arn, name } => (Expr::s(arn.clone()), Expr::s(format!("{arn}/*")), Expr::s(name.clone())),
     };
-    if let Network::Created {
-        routing: Routing::Private,
-        ..
-    } = &config.network
-    {
-        b.endpoints(
-            &vpc,
-            &private_subnets,
-            &route_tables,
-            &sg,
-            &bucket_arn,
-            &bucket_objects,
-        );
+    if let Network::Created { routing: Routing::Private, .. } = &config.network {
+        b.endpoints(&vpc, &private_subnets, &route_tables, &sg, &bucket_arn, &bucket_objects);
     }
 
     // --- Flow logs -----------------------------------------------------------------------------
-    if let Network::Created {
-        flow_logs: true, ..
-    } = &config.network
-    {
+    if let Network::Created { flow_logs: true, .. } = &config.network {
         b.flow_logs(&vpc, kms_key.as_ref());
     }
 
     // --- Execution role (referenced by the key policy) -----------------------------------------
     let role_arn = match &config.execution_role {
         ExecutionRole::Existing(arn) => Expr::s(arn.clone()),
-        ExecutionRole::Generated { .. } => Expr::Ref(crate::ir::Ref {
-            id: "ExecutionRole".into(),
-            kind: "iam_role".into(),
-            attr: Attr::Arn,
-        }),
+        ExecutionRole::Generated { .. } => {
+            Expr::Ref(crate::ir::Ref { id: "ExecutionRole".into(), kind: "iam_role".into(), attr: Attr::Arn })
+        }
     };
 
     // --- KMS key -------------------------------------------------------------------------------
@@ -119,13 +82,7 @@ pub fn lower(config: &Config) -> Ir {
     }
 
     // --- Bucket --------------------------------------------------------------------------------
-    if let Bucket::Created {
-        name,
-        encryption,
-        enforce_tls,
-        retain_on_delete,
-    } = &config.bucket
-    {
+    if let Bucket::Created { name, encryption, enforce_tls, retain_on_delete } = &config.bucket {
         let (sse_algorithm, key) = match encryption {
             Encryption::SseS3 => ("AES256", None),
             Encryption::SseKms => ("aws:kms", kms_key.clone()),
@@ -137,67 +94,44 @@ pub fn lower(config: &Config) -> Ir {
                 name: name.clone(),
                 sse_algorithm: sse_algorithm.into(),
                 kms_key: key,
+                lifecycle_rule: BucketLifecycleRule {
+                    id: "expire-old-versions".into(),
+                    noncurrent_days: 90,
+                    newer_noncurrent_versions: 10,
+                    abort_incomplete_multipart_days: 7,
+                },
             },
         );
         bucket.tags = Some(tags);
-        bucket.lifecycle = Some(if *retain_on_delete {
-            Lifecycle::Retain
-        } else {
-            Lifecycle::Delete
-        });
+        bucket.lifecycle = Some(if *retain_on_delete { Lifecycle::Retain } else { Lifecycle::Delete });
         if *enforce_tls {
             let doc = policy(vec![statement(
                 "DenyInsecureTransport",
                 "Deny",
                 Some(principal_any()),
                 Expr::strs(["s3:*"]),
-                Some((
-                    "Resource",
-                    Expr::List(vec![bucket_arn.clone(), bucket_objects.clone()]),
-                )),
+                Some(("Resource", Expr::List(vec![bucket_arn.clone(), bucket_objects.clone()]))),
                 Some(condition("Bool", "aws:SecureTransport", Expr::s("false"))),
             )]);
-            b.add(
-                "EnvironmentBucketPolicy",
-                Kind::BucketPolicy {
-                    bucket: bucket_name.clone(),
-                    document: doc,
-                },
-            );
+            b.add("EnvironmentBucketPolicy", Kind::BucketPolicy { bucket: bucket_name.clone(), document: doc });
         }
     }
 
     // --- Execution role and its least-privilege policy ------------------------------------------
     let env_arn = env_arn(env);
-    if let ExecutionRole::Generated {
-        additional_policy_arns,
-        permissions_boundary_arn,
-    } = &config.execution_role
-    {
+    if let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn } = &config.execution_role {
         let trust = policy(vec![statement(
             "AllowMwaaToAssumeRole",
             "Allow",
-            Some(principal(
-                "Service",
-                Expr::strs(["airflow.amazonaws.com", "airflow-env.amazonaws.com"]),
-            )),
+            Some(principal("Service", Expr::strs(["airflow.amazonaws.com", "airflow-env.amazonaws.com"]))),
             Expr::strs(["sts:AssumeRole"]),
             None,
             Some(Expr::Map(IndexMap::from([
                 (
                     "StringEquals".to_owned(),
-                    Expr::Map(IndexMap::from([(
-                        "aws:SourceAccount".to_owned(),
-                        Expr::Pseudo(Pseudo::AccountId),
-                    )])),
+                    Expr::Map(IndexMap::from([("aws:SourceAccount".to_owned(), Expr::Pseudo(Pseudo::AccountId))])),
                 ),
-                (
-                    "ArnLike".to_owned(),
-                    Expr::Map(IndexMap::from([(
-                        "aws:SourceArn".to_owned(),
-                        env_arn.clone(),
-                    )])),
-                ),
+                ("ArnLike".to_owned(), Expr::Map(IndexMap::from([("aws:SourceArn".to_owned(), env_arn.clone())]))),
             ]))),
         )]);
         let role = b.add(
@@ -205,29 +139,18 @@ pub fn lower(config: &Config) -> Ir {
             Kind::IamRole {
                 description: format!("Execution role of the Amazon MWAA environment {env}"),
                 assume_role_policy: trust,
-                managed_policy_arns: additional_policy_arns
-                    .iter()
-                    .map(|a| Expr::s(a.clone()))
-                    .collect(),
+                managed_policy_arns: additional_policy_arns.iter().map(|a| Expr::s(a.clone())).collect(),
                 permissions_boundary: permissions_boundary_arn.clone(),
             },
         );
         let role_ref = role.attr(Attr::Id);
         let tags = b.tags_with_name(None);
         b.last().tags = Some(tags);
-        let doc = execution_policy(
-            env,
-            &bucket_arn,
-            &bucket_objects,
-            &config.kms,
-            kms_key.as_ref(),
-        );
+        let doc = execution_policy(env, &bucket_arn, &bucket_objects, &config.kms, kms_key.as_ref());
         b.add(
             "ExecutionPolicy",
             Kind::ManagedPolicy {
-                description: format!(
-                    "Least-privilege permissions of the Amazon MWAA environment {env}"
-                ),
+                description: format!("Least-privilege permissions of the Amazon MWAA environment {env}"),
                 document: doc,
                 roles: vec![role_ref],
                 groups: Vec::new(),
@@ -256,36 +179,17 @@ pub fn lower(config: &Config) -> Ir {
             Kind::ManagedPolicy {
                 description: format!("Opens the Airflow UI of {env} as {}", grant.airflow_role),
                 document: doc,
-                roles: grant
-                    .attach_to_roles
-                    .iter()
-                    .map(|r| Expr::s(r.clone()))
-                    .collect(),
-                groups: grant
-                    .attach_to_groups
-                    .iter()
-                    .map(|g| Expr::s(g.clone()))
-                    .collect(),
+                roles: grant.attach_to_roles.iter().map(|r| Expr::s(r.clone())).collect(),
+                groups: grant.attach_to_groups.iter().map(|g| Expr::s(g.clone())).collect(),
             },
         );
     }
 
     // --- The environment -----------------------------------------------------------------------
     let e = &config.environment;
-    let key = |o: &Option<S3Object>| {
-        o.as_ref().map(|o| S3Key {
-            path: o.path.clone(),
-            version: o.version.clone(),
-        })
-    };
+    let key = |o: &Option<S3Object>| o.as_ref().map(|o| S3Key { path: o.path.clone(), version: o.version.clone() });
     let mut sg_ids = vec![sg.clone()];
-    sg_ids.extend(
-        config
-            .security_group
-            .additional_ids
-            .iter()
-            .map(|s| Expr::s(s.clone())),
-    );
+    sg_ids.extend(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())));
     let settings = MwaaSettings {
         name: env.clone(),
         airflow_version: e.airflow_version.clone(),
@@ -310,11 +214,7 @@ pub fn lower(config: &Config) -> Ir {
         logging: e
             .logging
             .iter()
-            .map(|(m, l)| LogModule {
-                module: m.clone(),
-                enabled: l.is_some(),
-                level: l.clone(),
-            })
+            .map(|(m, l)| LogModule { module: m.clone(), enabled: l.is_some(), level: l.clone() })
             .collect(),
         security_group_ids: sg_ids,
         subnet_ids: private_subnets.clone(),
@@ -332,20 +232,9 @@ pub fn lower(config: &Config) -> Ir {
     // --- Outputs -------------------------------------------------------------------------------
     let mut outputs = Vec::new();
     let mut out = |id: &str, description: &str, value: Expr| {
-        outputs.push(Output {
-            id: id.to_owned(),
-            tf_name: snake_case(id),
-            description: description.to_owned(),
-            value,
-        });
+        outputs.push(Output { id: id.to_owned(), tf_name: snake_case(id), description: description.to_owned(), value });
     };
-    let mwaa = |attr| {
-        Expr::Ref(crate::ir::Ref {
-            id: "MwaaEnvironment".into(),
-            kind: "mwaa_environment".into(),
-            attr,
-        })
-    };
+    let mwaa = |attr| Expr::Ref(crate::ir::Ref { id: "MwaaEnvironment".into(), kind: "mwaa_environment".into(), attr });
     out(
         "WebserverUrl",
         "URL of the Airflow web server",
@@ -357,71 +246,36 @@ pub fn lower(config: &Config) -> Ir {
             },
         ]),
     );
-    out(
-        "EnvironmentArn",
-        "ARN of the MWAA environment",
-        mwaa(Attr::Arn),
-    );
-    out(
-        "BucketName",
-        "Bucket holding DAGs, plugins.zip and requirements.txt",
-        bucket_name,
-    );
+    out("EnvironmentArn", "ARN of the MWAA environment", mwaa(Attr::Arn));
+    out("BucketName", "Bucket holding DAGs, plugins.zip and requirements.txt", bucket_name);
     out("BucketArn", "ARN of the DAG bucket", bucket_arn);
     out("VpcId", "VPC of the environment", vpc.clone());
     out(
         "PrivateSubnetIds",
         "Private subnets the environment runs in",
-        Expr::Join {
-            sep: ",".into(),
-            items: private_subnets,
-        },
+        Expr::Join { sep: ",".into(), items: private_subnets },
     );
     if !public_subnets.is_empty() {
         out(
             "PublicSubnetIds",
             "Public subnets holding the NAT gateways",
-            Expr::Join {
-                sep: ",".into(),
-                items: public_subnets,
-            },
+            Expr::Join { sep: ",".into(), items: public_subnets },
         );
     }
     out("SecurityGroupId", "Security group of the environment", sg);
-    out(
-        "ExecutionRoleArn",
-        "ARN of the environment's execution role",
-        role_arn,
-    );
+    out("ExecutionRoleArn", "ARN of the environment's execution role", role_arn);
     if let Some(k) = kms_key {
-        out(
-            "KmsKeyArn",
-            "ARN of the KMS key that encrypts the environment",
-            k,
-        );
+        out("KmsKeyArn", "ARN of the KMS key that encrypts the environment", k);
     }
 
-    let uses_az_lookup = b.resources.iter().any(|r| {
-        matches!(
-            &r.kind,
-            Kind::Subnet {
-                availability_zone: Expr::Az(_),
-                ..
-            }
-        )
-    });
+    let uses_az_lookup =
+        b.resources.iter().any(|r| matches!(&r.kind, Kind::Subnet { availability_zone: Expr::Az(_), .. }));
     Ir {
         source_name: config.source_name.clone(),
         environment_name: env.clone(),
-        description: format!(
-            "Amazon MWAA environment {env} and the network, bucket, keys and roles it needs"
-        ),
+        description: format!("Amazon MWAA environment {env} and the network, bucket, keys and roles it needs"),
         region: config.output.region.clone(),
-        stack_name: config
-            .output
-            .stack_name
-            .clone()
-            .unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
+        stack_name: config.output.stack_name.clone().unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
         terraform_aws_provider: config.output.terraform_aws_provider.clone(),
         uses_az_lookup,
         resources: b.resources,
@@ -430,9 +284,7 @@ pub fn lower(config: &Config) -> Ir {
 }
 
 fn env_arn(env: &str) -> Expr {
-    Expr::sub(&format!(
-        "arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"
-    ))
+    Expr::sub(&format!("arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"))
 }
 
 struct Builder {
@@ -484,52 +336,27 @@ impl Builder {
     /// Returns (vpc id, private subnet ids, public subnet ids, private route table ids).
     fn network(&mut self, config: &Config) -> (Expr, Vec<Expr>, Vec<Expr>, Vec<Expr>) {
         let env = self.env.clone();
-        let (
-            routing,
-            vpc_cidr,
-            public_subnet_cidrs,
-            private_subnet_cidrs,
-            availability_zones,
-            nat_gateways,
-        ) = match &config.network {
-            Network::Existing {
-                vpc_id,
-                private_subnet_ids,
-            } => {
-                return (
-                    Expr::s(vpc_id.clone()),
-                    private_subnet_ids
-                        .iter()
-                        .map(|s| Expr::s(s.clone()))
-                        .collect(),
-                    Vec::new(),
-                    Vec::new(),
-                );
-            }
-            Network::Created {
-                routing,
-                vpc_cidr,
-                public_subnet_cidrs,
-                private_subnet_cidrs,
-                availability_zones,
-                nat_gateways,
-                ..
-            } => (
-                routing,
-                vpc_cidr,
-                public_subnet_cidrs,
-                private_subnet_cidrs,
-                availability_zones,
-                nat_gateways,
-            ),
-        };
-        let vpc = self.add_tagged(
-            "VPC",
-            Kind::Vpc {
-                cidr: vpc_cidr.to_string(),
-            },
-            &env,
-        );
+        let (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways) =
+            match &config.network {
+                Network::Existing { vpc_id, private_subnet_ids } => {
+                    return (
+                        Expr::s(vpc_id.clone()),
+                        private_subnet_ids.iter().map(|s| Expr::s(s.clone())).collect(),
+                        Vec::new(),
+                        Vec::new(),
+                    );
+                }
+                Network::Created {
+                    routing,
+                    vpc_cidr,
+                    public_subnet_cidrs,
+                    private_subnet_cidrs,
+                    availability_zones,
+                    nat_gateways,
+                    ..
+                } => (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways),
+            };
+        let vpc = self.add_tagged("VPC", Kind::Vpc { cidr: vpc_cidr.to_string() }, &env);
         let az = |i: usize| match availability_zones {
             Some(azs) => Expr::s(azs[i].clone()),
             None => Expr::Az(u8::try_from(i).unwrap_or(0)),
@@ -540,22 +367,14 @@ impl Builder {
             let igw = self.add_tagged("InternetGateway", Kind::InternetGateway, &env);
             self.add(
                 "InternetGatewayAttachment",
-                Kind::VpcGatewayAttachment {
-                    vpc: vpc.clone(),
-                    internet_gateway: igw.clone(),
-                },
+                Kind::VpcGatewayAttachment { vpc: vpc.clone(), internet_gateway: igw.clone() },
             );
             attachment = Some(igw);
             for (i, cidr) in public_subnet_cidrs.iter().enumerate() {
                 let n = i + 1;
                 public.push(self.add_tagged(
                     &format!("PublicSubnet{n}"),
-                    Kind::Subnet {
-                        vpc: vpc.clone(),
-                        cidr: cidr.to_string(),
-                        availability_zone: az(i),
-                        public: true,
-                    },
+                    Kind::Subnet { vpc: vpc.clone(), cidr: cidr.to_string(), availability_zone: az(i), public: true },
                     &format!("{env} public subnet (AZ{n})"),
                 ));
                 if availability_zones.is_some() {
@@ -568,12 +387,7 @@ impl Builder {
             let n = i + 1;
             private.push(self.add_tagged(
                 &format!("PrivateSubnet{n}"),
-                Kind::Subnet {
-                    vpc: vpc.clone(),
-                    cidr: cidr.to_string(),
-                    availability_zone: az(i),
-                    public: false,
-                },
+                Kind::Subnet { vpc: vpc.clone(), cidr: cidr.to_string(), availability_zone: az(i), public: false },
                 &format!("{env} private subnet (AZ{n})"),
             ));
             if availability_zones.is_some() {
@@ -597,10 +411,7 @@ impl Builder {
                 let alloc = eip.attr(Attr::AllocationId);
                 nats.push(self.add_tagged(
                     &format!("NatGateway{n}"),
-                    Kind::NatGateway {
-                        allocation: alloc,
-                        subnet: subnet.clone(),
-                    },
+                    Kind::NatGateway { allocation: alloc, subnet: subnet.clone() },
                     &name,
                 ));
             }
@@ -622,10 +433,7 @@ impl Builder {
             for (i, subnet) in public.iter().enumerate() {
                 self.add(
                     &format!("PublicSubnet{}RouteTableAssociation", i + 1),
-                    Kind::SubnetRouteTableAssociation {
-                        subnet: subnet.clone(),
-                        route_table: rt.clone(),
-                    },
+                    Kind::SubnetRouteTableAssociation { subnet: subnet.clone(), route_table: rt.clone() },
                 );
             }
         }
@@ -650,10 +458,7 @@ impl Builder {
             }
             self.add(
                 &format!("PrivateSubnet{n}RouteTableAssociation"),
-                Kind::SubnetRouteTableAssociation {
-                    subnet: subnet.clone(),
-                    route_table: rt.clone(),
-                },
+                Kind::SubnetRouteTableAssociation { subnet: subnet.clone(), route_table: rt.clone() },
             );
             tables.push(rt);
         }
@@ -667,17 +472,14 @@ impl Builder {
             "SecurityGroup",
             Kind::SecurityGroup {
                 vpc: vpc.clone(),
-                description: format!(
-                    "Amazon MWAA environment {env}: traffic between its own components"
-                ),
+                description: format!("Amazon MWAA environment {env}: traffic between its own components"),
                 egress: vec![SgRule {
                     protocol: "-1".into(),
                     from_port: None,
                     to_port: None,
                     peer_group: None,
                     cidr: Some("0.0.0.0/0".into()),
-                    description: "All outbound traffic (AWS service endpoints, PyPI through NAT)"
-                        .into(),
+                    description: "All outbound traffic (AWS service endpoints, PyPI through NAT)".into(),
                 }],
             },
         );
@@ -697,11 +499,7 @@ impl Builder {
                     "SecurityGroupIngress",
                     Kind::SecurityGroupIngress {
                         group: group.clone(),
-                        rule: self_rule(
-                            "-1",
-                            None,
-                            "All traffic between members of this security group",
-                        ),
+                        rule: self_rule("-1", None, "All traffic between members of this security group"),
                     },
                 );
             }
@@ -710,11 +508,7 @@ impl Builder {
                     "SecurityGroupIngressPostgres",
                     Kind::SecurityGroupIngress {
                         group: group.clone(),
-                        rule: self_rule(
-                            "tcp",
-                            Some(5432),
-                            "PostgreSQL metadata database, from members of this group",
-                        ),
+                        rule: self_rule("tcp", Some(5432), "PostgreSQL metadata database, from members of this group"),
                     },
                 );
                 self.add(
@@ -736,10 +530,7 @@ impl Builder {
     fn acl(&mut self, vpc: &Expr, public: &[Expr], private: &[Expr]) {
         let env = self.env.clone();
         let acl = self.add_tagged("NetworkAcl", Kind::NetworkAcl { vpc: vpc.clone() }, &env);
-        for (id, egress) in [
-            ("NetworkAclIngressEntry", false),
-            ("NetworkAclEgressEntry", true),
-        ] {
+        for (id, egress) in [("NetworkAclIngressEntry", false), ("NetworkAclEgressEntry", true)] {
             self.add(
                 id,
                 Kind::NetworkAclEntry {
@@ -756,10 +547,7 @@ impl Builder {
             for (i, subnet) in subnets.iter().enumerate() {
                 self.add(
                     &format!("{prefix}Subnet{}NetworkAclAssociation", i + 1),
-                    Kind::SubnetNetworkAclAssociation {
-                        subnet: subnet.clone(),
-                        acl: acl.clone(),
-                    },
+                    Kind::SubnetNetworkAclAssociation { subnet: subnet.clone(), acl: acl.clone() },
                 );
             }
         }
@@ -781,10 +569,7 @@ impl Builder {
                 "Allow",
                 Some(principal_any()),
                 Expr::strs(["s3:GetObject*", "s3:GetBucket*", "s3:List*"]),
-                Some((
-                    "Resource",
-                    Expr::List(vec![bucket_arn.clone(), bucket_objects.clone()]),
-                )),
+                Some(("Resource", Expr::List(vec![bucket_arn.clone(), bucket_objects.clone()]))),
                 None,
             ),
             statement(
@@ -849,11 +634,7 @@ impl Builder {
         let tags = self.tags_with_name(None);
         let lg = self.add(
             "FlowLogsLogGroup",
-            Kind::LogGroup {
-                name: log_group_name.clone(),
-                retention_days: 365,
-                kms_key: kms_key.cloned(),
-            },
+            Kind::LogGroup { name: log_group_name.clone(), retention_days: 365, kms_key: kms_key.cloned() },
         );
         lg.tags = Some(tags);
         let lg_name = lg.attr(Attr::Id);
@@ -864,7 +645,10 @@ impl Builder {
             Expr::strs(["sts:AssumeRole"]),
             None,
             Some(Expr::Map(IndexMap::from([
-                ("StringEquals".to_owned(), Expr::Map(IndexMap::from([("aws:SourceAccount".to_owned(), Expr::Pseudo(Pseudo::AccountId))]))),
+                (
+                    "StringEquals".to_owned(),
+                    Expr::Map(IndexMap::from([("aws:SourceAccount".to_owned(), Expr::Pseudo(Pseudo::AccountId))])),
+                ),
                 (
                     "ArnLike".to_owned(),
                     Expr::Map(IndexMap::from([(
@@ -887,7 +671,8 @@ impl Builder {
         role.tags = Some(tags);
         let role_name = role.attr(Attr::Id);
         let role_arn = role.attr(Attr::Arn);
-        let group_arn = format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}");
+        let group_arn =
+            format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}");
         let doc = policy(vec![statement(
             "WriteFlowLogs",
             "Allow",
@@ -898,32 +683,17 @@ impl Builder {
                 "logs:DescribeLogGroups",
                 "logs:DescribeLogStreams",
             ]),
-            Some((
-                "Resource",
-                Expr::List(vec![
-                    Expr::sub(&group_arn),
-                    Expr::sub(&format!("{group_arn}:*")),
-                ]),
-            )),
+            Some(("Resource", Expr::List(vec![Expr::sub(&group_arn), Expr::sub(&format!("{group_arn}:*"))]))),
             None,
         )]);
         self.add(
             "FlowLogsRolePolicy",
-            Kind::RolePolicy {
-                role: role_name,
-                policy_name: "write-flow-logs".into(),
-                document: doc,
-            },
+            Kind::RolePolicy { role: role_name, policy_name: "write-flow-logs".into(), document: doc },
         );
         let tags = self.tags_with_name(Some(&format!("{env} flow logs")));
         let fl = self.add(
             "VpcFlowLog",
-            Kind::FlowLog {
-                vpc: vpc.clone(),
-                log_group_name: lg_name,
-                role_arn,
-                traffic_type: "ALL".into(),
-            },
+            Kind::FlowLog { vpc: vpc.clone(), log_group_name: lg_name, role_arn, traffic_type: "ALL".into() },
         );
         fl.tags = Some(tags);
     }
@@ -934,10 +704,7 @@ impl Builder {
             statement(
                 "EnableAccountPermissions",
                 "Allow",
-                Some(principal(
-                    "AWS",
-                    Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
-                )),
+                Some(principal("AWS", Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))),
                 Expr::strs(["kms:*"]),
                 Some(("Resource", Expr::s("*"))),
                 None,
@@ -945,17 +712,8 @@ impl Builder {
             statement(
                 "AllowCloudWatchLogs",
                 "Allow",
-                Some(principal(
-                    "Service",
-                    Expr::sub("logs.${AWS::Region}.amazonaws.com"),
-                )),
-                Expr::strs([
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ]),
+                Some(principal("Service", Expr::sub("logs.${AWS::Region}.amazonaws.com"))),
+                Expr::strs(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]),
                 Some(("Resource", Expr::s("*"))),
                 Some(condition(
                     "ArnLike",
@@ -967,27 +725,16 @@ impl Builder {
                 "AllowMwaaViaSqsAndS3",
                 "Allow",
                 Some(principal("AWS", role_arn.clone())),
-                Expr::strs([
-                    "kms:Decrypt",
-                    "kms:DescribeKey",
-                    "kms:GenerateDataKey*",
-                    "kms:Encrypt",
-                ]),
+                Expr::strs(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]),
                 Some(("Resource", Expr::s("*"))),
-                Some(condition(
-                    "StringLike",
-                    "kms:ViaService",
-                    via_services(true),
-                )),
+                Some(condition("StringLike", "kms:ViaService", via_services(true))),
             ),
         ]);
         let tags = self.tags_with_name(None);
         let key = self.add(
             "EnvironmentKey",
             Kind::KmsKey {
-                description: format!(
-                    "Encrypts the Amazon MWAA environment {env}, its bucket and logs"
-                ),
+                description: format!("Encrypts the Amazon MWAA environment {env}, its bucket and logs"),
                 policy: doc,
             },
         );
@@ -995,13 +742,7 @@ impl Builder {
         // Data and logs encrypted with the key stay readable after the stack is deleted.
         key.lifecycle = Some(Lifecycle::Retain);
         let target = key.attr(Attr::Id);
-        self.add(
-            "EnvironmentKeyAlias",
-            Kind::KmsAlias {
-                name: format!("alias/mwaa-{env}"),
-                target,
-            },
-        );
+        self.add("EnvironmentKeyAlias", Kind::KmsAlias { name: format!("alias/mwaa-{env}"), target });
     }
 }
 
@@ -1038,10 +779,7 @@ fn principal_any() -> Expr {
 }
 
 fn condition(op: &str, key: &str, value: Expr) -> Expr {
-    Expr::Map(IndexMap::from([(
-        op.to_owned(),
-        Expr::Map(IndexMap::from([(key.to_owned(), value)])),
-    )]))
+    Expr::Map(IndexMap::from([(op.to_owned(), Expr::Map(IndexMap::from([(key.to_owned(), value)])))]))
 }
 
 fn statement(
@@ -1069,13 +807,7 @@ fn statement(
 }
 
 /// The execution role policy of architecture.md section 2.
-fn execution_policy(
-    env: &str,
-    bucket_arn: &Expr,
-    bucket_objects: &Expr,
-    kms: &Kms,
-    key_arn: Option<&Expr>,
-) -> Expr {
+fn execution_policy(env: &str, bucket_arn: &Expr, bucket_objects: &Expr, kms: &Kms, key_arn: Option<&Expr>) -> Expr {
     let bucket_both = Expr::List(vec![bucket_arn.clone(), bucket_objects.clone()]);
     let mut statements = vec![
         statement(
@@ -1086,7 +818,14 @@ fn execution_policy(
             Some(("Resource", Expr::List(vec![env_arn(env)]))),
             None,
         ),
-        statement("DenyListAllBuckets", "Deny", None, Expr::strs(["s3:ListAllMyBuckets"]), Some(("Resource", bucket_both.clone())), None),
+        statement(
+            "DenyListAllBuckets",
+            "Deny",
+            None,
+            Expr::strs(["s3:ListAllMyBuckets"]),
+            Some(("Resource", bucket_both.clone())),
+            None,
+        ),
         statement(
             "ReadEnvironmentBucket",
             "Allow",
@@ -1124,8 +863,22 @@ fn execution_policy(
             )),
             None,
         ),
-        statement("DescribeLogGroups", "Allow", None, Expr::strs(["logs:DescribeLogGroups"]), Some(("Resource", Expr::strs(["*"]))), None),
-        statement("PutMetricData", "Allow", None, Expr::strs(["cloudwatch:PutMetricData"]), Some(("Resource", Expr::strs(["*"]))), None),
+        statement(
+            "DescribeLogGroups",
+            "Allow",
+            None,
+            Expr::strs(["logs:DescribeLogGroups"]),
+            Some(("Resource", Expr::strs(["*"]))),
+            None,
+        ),
+        statement(
+            "PutMetricData",
+            "Allow",
+            None,
+            Expr::strs(["cloudwatch:PutMetricData"]),
+            Some(("Resource", Expr::strs(["*"]))),
+            None,
+        ),
         statement(
             "UseCeleryQueues",
             "Allow",
@@ -1138,33 +891,22 @@ fn execution_policy(
                 "sqs:ReceiveMessage",
                 "sqs:SendMessage",
             ]),
-            Some(("Resource", Expr::List(vec![Expr::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:*:airflow-celery-*")]))),
+            Some((
+                "Resource",
+                Expr::List(vec![Expr::sub("arn:${AWS::Partition}:sqs:${AWS::Region}:*:airflow-celery-*")]),
+            )),
             None,
         ),
     ];
-    let kms_actions = Expr::strs([
-        "kms:Decrypt",
-        "kms:DescribeKey",
-        "kms:GenerateDataKey*",
-        "kms:Encrypt",
-    ]);
+    let kms_actions = Expr::strs(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]);
     statements.push(match (kms, key_arn) {
         (Kms::AwsOwned, _) | (_, None) => statement(
             "UseAwsOwnedKeyViaSqs",
             "Allow",
             None,
             kms_actions,
-            Some((
-                "NotResource",
-                Expr::List(vec![Expr::sub(
-                    "arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*",
-                )]),
-            )),
-            Some(condition(
-                "StringLike",
-                "kms:ViaService",
-                via_services(false),
-            )),
+            Some(("NotResource", Expr::List(vec![Expr::sub("arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*")]))),
+            Some(condition("StringLike", "kms:ViaService", via_services(false))),
         ),
         (_, Some(key)) => statement(
             "UseEnvironmentKey",
@@ -1172,11 +914,7 @@ fn execution_policy(
             None,
             kms_actions,
             Some(("Resource", Expr::List(vec![key.clone()]))),
-            Some(condition(
-                "StringLike",
-                "kms:ViaService",
-                via_services(true),
-            )),
+            Some(condition("StringLike", "kms:ViaService", via_services(true))),
         ),
     });
     policy(statements)

@@ -91,12 +91,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Validate { specs }) => validate(&specs),
         Some(Command::Init { path, force }) => init(&path, force),
-        None => generate(
-            cli.spec.as_deref(),
-            cli.target.unwrap_or(TargetArg::Cfn),
-            cli.out.as_deref(),
-            cli.check,
-        ),
+        None => generate(cli.spec.as_deref(), cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
     }
 }
 
@@ -132,11 +127,7 @@ fn generate(spec: Option<&Path>, target: TargetArg, out: Option<&Path>, check: b
     for t in &targets {
         match render::render(&ir, *t) {
             Ok(fs) => files.extend(fs.into_iter().map(|f| OutputFile {
-                path: if many {
-                    format!("{}/{}", t.folder(), f.path)
-                } else {
-                    f.path
-                },
+                path: if many { format!("{}/{}", t.folder(), f.path) } else { f.path },
                 contents: f.contents,
             })),
             Err(e) => return fail(e),
@@ -156,7 +147,11 @@ fn generate(spec: Option<&Path>, target: TargetArg, out: Option<&Path>, check: b
                 for d in &drift {
                     eprintln!("{d}");
                 }
-                eprintln!("error: {} differs from what mwaagen would write ({} files); run without --check to update", dir.display(), drift.len());
+                eprintln!(
+                    "error: {} differs from what mwaagen would write ({} files); run without --check to update",
+                    dir.display(),
+                    drift.len()
+                );
                 ExitCode::FAILURE
             }
             Err(e) => fail(e),
@@ -184,9 +179,7 @@ fn print_files(files: &[OutputFile]) -> ExitCode {
     let result = if let [only] = files {
         stdout.write_all(only.contents.as_bytes())
     } else {
-        files
-            .iter()
-            .try_for_each(|f| writeln!(stdout, "==> {} <==\n{}", f.path, f.contents))
+        files.iter().try_for_each(|f| writeln!(stdout, "==> {} <==\n{}", f.path, f.contents))
     };
     match result.and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -210,10 +203,7 @@ fn validate(specs: &[PathBuf]) -> ExitCode {
         match mwaagen::compile(&source) {
             Ok(ir) => println!("ok: {} (environment {})", source.name, ir.environment_name),
             Err(diags) => {
-                eprint!(
-                    "{}",
-                    diags.render(&source).replace("; nothing was written", "")
-                );
+                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
                 failed += 1;
             }
         }
@@ -228,29 +218,16 @@ fn validate(specs: &[PathBuf]) -> ExitCode {
 
 fn init(path: &Path, force: bool) -> ExitCode {
     if path.exists() && !force {
-        return fail(format!(
-            "{} already exists; use --force to overwrite it",
-            path.display()
-        ));
+        return fail(format!("{} already exists; use --force to overwrite it", path.display()));
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Some(name) = path.file_name() else {
         return fail(format!("{} is not a file path", path.display()));
     };
-    let file = OutputFile {
-        path: name.to_string_lossy().into_owned(),
-        contents: mwaagen::DEFAULT_SPEC.to_owned(),
-    };
+    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::DEFAULT_SPEC.to_owned() };
     match output::write_all(dir, &[file], &[]) {
         Ok(_) => {
-            println!(
-                "wrote {}; edit it, then run: mwaagen {} --target cfn",
-                path.display(),
-                path.display()
-            );
+            println!("wrote {}; edit it, then run: mwaagen {} --target cfn", path.display(), path.display());
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

@@ -5,19 +5,12 @@ use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
 /// Airflow versions that Amazon MWAA offers, oldest first. The last one is the default.
-pub const AIRFLOW_VERSIONS: &[&str] = &[
-    "2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6",
-];
+pub const AIRFLOW_VERSIONS: &[&str] =
+    &["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"];
 
 /// Environment classes that Amazon MWAA offers.
-pub const ENVIRONMENT_CLASSES: &[&str] = &[
-    "mw1.micro",
-    "mw1.small",
-    "mw1.medium",
-    "mw1.large",
-    "mw1.xlarge",
-    "mw1.2xlarge",
-];
+pub const ENVIRONMENT_CLASSES: &[&str] =
+    &["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
 
 /// Log levels, plus `off`.
 pub const LOG_LEVELS: &[&str] = &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG", "off"];
@@ -103,10 +96,7 @@ pub enum Network {
         flow_logs: bool,
     },
     /// The user brings the VPC and two private subnets.
-    Existing {
-        vpc_id: String,
-        private_subnet_ids: [String; 2],
-    },
+    Existing { vpc_id: String, private_subnet_ids: [String; 2] },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,16 +119,8 @@ pub enum Encryption {
 
 #[derive(Debug, Clone)]
 pub enum Bucket {
-    Created {
-        name: Option<String>,
-        encryption: Encryption,
-        enforce_tls: bool,
-        retain_on_delete: bool,
-    },
-    Existing {
-        arn: String,
-        name: String,
-    },
+    Created { name: Option<String>, encryption: Encryption, enforce_tls: bool, retain_on_delete: bool },
+    Existing { arn: String, name: String },
 }
 
 #[derive(Debug, Clone)]
@@ -150,10 +132,7 @@ pub enum Kms {
 
 #[derive(Debug, Clone)]
 pub enum ExecutionRole {
-    Generated {
-        additional_policy_arns: Vec<String>,
-        permissions_boundary_arn: Option<String>,
-    },
+    Generated { additional_policy_arns: Vec<String>, permissions_boundary_arn: Option<String> },
     Existing(String),
 }
 

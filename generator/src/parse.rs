@@ -22,14 +22,8 @@ use crate::spec::{table_fields, RawSpec};
 /// Every syntax error, unknown key and type mismatch, as diagnostics.
 pub fn parse(source: &Source) -> Result<RawSpec, Diagnostics> {
     if let Some(at) = source.invalid_utf8_at {
-        return Err(Diagnostics(vec![Diagnostic::new(
-            "",
-            Some(at..at + 1),
-            "the spec is not valid UTF-8 text",
-        )
-        .with_help(
-            "a spec is a TOML text file; check that the right file was given",
-        )]));
+        return Err(Diagnostics(vec![Diagnostic::new("", Some(at..at + 1), "the spec is not valid UTF-8 text")
+            .with_help("a spec is a TOML text file; check that the right file was given")]));
     }
     let (mut root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
@@ -76,12 +70,7 @@ fn join(path: &str, key: &str) -> String {
 
 /// Removes keys that the schema does not know, reporting each. `schema` is the path used to look
 /// up key lists (`web_access[]` for every grant), `shown` the path shown to the user.
-fn drop_unknown_keys(
-    table: &mut DeTable<'_>,
-    schema: &str,
-    shown: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn drop_unknown_keys(table: &mut DeTable<'_>, schema: &str, shown: &str, diags: &mut Vec<Diagnostic>) {
     let Some(fields) = table_fields(schema) else {
         return;
     };
@@ -91,20 +80,12 @@ fn drop_unknown_keys(
         .map(|k| (k.get_ref().to_string(), k.span()))
         .collect();
     for (key, span) in &unknown {
-        let mut d = Diagnostic::new(
-            join(shown, key),
-            Some(span.clone()),
-            format!("unknown key `{key}`"),
-        );
+        let mut d = Diagnostic::new(join(shown, key), Some(span.clone()), format!("unknown key `{key}`"));
         d = match did_you_mean(key, fields.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(format!(
                 "valid keys {}: {}",
-                if shown.is_empty() {
-                    "at the top level".to_owned()
-                } else {
-                    format!("in [{shown}]")
-                },
+                if shown.is_empty() { "at the top level".to_owned() } else { format!("in [{shown}]") },
                 fields.join(", ")
             )),
         };
@@ -187,11 +168,7 @@ fn walk_leaves<'a, 'i>(
 }
 
 /// Builds a document that contains only `leaf`, at `path`.
-fn isolate<'i>(
-    path: &[Step<'i>],
-    leaf: &Spanned<DeValue<'i>>,
-    root_span: Range<usize>,
-) -> Spanned<DeTable<'i>> {
+fn isolate<'i>(path: &[Step<'i>], leaf: &Spanned<DeValue<'i>>, root_span: Range<usize>) -> Spanned<DeTable<'i>> {
     let mut value = leaf.clone();
     for step in path.iter().rev().take(path.len().saturating_sub(1)) {
         value = wrap(step, value);
@@ -249,11 +226,7 @@ mod tests {
     fn errors(text: &str) -> Vec<String> {
         match parse(&Source::from_text("t.toml", text)) {
             Ok(_) => Vec::new(),
-            Err(d) => {
-                d.0.iter()
-                    .map(|d| format!("{}: {}", d.field, d.message))
-                    .collect()
-            }
+            Err(d) => d.0.iter().map(|d| format!("{}: {}", d.field, d.message)).collect(),
         }
     }
 
@@ -264,14 +237,12 @@ mod tests {
 
     #[test]
     fn every_type_error_is_reported() {
-        let e = errors("version = \"1\"\n[environment]\nname = 3\nmax_workers = \"x\"\n[network]\nflow_logs = \"yes\"\n");
+        let e =
+            errors("version = \"1\"\n[environment]\nname = 3\nmax_workers = \"x\"\n[network]\nflow_logs = \"yes\"\n");
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[0].starts_with("version: wrong type"), "{e:?}");
         assert!(e[1].starts_with("environment.name: wrong type"), "{e:?}");
-        assert!(
-            e[2].starts_with("environment.max_workers: wrong type"),
-            "{e:?}"
-        );
+        assert!(e[2].starts_with("environment.max_workers: wrong type"), "{e:?}");
         assert!(e[3].starts_with("network.flow_logs: wrong type"), "{e:?}");
     }
 
@@ -284,18 +255,13 @@ mod tests {
         .err()
         .unwrap_or_default();
         let fields: Vec<&str> = d.0.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            ["versoin", "environment.nmae", "web_access[0].airflow_rol"]
-        );
+        assert_eq!(fields, ["versoin", "environment.nmae", "web_access[0].airflow_rol"]);
         assert_eq!(d.0[1].help.as_deref(), Some("did you mean `name`?"));
     }
 
     #[test]
     fn syntax_errors_have_spans() {
-        let d = parse(&Source::from_text("t.toml", "version = 1\n[environment\n"))
-            .err()
-            .unwrap_or_default();
+        let d = parse(&Source::from_text("t.toml", "version = 1\n[environment\n")).err().unwrap_or_default();
         assert!(!d.0.is_empty());
         assert!(d.0.iter().all(|d| d.span.is_some()));
     }
@@ -303,9 +269,6 @@ mod tests {
     #[test]
     fn section_of_wrong_type() {
         let e = errors("version = 1\nenvironment = 5\n");
-        assert_eq!(
-            e,
-            ["environment: wrong type: found integer `5`, expected a table"]
-        );
+        assert_eq!(e, ["environment: wrong type: found integer `5`, expected a table"]);
     }
 }

@@ -214,15 +214,9 @@ mod tests {
 
     #[test]
     fn field_lists_come_from_serde() {
-        assert!(table_fields("")
-            .unwrap_or_default()
-            .contains(&"environment"));
-        assert!(table_fields("environment")
-            .unwrap_or_default()
-            .contains(&"max_workers"));
-        assert!(table_fields("web_access[]")
-            .unwrap_or_default()
-            .contains(&"airflow_role"));
+        assert!(table_fields("").unwrap_or_default().contains(&"environment"));
+        assert!(table_fields("environment").unwrap_or_default().contains(&"max_workers"));
+        assert!(table_fields("web_access[]").unwrap_or_default().contains(&"airflow_role"));
         assert_eq!(table_fields("tags"), None);
     }
 }

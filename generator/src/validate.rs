@@ -8,9 +8,9 @@ use ipnet::Ipv4Net;
 
 use crate::diagnostics::{did_you_mean, one_of, Diagnostic, Diagnostics};
 use crate::model::{
-    Bucket, Config, Encryption, Environment, ExecutionRole, Ingress, Kms, NatGateways, Network,
-    Output, Routing, S3Object, SecurityGroup, WebAccess, AIRFLOW_ROLES, AIRFLOW_VERSIONS,
-    DEFAULT_TF_AWS_PROVIDER, ENVIRONMENT_CLASSES, LOG_LEVELS, LOG_MODULES,
+    Bucket, Config, Encryption, Environment, ExecutionRole, Ingress, Kms, NatGateways, Network, Output, Routing,
+    S3Object, SecurityGroup, WebAccess, AIRFLOW_ROLES, AIRFLOW_VERSIONS, DEFAULT_TF_AWS_PROVIDER, ENVIRONMENT_CLASSES,
+    LOG_LEVELS, LOG_MODULES,
 };
 use crate::spec::{RawNetwork, RawSpec, O, S};
 
@@ -49,13 +49,7 @@ const DEFAULT_PRIVATE: [&str; 2] = ["10.192.20.0/24", "10.192.21.0/24"];
 const DEFAULT_VPC: &str = "10.192.0.0/16";
 
 impl Validator {
-    fn err(
-        &mut self,
-        field: &str,
-        span: Option<Range<usize>>,
-        msg: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn err(&mut self, field: &str, span: Option<Range<usize>>, msg: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
         let mut d = Diagnostic::new(field, span, msg);
         if !help.is_empty() {
@@ -77,12 +71,7 @@ impl Validator {
             Some(m) => format!("did you mean \"{m}\"? valid values: {}", one_of(choices)),
             None => format!("valid values: {}", one_of(choices)),
         };
-        self.err(
-            field,
-            span(s),
-            format!("\"{value}\" is not a valid value"),
-            help,
-        );
+        self.err(field, span(s), format!("\"{value}\" is not a valid value"), help);
         default.to_owned()
     }
 
@@ -92,24 +81,16 @@ impl Validator {
         if (lo..=hi).contains(&n) {
             n
         } else {
-            self.err(
-                field,
-                span(s),
-                format!("{n} is out of range"),
-                format!("use a whole number from {lo} to {hi}"),
-            );
+            self.err(field, span(s), format!("{n} is out of range"), format!("use a whole number from {lo} to {hi}"));
             default
         }
     }
 
     fn spec(&mut self, raw: &RawSpec, source_name: &str) -> Option<Config> {
         match &raw.version {
-            None => self.err(
-                "version",
-                None,
-                "missing required key `version`",
-                "add `version = 1` at the top of the spec",
-            ),
+            None => {
+                self.err("version", None, "missing required key `version`", "add `version = 1` at the top of the spec")
+            }
             Some(v) if *v.get_ref() != 1 => self.err(
                 "version",
                 span(v),
@@ -155,32 +136,31 @@ impl Validator {
 
     fn environment(&mut self, env_s: &S<crate::spec::RawEnvironment>) -> Option<Environment> {
         let env = env_s.get_ref();
-        let name =
-            match &env.name {
-                None => {
+        let name = match &env.name {
+            None => {
+                self.err(
+                    "environment.name",
+                    span(env_s),
+                    "missing required key `name`",
+                    "add `name = \"my-env\"` to [environment]",
+                );
+                None
+            }
+            Some(n) => {
+                let s = n.get_ref();
+                if is_env_name(s) {
+                    Some(s.clone())
+                } else {
                     self.err(
-                        "environment.name",
-                        span(env_s),
-                        "missing required key `name`",
-                        "add `name = \"my-env\"` to [environment]",
-                    );
-                    None
-                }
-                Some(n) => {
-                    let s = n.get_ref();
-                    if is_env_name(s) {
-                        Some(s.clone())
-                    } else {
-                        self.err(
                         "environment.name",
                         span(n),
                         format!("\"{}\" is not a valid MWAA environment name", s.escape_debug()),
                         "use 1 to 80 characters: a letter first, then letters, digits, '-' or '_'",
                     );
-                        None
-                    }
+                    None
                 }
-            };
+            }
+        };
         let airflow_version = match &env.airflow_version {
             None => AIRFLOW_VERSIONS[AIRFLOW_VERSIONS.len() - 1].to_owned(),
             Some(v) if AIRFLOW_VERSIONS.contains(&v.get_ref().as_str()) => v.get_ref().clone(),
@@ -188,30 +168,19 @@ impl Validator {
                 self.err(
                     "environment.airflow_version",
                     span(v),
-                    format!(
-                        "Airflow version \"{}\" is not one that Amazon MWAA offers",
-                        v.get_ref().escape_debug()
-                    ),
+                    format!("Airflow version \"{}\" is not one that Amazon MWAA offers", v.get_ref().escape_debug()),
                     format!("known versions: {}", AIRFLOW_VERSIONS.join(", ")),
                 );
                 String::new()
             }
         };
-        let class = self.choice(
-            "environment.environment_class",
-            &env.environment_class,
-            ENVIRONMENT_CLASSES,
-            "mw1.small",
-        );
+        let class =
+            self.choice("environment.environment_class", &env.environment_class, ENVIRONMENT_CLASSES, "mw1.small");
         let micro = class == "mw1.micro";
         let min_workers = self.int_in("environment.min_workers", &env.min_workers, 1, 1, 25);
         let max_workers = self.int_in("environment.max_workers", &env.max_workers, 10, 1, 25);
         if max_workers < min_workers {
-            let s = env
-                .max_workers
-                .as_ref()
-                .or(env.min_workers.as_ref())
-                .and_then(span);
+            let s = env.max_workers.as_ref().or(env.min_workers.as_ref()).and_then(span);
             self.err(
                 "environment.max_workers",
                 s,
@@ -219,33 +188,11 @@ impl Validator {
                 "max_workers must be greater than or equal to min_workers",
             );
         }
-        let schedulers = self.micro_count(
-            "environment.schedulers",
-            &env.schedulers,
-            micro,
-            &class,
-            "scheduler",
-        );
-        let min_web = self.micro_count(
-            "environment.min_webservers",
-            &env.min_webservers,
-            micro,
-            &class,
-            "web server",
-        );
-        let max_web = self.micro_count(
-            "environment.max_webservers",
-            &env.max_webservers,
-            micro,
-            &class,
-            "web server",
-        );
+        let schedulers = self.micro_count("environment.schedulers", &env.schedulers, micro, &class, "scheduler");
+        let min_web = self.micro_count("environment.min_webservers", &env.min_webservers, micro, &class, "web server");
+        let max_web = self.micro_count("environment.max_webservers", &env.max_webservers, micro, &class, "web server");
         if max_web < min_web {
-            let s = env
-                .max_webservers
-                .as_ref()
-                .or(env.min_webservers.as_ref())
-                .and_then(span);
+            let s = env.max_webservers.as_ref().or(env.min_webservers.as_ref()).and_then(span);
             self.err(
                 "environment.max_webservers",
                 s,
@@ -291,21 +238,11 @@ impl Validator {
                 p.get_ref().clone()
             }
         };
-        let plugins = self.s3_object(
-            "plugins",
-            &env.plugins_s3_path,
-            &env.plugins_s3_object_version,
-        );
-        let requirements = self.s3_object(
-            "requirements",
-            &env.requirements_s3_path,
-            &env.requirements_s3_object_version,
-        );
-        let startup_script = self.s3_object(
-            "startup_script",
-            &env.startup_script_s3_path,
-            &env.startup_script_s3_object_version,
-        );
+        let plugins = self.s3_object("plugins", &env.plugins_s3_path, &env.plugins_s3_object_version);
+        let requirements =
+            self.s3_object("requirements", &env.requirements_s3_path, &env.requirements_s3_object_version);
+        let startup_script =
+            self.s3_object("startup_script", &env.startup_script_s3_path, &env.startup_script_s3_object_version);
         let mut options = IndexMap::new();
         if let Some(opts) = &env.airflow_configuration_options {
             for (k, v) in opts.get_ref() {
@@ -330,12 +267,7 @@ impl Validator {
                 "webserver" => l.webserver.as_ref(),
                 _ => l.worker.as_ref(),
             });
-            let level = self.choice(
-                &format!("environment.logging.{module}"),
-                &o.cloned(),
-                LOG_LEVELS,
-                "INFO",
-            );
+            let level = self.choice(&format!("environment.logging.{module}"), &o.cloned(), LOG_LEVELS, "INFO");
             logging.push(((*module).to_owned(), (level != "off").then_some(level)));
         }
         Some(Environment {
@@ -361,14 +293,7 @@ impl Validator {
     }
 
     /// Schedulers and web servers: 2..=5, or exactly 1 on mw1.micro.
-    fn micro_count(
-        &mut self,
-        field: &str,
-        o: &O<i64>,
-        micro: bool,
-        class: &str,
-        what: &str,
-    ) -> i64 {
+    fn micro_count(&mut self, field: &str, o: &O<i64>, micro: bool, class: &str, what: &str) -> i64 {
         if micro {
             if let Some(s) = o {
                 if *s.get_ref() != 1 {
@@ -425,10 +350,7 @@ impl Validator {
                     format!("{what}_s3_object_version is set but {what}_s3_path is not"),
                     format!("add {what}_s3_path, or remove {what}_s3_object_version"),
                 );
-            } else if v.get_ref().is_empty()
-                || v.get_ref().len() > 1024
-                || v.get_ref().chars().any(char::is_control)
-            {
+            } else if v.get_ref().is_empty() || v.get_ref().len() > 1024 || v.get_ref().chars().any(char::is_control) {
                 self.err(
                     &version_field,
                     span(v),
@@ -437,10 +359,7 @@ impl Validator {
                 );
             }
         }
-        path.as_ref().map(|p| S3Object {
-            path: p.get_ref().clone(),
-            version: val(version).cloned(),
-        })
+        path.as_ref().map(|p| S3Object { path: p.get_ref().clone(), version: val(version).cloned() })
     }
 
     fn network(&mut self, raw: &RawSpec, output: &Output) -> (Network, bool) {
@@ -452,18 +371,9 @@ impl Validator {
             let created: [(&str, Option<Range<usize>>); 7] = [
                 ("routing", net.routing.as_ref().and_then(span)),
                 ("vpc_cidr", net.vpc_cidr.as_ref().and_then(span)),
-                (
-                    "public_subnet_cidrs",
-                    net.public_subnet_cidrs.as_ref().and_then(span),
-                ),
-                (
-                    "private_subnet_cidrs",
-                    net.private_subnet_cidrs.as_ref().and_then(span),
-                ),
-                (
-                    "availability_zones",
-                    net.availability_zones.as_ref().and_then(span),
-                ),
+                ("public_subnet_cidrs", net.public_subnet_cidrs.as_ref().and_then(span)),
+                ("private_subnet_cidrs", net.private_subnet_cidrs.as_ref().and_then(span)),
+                ("availability_zones", net.availability_zones.as_ref().and_then(span)),
                 ("nat_gateways", net.nat_gateways.as_ref().and_then(span)),
                 ("flow_logs", net.flow_logs.as_ref().and_then(span)),
             ];
@@ -519,24 +429,10 @@ impl Validator {
                 }
                 Some(list) => self.existing_subnets(list),
             };
-            return (
-                Network::Existing {
-                    vpc_id,
-                    private_subnet_ids: subnets,
-                },
-                false,
-            );
+            return (Network::Existing { vpc_id, private_subnet_ids: subnets }, false);
         }
 
-        let routing = match self
-            .choice(
-                "network.routing",
-                &net.routing,
-                &["public", "private"],
-                "public",
-            )
-            .as_str()
-        {
+        let routing = match self.choice("network.routing", &net.routing, &["public", "private"], "public").as_str() {
             "private" => Routing::Private,
             _ => Routing::Public,
         };
@@ -548,10 +444,7 @@ impl Validator {
         let mut public = Vec::new();
         if routing == Routing::Private {
             for (key, o) in [
-                (
-                    "public_subnet_cidrs",
-                    net.public_subnet_cidrs.as_ref().and_then(span),
-                ),
+                ("public_subnet_cidrs", net.public_subnet_cidrs.as_ref().and_then(span)),
                 ("nat_gateways", net.nat_gateways.as_ref().and_then(span)),
             ] {
                 if o.is_some() {
@@ -564,33 +457,17 @@ impl Validator {
                 }
             }
         } else {
-            public = self.subnet_list(
-                "public_subnet_cidrs",
-                net.public_subnet_cidrs.as_ref(),
-                &DEFAULT_PUBLIC,
-                &mut all,
-            );
+            public =
+                self.subnet_list("public_subnet_cidrs", net.public_subnet_cidrs.as_ref(), &DEFAULT_PUBLIC, &mut all);
         }
-        let private = self.subnet_list(
-            "private_subnet_cidrs",
-            net.private_subnet_cidrs.as_ref(),
-            &DEFAULT_PRIVATE,
-            &mut all,
-        );
+        let private =
+            self.subnet_list("private_subnet_cidrs", net.private_subnet_cidrs.as_ref(), &DEFAULT_PRIVATE, &mut all);
         if let Some(vpc) = vpc_cidr {
             self.check_subnets(vpc, &all, net.vpc_cidr.as_ref().and_then(span));
         }
-        let availability_zones = net
-            .availability_zones
-            .as_ref()
-            .and_then(|azs| self.azs(azs, output));
+        let availability_zones = net.availability_zones.as_ref().and_then(|azs| self.azs(azs, output));
         let nat_gateways = match self
-            .choice(
-                "network.nat_gateways",
-                &net.nat_gateways,
-                &["one_per_az", "single"],
-                "one_per_az",
-            )
+            .choice("network.nat_gateways", &net.nat_gateways, &["one_per_az", "single"], "one_per_az")
             .as_str()
         {
             "single" => NatGateways::Single,
@@ -643,13 +520,7 @@ impl Validator {
         [get(0), get(1)]
     }
 
-    fn cidr(
-        &mut self,
-        field: &str,
-        c: &S<String>,
-        min_prefix: u8,
-        max_prefix: u8,
-    ) -> Option<Ipv4Net> {
+    fn cidr(&mut self, field: &str, c: &S<String>, min_prefix: u8, max_prefix: u8) -> Option<Ipv4Net> {
         let text = c.get_ref();
         let Ok(net) = text.parse::<Ipv4Net>() else {
             self.err(
@@ -707,10 +578,7 @@ impl Validator {
                             "has {} CIDR blocks; exactly 2 are needed (one per availability zone)",
                             l.get_ref().len()
                         ),
-                        format!(
-                            "give two blocks, e.g. [\"{}\", \"{}\"]",
-                            defaults[0], defaults[1]
-                        ),
+                        format!("give two blocks, e.g. [\"{}\", \"{}\"]", defaults[0], defaults[1]),
                     );
                 }
                 for (i, c) in l.get_ref().iter().enumerate() {
@@ -741,12 +609,7 @@ impl Validator {
                         format!("the default subnets are not inside {vpc}: set public_subnet_cidrs and private_subnet_cidrs too"),
                     ),
                 };
-                self.err(
-                    &f,
-                    sp,
-                    format!("subnet {net} ({field}) is not inside vpc_cidr {vpc}"),
-                    help,
-                );
+                self.err(&f, sp, format!("subnet {net} ({field}) is not inside vpc_cidr {vpc}"), help);
             }
             for (other_field, other, _) in &all[..i] {
                 if net.contains(other) || other.contains(net) {
@@ -780,10 +643,7 @@ impl Validator {
                 self.err(
                     &field,
                     span(az),
-                    format!(
-                        "\"{}\" is not an availability zone name",
-                        name.escape_debug()
-                    ),
+                    format!("\"{}\" is not an availability zone name", name.escape_debug()),
                     "write a name like \"us-east-1a\"",
                 );
                 ok = false;
@@ -812,11 +672,7 @@ impl Validator {
     }
 
     fn security_group(&mut self, raw: &RawSpec) -> SecurityGroup {
-        let sg = raw
-            .network
-            .as_ref()
-            .and_then(|n| n.get_ref().security_group.as_ref())
-            .map(|s| s.get_ref());
+        let sg = raw.network.as_ref().and_then(|n| n.get_ref().security_group.as_ref()).map(|s| s.get_ref());
         let ingress = match self
             .choice(
                 "network.security_group.ingress",
@@ -835,10 +691,7 @@ impl Validator {
                 self.err(
                     "network.security_group.additional_ids",
                     span(ids),
-                    format!(
-                        "has {} security groups; at most 4 are allowed",
-                        ids.get_ref().len()
-                    ),
+                    format!("has {} security groups; at most 4 are allowed", ids.get_ref().len()),
                     "MWAA takes at most 5 security groups, and mwaagen always adds its own",
                 );
             }
@@ -848,10 +701,7 @@ impl Validator {
                     self.err(
                         &field,
                         span(id),
-                        format!(
-                            "\"{}\" is not a security group id",
-                            id.get_ref().escape_debug()
-                        ),
+                        format!("\"{}\" is not a security group id", id.get_ref().escape_debug()),
                         "write sg- followed by hexadecimal digits, e.g. \"sg-0abc1234\"",
                     );
                 } else if additional_ids.contains(id.get_ref()) {
@@ -865,10 +715,7 @@ impl Validator {
                 additional_ids.push(id.get_ref().clone());
             }
         }
-        SecurityGroup {
-            ingress,
-            additional_ids,
-        }
+        SecurityGroup { ingress, additional_ids }
     }
 
     fn bucket(&mut self, raw: &RawSpec, kms: &Kms) -> Bucket {
@@ -886,10 +733,7 @@ impl Validator {
                 ("name", b.name.as_ref().and_then(span)),
                 ("encryption", b.encryption.as_ref().and_then(span)),
                 ("enforce_tls", b.enforce_tls.as_ref().and_then(span)),
-                (
-                    "retain_on_delete",
-                    b.retain_on_delete.as_ref().and_then(span),
-                ),
+                ("retain_on_delete", b.retain_on_delete.as_ref().and_then(span)),
             ] {
                 if s.is_some() {
                     self.err(
@@ -910,21 +754,12 @@ impl Validator {
                 self.err(
                     "bucket.existing_arn",
                     span(arn),
-                    format!(
-                        "\"{}\" is not an S3 bucket ARN",
-                        arn.get_ref().escape_debug()
-                    ),
+                    format!("\"{}\" is not an S3 bucket ARN", arn.get_ref().escape_debug()),
                     "write arn:aws:s3:::BUCKET-NAME (no key or path after the name)",
                 );
-                return Bucket::Existing {
-                    arn: arn.get_ref().clone(),
-                    name: String::new(),
-                };
+                return Bucket::Existing { arn: arn.get_ref().clone(), name: String::new() };
             };
-            return Bucket::Existing {
-                arn: arn.get_ref().clone(),
-                name,
-            };
+            return Bucket::Existing { arn: arn.get_ref().clone(), name };
         }
         if let Some(n) = &b.name {
             if let Some(problem) = bucket_name_problem(n.get_ref()) {
@@ -936,28 +771,21 @@ impl Validator {
                 );
             }
         }
-        let encryption = match self
-            .choice(
-                "bucket.encryption",
-                &b.encryption,
-                &["sse-s3", "sse-kms"],
-                "sse-s3",
-            )
-            .as_str()
-        {
-            "sse-kms" => {
-                if matches!(kms, Kms::AwsOwned) {
-                    self.err(
-                        "bucket.encryption",
-                        b.encryption.as_ref().and_then(span),
-                        "sse-kms needs a customer managed KMS key, but kms.key is \"aws_owned\"",
-                        "set [kms] key = \"create\" (or an existing key ARN), or use encryption = \"sse-s3\"",
-                    );
+        let encryption =
+            match self.choice("bucket.encryption", &b.encryption, &["sse-s3", "sse-kms"], "sse-s3").as_str() {
+                "sse-kms" => {
+                    if matches!(kms, Kms::AwsOwned) {
+                        self.err(
+                            "bucket.encryption",
+                            b.encryption.as_ref().and_then(span),
+                            "sse-kms needs a customer managed KMS key, but kms.key is \"aws_owned\"",
+                            "set [kms] key = \"create\" (or an existing key ARN), or use encryption = \"sse-s3\"",
+                        );
+                    }
+                    Encryption::SseKms
                 }
-                Encryption::SseKms
-            }
-            _ => Encryption::SseS3,
-        };
+                _ => Encryption::SseS3,
+            };
         Bucket::Created {
             name: val(&b.name).cloned(),
             encryption,
@@ -1007,20 +835,11 @@ impl Validator {
 
     fn execution_role(&mut self, raw: &RawSpec) -> ExecutionRole {
         let Some(r) = &raw.execution_role else {
-            return ExecutionRole::Generated {
-                additional_policy_arns: Vec::new(),
-                permissions_boundary_arn: None,
-            };
+            return ExecutionRole::Generated { additional_policy_arns: Vec::new(), permissions_boundary_arn: None };
         };
         let r = r.get_ref();
-        let boundary = r
-            .permissions_boundary_arn
-            .as_ref()
-            .filter(|b| !b.get_ref().is_empty());
-        let extra = r
-            .additional_policy_arns
-            .as_ref()
-            .filter(|a| !a.get_ref().is_empty());
+        let boundary = r.permissions_boundary_arn.as_ref().filter(|b| !b.get_ref().is_empty());
+        let extra = r.additional_policy_arns.as_ref().filter(|a| !a.get_ref().is_empty());
         if let Some(arn) = &r.existing_arn {
             if !is_role_arn(arn.get_ref()) {
                 self.err(
@@ -1051,7 +870,10 @@ impl Validator {
                 self.err(
                     "execution_role.additional_policy_arns",
                     span(list),
-                    format!("has {} policies; a role takes at most 20 managed policies, one of them mwaagen's", list.get_ref().len()),
+                    format!(
+                        "has {} policies; a role takes at most 20 managed policies, one of them mwaagen's",
+                        list.get_ref().len()
+                    ),
                     "combine policies, or attach them elsewhere",
                 );
             }
@@ -1061,19 +883,11 @@ impl Validator {
                     self.err(
                         &field,
                         span(a),
-                        format!(
-                            "\"{}\" is not an IAM managed policy ARN",
-                            a.get_ref().escape_debug()
-                        ),
+                        format!("\"{}\" is not an IAM managed policy ARN", a.get_ref().escape_debug()),
                         "write arn:aws:iam::ACCOUNT-ID:policy/NAME or arn:aws:iam::aws:policy/NAME",
                     );
                 } else if arns.contains(a.get_ref()) {
-                    self.err(
-                        &field,
-                        span(a),
-                        format!("\"{}\" is listed twice", a.get_ref()),
-                        "list each policy once",
-                    );
+                    self.err(&field, span(a), format!("\"{}\" is listed twice", a.get_ref()), "list each policy once");
                 }
                 arns.push(a.get_ref().clone());
             }
@@ -1083,10 +897,7 @@ impl Validator {
                 self.err(
                     "execution_role.permissions_boundary_arn",
                     span(b),
-                    format!(
-                        "\"{}\" is not an IAM managed policy ARN",
-                        b.get_ref().escape_debug()
-                    ),
+                    format!("\"{}\" is not an IAM managed policy ARN", b.get_ref().escape_debug()),
                     "write arn:aws:iam::ACCOUNT-ID:policy/NAME, or \"\" for no boundary",
                 );
             }
@@ -1105,28 +916,18 @@ impl Validator {
         for (i, grant) in list.get_ref().iter().enumerate() {
             let g = grant.get_ref();
             let prefix = format!("web_access[{i}]");
-            let airflow_role = self.choice(
-                &format!("{prefix}.airflow_role"),
-                &g.airflow_role,
-                AIRFLOW_ROLES,
-                "Viewer",
-            );
-            let mut names = |key: &str,
-                             o: &O<Vec<S<String>>>,
-                             max: usize,
-                             what: &str|
-             -> Vec<String> {
+            let airflow_role = self.choice(&format!("{prefix}.airflow_role"), &g.airflow_role, AIRFLOW_ROLES, "Viewer");
+            let mut names = |key: &str, o: &O<Vec<S<String>>>, max: usize, what: &str| -> Vec<String> {
                 let mut v: Vec<String> = Vec::new();
-                for (j, n) in o
-                    .as_ref()
-                    .map(|l| l.get_ref().as_slice())
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                {
+                for (j, n) in o.as_ref().map(|l| l.get_ref().as_slice()).unwrap_or_default().iter().enumerate() {
                     let field = format!("{prefix}.{key}[{j}]");
                     if !is_iam_name(n.get_ref(), max) {
-                        self.err(&field, span(n), format!("\"{}\" is not an IAM {what} name", n.get_ref().escape_debug()), format!("use 1 to {max} letters, digits and + = , . @ _ - (a name, not an ARN)"));
+                        self.err(
+                            &field,
+                            span(n),
+                            format!("\"{}\" is not an IAM {what} name", n.get_ref().escape_debug()),
+                            format!("use 1 to {max} letters, digits and + = , . @ _ - (a name, not an ARN)"),
+                        );
                     } else if v.contains(n.get_ref()) {
                         self.err(
                             &field,
@@ -1141,11 +942,7 @@ impl Validator {
             };
             let attach_to_roles = names("attach_to_roles", &g.attach_to_roles, 64, "role");
             let attach_to_groups = names("attach_to_groups", &g.attach_to_groups, 128, "group");
-            out.push(WebAccess {
-                airflow_role,
-                attach_to_roles,
-                attach_to_groups,
-            });
+            out.push(WebAccess { airflow_role, attach_to_roles, attach_to_groups });
         }
         out
     }
@@ -1165,12 +962,7 @@ impl Validator {
             let key = k.get_ref();
             let field = format!("tags.\"{}\"", key.escape_debug());
             if key.is_empty() || key.chars().count() > 128 {
-                self.err(
-                    &field,
-                    span(k),
-                    "tag keys must be 1 to 128 characters long",
-                    "shorten the key",
-                );
+                self.err(&field, span(k), "tag keys must be 1 to 128 characters long", "shorten the key");
             } else if key.to_ascii_lowercase().starts_with("aws:") {
                 self.err(
                     &field,
@@ -1188,20 +980,12 @@ impl Validator {
             }
             let value = v.get_ref();
             if value.chars().count() > 256 {
-                self.err(
-                    &field,
-                    span(v),
-                    "tag values must be at most 256 characters long",
-                    "shorten the value",
-                );
+                self.err(&field, span(v), "tag values must be at most 256 characters long", "shorten the value");
             } else if let Some(c) = value.chars().find(|c| !is_tag_char(*c)) {
                 self.err(
                     &field,
                     span(v),
-                    format!(
-                        "tag value contains {:?}, which AWS does not allow in tags",
-                        c
-                    ),
+                    format!("tag value contains {:?}, which AWS does not allow in tags", c),
                     TAG_CHARS_HELP,
                 );
             }
@@ -1219,10 +1003,7 @@ impl Validator {
                 self.err(
                     "output.region",
                     span(r),
-                    format!(
-                        "\"{}\" is not an AWS region name",
-                        r.get_ref().escape_debug()
-                    ),
+                    format!("\"{}\" is not an AWS region name", r.get_ref().escape_debug()),
                     "write a region like \"us-east-1\" or \"eu-west-1\"",
                 );
                 None
@@ -1237,10 +1018,7 @@ impl Validator {
                 self.err(
                     "output.stack_name",
                     span(s),
-                    format!(
-                        "\"{}\" is not a CloudFormation stack name",
-                        n.escape_debug()
-                    ),
+                    format!("\"{}\" is not a CloudFormation stack name", n.escape_debug()),
                     "use 1 to 128 letters, digits and '-', starting with a letter",
                 );
             }
@@ -1253,21 +1031,14 @@ impl Validator {
                     self.err(
                         "output.terraform_aws_provider",
                         span(c),
-                        format!(
-                            "\"{}\" is not a Terraform version constraint",
-                            c.get_ref().escape_debug()
-                        ),
+                        format!("\"{}\" is not a Terraform version constraint", c.get_ref().escape_debug()),
                         "write comma-separated conditions like \">= 5.0, < 7.0\" or \"~> 5.100\"",
                     );
                 }
                 c.get_ref().clone()
             }
         };
-        Output {
-            region,
-            stack_name,
-            terraform_aws_provider,
-        }
+        Output { region, stack_name, terraform_aws_provider }
     }
 }
 
@@ -1303,16 +1074,13 @@ fn is_airflow_option_key(s: &str) -> bool {
 
 fn is_aws_id(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|h| {
-        (1..=17).contains(&h.len())
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        (1..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
 fn is_az(s: &str) -> bool {
     s.len() <= 32
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().last().is_some_and(|b| b.is_ascii_lowercase())
         && s.contains('-')
         && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
@@ -1322,17 +1090,12 @@ fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
 fn is_partition_prefix(p: &str) -> bool {
-    matches!(
-        p,
-        "arn:aws" | "arn:aws-cn" | "arn:aws-us-gov" | "arn:aws-iso" | "arn:aws-iso-b"
-    )
+    matches!(p, "arn:aws" | "arn:aws-cn" | "arn:aws-us-gov" | "arn:aws-iso" | "arn:aws-iso-b")
 }
 
 fn is_account(s: &str) -> bool {
@@ -1340,9 +1103,7 @@ fn is_account(s: &str) -> bool {
 }
 
 fn is_iam_name(s: &str, max: usize) -> bool {
-    (1..=max).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    (1..=max).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
 }
 
 fn iam_arn_parts(s: &str) -> Option<(&str, &str)> {
@@ -1356,22 +1117,17 @@ fn iam_arn_parts(s: &str) -> Option<(&str, &str)> {
 }
 
 fn is_iam_path_name(s: &str) -> bool {
-    !s.is_empty()
-        && !s.ends_with('/')
-        && s.split('/')
-            .all(|seg| !seg.is_empty() && is_iam_name(seg, 128))
+    !s.is_empty() && !s.ends_with('/') && s.split('/').all(|seg| !seg.is_empty() && is_iam_name(seg, 128))
 }
 
 fn is_role_arn(s: &str) -> bool {
-    iam_arn_parts(s).is_some_and(|(acct, res)| {
-        is_account(acct) && res.strip_prefix("role/").is_some_and(is_iam_path_name)
-    })
+    iam_arn_parts(s)
+        .is_some_and(|(acct, res)| is_account(acct) && res.strip_prefix("role/").is_some_and(is_iam_path_name))
 }
 
 fn is_policy_arn(s: &str) -> bool {
     iam_arn_parts(s).is_some_and(|(acct, res)| {
-        (is_account(acct) || acct == "aws")
-            && res.strip_prefix("policy/").is_some_and(is_iam_path_name)
+        (is_account(acct) || acct == "aws") && res.strip_prefix("policy/").is_some_and(is_iam_path_name)
     })
 }
 
@@ -1399,10 +1155,7 @@ pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
     if !(3..=63).contains(&bytes.len()) {
         return Some("it must be 3 to 63 characters long");
     }
-    if !bytes
-        .iter()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
-    {
+    if !bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-') {
         return Some("it may contain only lowercase letters, digits, '.' and '-'");
     }
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
@@ -1429,27 +1182,17 @@ pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
 fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric()
         || "_.:/=+-@".contains(c)
-        || matches!(
-            c,
-            ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-                ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
-        )
+        || matches!(c, ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
 }
 
 fn is_version_constraint(s: &str) -> bool {
     !s.trim().is_empty()
         && s.split(',').all(|part| {
             let p = part.trim();
-            let v = ["~>", ">=", "<=", "!=", ">", "<", "="]
-                .iter()
-                .find_map(|op| p.strip_prefix(op))
-                .unwrap_or(p)
-                .trim();
+            let v =
+                ["~>", ">=", "<=", "!=", ">", "<", "="].iter().find_map(|op| p.strip_prefix(op)).unwrap_or(p).trim();
             let nums: Vec<&str> = v.split('.').collect();
-            (1..=3).contains(&nums.len())
-                && nums
-                    .iter()
-                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            (1..=3).contains(&nums.len()) && nums.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         })
 }
 
@@ -1485,15 +1228,10 @@ mod tests {
         assert!(!is_role_arn("arn:aws:iam::123456789012:policy/x"));
         assert!(is_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess"));
         assert_eq!(
-            parse_kms_key_arn(
-                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-            ),
+            parse_kms_key_arn("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
             Some("eu-west-1")
         );
-        assert_eq!(
-            parse_kms_key_arn("arn:aws:kms:eu-west-1:123456789012:alias/x"),
-            None
-        );
+        assert_eq!(parse_kms_key_arn("arn:aws:kms:eu-west-1:123456789012:alias/x"), None);
     }
 
     #[test]
@@ -1521,12 +1259,6 @@ mod tests {
         assert!(is_airflow_option_key("core.default_task_retries"));
         assert!(!is_airflow_option_key("core"));
         assert!(!is_airflow_option_key("a.b.c"));
-        assert!(
-            is_tag_char('é')
-                && is_tag_char(' ')
-                && !is_tag_char('\n')
-                && !is_tag_char('🚀')
-                && !is_tag_char('"')
-        );
+        assert!(is_tag_char('é') && is_tag_char(' ') && !is_tag_char('\n') && !is_tag_char('🚀') && !is_tag_char('"'));
     }
 }

@@ -20,20 +20,13 @@ pub fn example_specs() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     specs.sort();
-    assert!(
-        specs.len() >= 5,
-        "expected at least five example specs, found {}",
-        specs.len()
-    );
+    assert!(specs.len() >= 5, "expected at least five example specs, found {}", specs.len());
     specs
 }
 
 /// The spec's path relative to the project root, with forward slashes (as headers show it).
 pub fn rel(path: &Path) -> String {
-    path.strip_prefix(root())
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 /// Compiles a spec file into its IR, panicking with the rendered diagnostics if it is invalid.

@@ -12,16 +12,12 @@ use super::{expr_arg, usize_arg};
 use crate::ir::{Attr, Expr, Part, Pseudo, Ref};
 
 /// The CloudFormation templates, embedded at build time: (name, text).
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[(
-    "cfn/template.yaml",
-    include_str!("../../../templates/cfn/template.yaml.tera"),
-)];
+pub(crate) const TEMPLATES: &[(&str, &str)] =
+    &[("cfn/template.yaml", include_str!("../../../templates/cfn/template.yaml.tera"))];
 
 pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("yaml_str", |v: &Value, _: &HashMap<String, Value>| {
-        let s = v
-            .as_str()
-            .ok_or_else(|| tera::Error::msg(format!("yaml_str expects a string, got {v}")))?;
+        let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("yaml_str expects a string, got {v}")))?;
         Ok(Value::String(yaml_scalar(s)))
     });
     tera.register_filter("cfn", |v: &Value, args: &HashMap<String, Value>| {
@@ -29,12 +25,8 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("cfn_list", |v: &Value, args: &HashMap<String, Value>| {
-        let items: Vec<Expr> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
-        Ok(Value::String(block(
-            &Expr::List(items),
-            usize_arg(args, "indent", 0),
-        )))
+        let items: Vec<Expr> = serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        Ok(Value::String(block(&Expr::List(items), usize_arg(args, "indent", 0))))
     });
     tera.register_filter("cfn_map", |v: &Value, args: &HashMap<String, Value>| {
         let map: indexmap::IndexMap<String, String> =
@@ -49,12 +41,7 @@ pub(crate) fn register(tera: &mut Tera) {
             map.into_iter()
                 .map(|(k, v)| {
                     Expr::Map(
-                        [
-                            ("Key".to_owned(), Expr::Str(k)),
-                            ("Value".to_owned(), Expr::Str(v)),
-                        ]
-                        .into_iter()
-                        .collect(),
+                        [("Key".to_owned(), Expr::Str(k)), ("Value".to_owned(), Expr::Str(v))].into_iter().collect(),
                     )
                 })
                 .collect(),
@@ -71,8 +58,7 @@ const YAML_WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false
 #[must_use]
 pub fn yaml_scalar(s: &str) -> String {
     let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_./-:".contains(c))
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "_./-:".contains(c))
         && !s.ends_with(':')
         && !YAML_WORDS.contains(&s.to_ascii_lowercase().as_str());
     if plain {
@@ -101,9 +87,7 @@ pub fn yaml_scalar(s: &str) -> String {
 /// line breaks or byte-order marks.
 fn needs_escape(c: char) -> bool {
     let n = u32::from(c);
-    n < 0x20
-        || (0x7f..=0x9f).contains(&n)
-        || matches!(n, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
+    n < 0x20 || (0x7f..=0x9f).contains(&n) || matches!(n, 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff)
 }
 
 fn attr_name(a: Attr) -> &'static str {
@@ -168,10 +152,7 @@ fn inline(e: &Expr) -> String {
             format!("[{}]", items.join(", "))
         }
         Expr::Map(m) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{}: {}", yaml_scalar(k), inline(v)))
-                .collect();
+            let items: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", yaml_scalar(k), inline(v))).collect();
             format!("{{{}}}", items.join(", "))
         }
     }
@@ -239,12 +220,7 @@ mod tests {
                 (
                     "B".to_owned(),
                     Expr::List(vec![Expr::Map(
-                        [
-                            ("C".to_owned(), Expr::Int(1)),
-                            ("D".to_owned(), Expr::Bool(true)),
-                        ]
-                        .into_iter()
-                        .collect(),
+                        [("C".to_owned(), Expr::Int(1)), ("D".to_owned(), Expr::Bool(true))].into_iter().collect(),
                     )]),
                 ),
             ]
@@ -256,9 +232,6 @@ mod tests {
 
     #[test]
     fn sub_escapes_literal_dollar_brace() {
-        assert_eq!(
-            sub_template(&[Part::Lit("a${b}".into()), Part::Pseudo(Pseudo::Region)]),
-            "a${!b}${AWS::Region}"
-        );
+        assert_eq!(sub_template(&[Part::Lit("a${b}".into()), Part::Pseudo(Pseudo::Region)]), "a${!b}${AWS::Region}");
     }
 }

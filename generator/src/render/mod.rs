@@ -75,11 +75,7 @@ pub struct RenderError(pub String);
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "internal error while rendering: {} (please report this as a bug of mwaagen)",
-            self.0
-        )
+        write!(f, "internal error while rendering: {} (please report this as a bug of mwaagen)", self.0)
     }
 }
 
@@ -91,12 +87,8 @@ fn engine() -> Result<&'static Tera, RenderError> {
         .get_or_init(|| {
             let mut tera = Tera::default();
             tera.autoescape_on(Vec::new());
-            let templates = cfn::TEMPLATES
-                .iter()
-                .chain(terraform::TEMPLATES)
-                .chain(cdk::TEMPLATES);
-            tera.add_raw_templates(templates.copied())
-                .map_err(|e| error_chain(&e))?;
+            let templates = cfn::TEMPLATES.iter().chain(terraform::TEMPLATES).chain(cdk::TEMPLATES);
+            tera.add_raw_templates(templates.copied()).map_err(|e| error_chain(&e))?;
             cfn::register(&mut tera);
             terraform::register(&mut tera);
             cdk::register(&mut tera);
@@ -149,10 +141,7 @@ pub fn render(ir: &Ir, target: Target) -> Result<Vec<OutputFile>, RenderError> {
         Target::Cdk => cdk::render(ir),
         Target::Ir => {
             let json = serde_json::to_string_pretty(ir).map_err(|e| RenderError(e.to_string()))?;
-            Ok(vec![OutputFile {
-                path: "ir.json".into(),
-                contents: json + "\n",
-            }])
+            Ok(vec![OutputFile { path: "ir.json".into(), contents: json + "\n" }])
         }
     }
 }
@@ -175,8 +164,7 @@ pub(crate) fn render_with(
     ctx.insert("ir", ir);
     ctx.insert("header", &header_lines(ir, target));
     extend(&mut ctx);
-    tera.render(template, &ctx)
-        .map_err(|e| RenderError(error_chain(&e)))
+    tera.render(template, &ctx).map_err(|e| RenderError(error_chain(&e)))
 }
 
 /// Reads a filter argument that must be an IR [`Expr`].
@@ -187,24 +175,17 @@ pub(crate) fn expr_arg(value: &Value) -> tera::Result<Expr> {
 
 /// Reads an integer keyword argument with a default.
 pub(crate) fn usize_arg(args: &HashMap<String, Value>, name: &str, default: usize) -> usize {
-    args.get(name)
-        .and_then(Value::as_u64)
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(default)
+    args.get(name).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok()).unwrap_or(default)
 }
 
 /// `dag_processing` -> `DagProcessing`.
 fn pascal_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let s = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("pascal expects a string"))?;
+    let s = value.as_str().ok_or_else(|| tera::Error::msg("pascal expects a string"))?;
     let out: String = s
         .split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
         })
         .collect();
     Ok(Value::String(out))

@@ -12,7 +12,5 @@ pub(crate) fn register(_tera: &mut Tera) {}
 
 /// Renders the IR into this target's files.
 pub(crate) fn render(_ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
-    Err(RenderError(
-        "the terraform target is not implemented yet".into(),
-    ))
+    Err(RenderError("the terraform target is not implemented yet".into()))
 }
