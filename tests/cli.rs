@@ -209,3 +209,53 @@ fn two_runs_are_byte_identical() {
         }
     }
 }
+
+#[test]
+fn several_specs_go_to_one_folder_per_environment() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let mut args = vec!["--target", "cfn", "--out", &dir];
+    let specs: Vec<String> = support::example_specs().iter().map(|p| support::rel(p)).collect();
+    args.extend(specs.iter().map(String::as_str));
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for spec in &specs {
+        let ir = support::compile_file(&support::root().join(spec));
+        let written = tmp.path().join(&ir.environment_name).join("cloudformation/template.yaml");
+        let alone = stdout(&mwaagen(&[spec, "--target", "cfn"]));
+        assert_eq!(fs::read_to_string(&written).expect("written"), alone, "{spec}");
+    }
+    let mut check = args.clone();
+    check.push("--check");
+    assert_eq!(mwaagen(&check).status.code(), Some(0));
+
+    // Without --out, several specs are a usage error.
+    let o = mwaagen(&["--target", "cfn", &specs[0], &specs[1]]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("several specs need --out"), "{}", stderr(&o));
+}
+
+#[test]
+fn two_specs_with_one_environment_name_are_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let copy = tmp.path().join("copy.toml");
+    fs::copy(support::root().join("specs/micro.toml"), &copy).expect("copy");
+    let o = mwaagen(&["--target", "cfn", "--out", &out.to_string_lossy(), "specs/micro.toml", &copy.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("both describe environment \"dev_sandbox\""), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing may be written");
+}
+
+#[test]
+fn one_invalid_spec_among_several_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let bad = tmp.path().join("bad.toml");
+    fs::write(&bad, "version = 2\n").expect("spec");
+    let o = mwaagen(&["--target", "cfn", "--out", &out.to_string_lossy(), "specs/micro.toml", &bad.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error: version: unsupported spec version 2"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: environment: missing required table [environment]"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing may be written");
+}

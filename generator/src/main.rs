@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use mwaagen::diagnostics::Source;
 use mwaagen::output;
-use mwaagen::render::{self, OutputFile, Target};
+use mwaagen::render::{OutputFile, Target};
+use mwaagen::GenerateError;
 
 /// Generate CloudFormation, Terraform or CDK TypeScript for an Amazon MWAA environment from one
 /// TOML spec.
@@ -24,9 +25,10 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// The spec file (TOML). Without one, the built-in default spec is used.
+    /// The spec file(s) (TOML). Without one, the built-in default spec is used. With several,
+    /// --out is needed and each environment goes to DIR/<environment name>/<target>/.
     #[arg(value_name = "SPEC")]
-    spec: Option<PathBuf>,
+    specs: Vec<PathBuf>,
 
     /// What to generate.
     #[arg(long, short, value_enum, required = true)]
@@ -91,7 +93,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Validate { specs }) => validate(&specs),
         Some(Command::Init { path, force }) => init(&path, force),
-        None => generate(cli.spec.as_deref(), cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
+        None => generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
     }
 }
 
@@ -106,33 +108,32 @@ fn read_source(path: &Path) -> Result<Source, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn generate(spec: Option<&Path>, target: TargetArg, out: Option<&Path>, check: bool) -> ExitCode {
-    let source = match spec {
-        Some(p) => match read_source(p) {
-            Ok(s) => s,
-            Err(e) => return fail(e),
-        },
-        None => mwaagen::default_source(),
-    };
-    let ir = match mwaagen::compile(&source) {
-        Ok(ir) => ir,
-        Err(diags) => {
-            eprint!("{}", diags.render(&source));
-            return ExitCode::FAILURE;
-        }
-    };
-    let targets = target.targets();
-    let many = matches!(target, TargetArg::All);
-    let mut files: Vec<OutputFile> = Vec::new();
-    for t in &targets {
-        match render::render(&ir, *t) {
-            Ok(fs) => files.extend(fs.into_iter().map(|f| OutputFile {
-                path: if many { format!("{}/{}", t.folder(), f.path) } else { f.path },
-                contents: f.contents,
-            })),
+fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: bool) -> ExitCode {
+    if specs.len() > 1 && out.is_none() {
+        eprintln!("error: several specs need --out DIR (each environment goes to DIR/<environment name>/<target>/)");
+        return ExitCode::from(2);
+    }
+    let mut sources = Vec::with_capacity(specs.len().max(1));
+    for p in specs {
+        match read_source(p) {
+            Ok(s) => sources.push(s),
             Err(e) => return fail(e),
         }
     }
+    if sources.is_empty() {
+        sources.push(mwaagen::default_source());
+    }
+    let targets = target.targets();
+    let files = match mwaagen::generate(&sources, &targets) {
+        Ok(files) => files,
+        Err(GenerateError::Invalid(list)) => {
+            for (i, diags) in &list {
+                eprint!("{}", diags.render(&sources[*i]));
+            }
+            return ExitCode::FAILURE;
+        }
+        Err(e) => return fail(e),
+    };
     let Some(dir) = out else {
         return print_files(&files);
     };
