@@ -103,21 +103,118 @@ impl Diagnostic {
         let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.name);
         let _ = writeln!(out, "{pad} |");
         let text = source.line_text(line);
-        let shown = display_line(text);
-        let _ = writeln!(out, "{line} | {shown}");
         // Caret under the span, limited to this line.
         let start_char = col - 1;
         let line_chars = text.chars().count();
         let end_offset = clamp_to_char_boundary(&source.text, span.end.max(span.start));
         let (end_line, end_col) = source.line_col(end_offset);
         let end_char = if end_line == line { end_col - 1 } else { line_chars };
-        let width = end_char.saturating_sub(start_char).max(1);
-        let lead: String = text.chars().take(start_char).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        // A long line (minified TOML, a huge value, binary garbage) is shown as a window around
+        // the span, so that no error line runs off the terminal.
+        let (first, last) = line_window(line_chars, start_char);
+        let chars: Vec<char> = text.chars().collect();
+        let mut shown = display_line(&chars[first..last].iter().collect::<String>());
+        let mut lead: String =
+            chars[first..start_char.min(last)].iter().map(|c| if *c == '\t' { '\t' } else { ' ' }).collect();
+        if first > 0 {
+            shown.insert(0, '…');
+            lead.insert(0, ' ');
+        }
+        if last < line_chars {
+            shown.push('…');
+        }
+        let width = end_char.min(last).saturating_sub(start_char).max(1);
+        let _ = writeln!(out, "{line} | {shown}");
         let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let mut lines = wrap(help, MAX_HELP_WIDTH).into_iter();
+            let _ = writeln!(out, "{pad} = help: {}", lines.next().unwrap_or_default());
+            for more in lines {
+                let _ = writeln!(out, "{pad}         {more}");
+            }
         }
         out
+    }
+}
+
+/// Longest source excerpt shown under an error, in characters.
+const MAX_SHOWN_LINE: usize = 140;
+/// How much of a long line is kept before the span starts.
+const CONTEXT_BEFORE: usize = 30;
+
+/// The character range of a line of `len` characters to show for a span starting at `start`.
+fn line_window(len: usize, start: usize) -> (usize, usize) {
+    if len <= MAX_SHOWN_LINE {
+        return (0, len);
+    }
+    let first = start.saturating_sub(CONTEXT_BEFORE).min(len - MAX_SHOWN_LINE);
+    (first, first + MAX_SHOWN_LINE)
+}
+
+/// Help text is wrapped at this many characters (a long list of valid keys, for one).
+const MAX_HELP_WIDTH: usize = 120;
+
+/// Splits `text` at spaces into lines of at most `width` characters (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        } else if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// Longest user value echoed in a message, in characters.
+const MAX_SHOWN_VALUE: usize = 80;
+
+/// A user-supplied value for a message: quoted, escaped, and shortened when long
+/// (`"abc…" (1040 characters)`), so that a huge value cannot make a huge error line.
+#[must_use]
+pub fn quote(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= MAX_SHOWN_VALUE {
+        return format!("\"{}\"", value.escape_debug());
+    }
+    let head: String = value.chars().take(MAX_SHOWN_VALUE - 30).collect();
+    format!("\"{}…\" ({n} characters)", head.escape_debug())
+}
+
+/// The path of `key` inside the table at `parent`, as written in TOML: bare keys as they are,
+/// any other key in double quotes (`tags."aws:team"`, `environment.airflow_configuration_options."core.x"`).
+/// Long keys are shortened like values in [`quote`].
+#[must_use]
+pub fn key_path(parent: &str, key: &str) -> String {
+    let bare = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    path_with(parent, key, !bare)
+}
+
+/// The path of a user-chosen key in a free-form table (`tags."Team"`): always quoted, so that it
+/// reads as the user's key and not as a field of the format.
+#[must_use]
+pub fn user_key_path(parent: &str, key: &str) -> String {
+    path_with(parent, key, true)
+}
+
+fn path_with(parent: &str, key: &str, quoted: bool) -> String {
+    let bare = !quoted && !key.is_empty() && key.chars().count() <= MAX_SHOWN_VALUE;
+    let key = if bare {
+        key.to_owned()
+    } else if key.chars().count() <= MAX_SHOWN_VALUE {
+        format!("\"{}\"", key.escape_debug())
+    } else {
+        let head: String = key.chars().take(MAX_SHOWN_VALUE - 30).collect();
+        format!("\"{}…\"", head.escape_debug())
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
     }
 }
 
@@ -214,6 +311,49 @@ mod tests {
         assert_eq!(did_you_mean("nmae", ["name", "version"]), Some("name"));
         assert_eq!(did_you_mean("zzzzzz", ["name", "version"]), None);
         assert_eq!(one_of(&["a", "b", "c"]), "\"a\", \"b\" or \"c\"");
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_span() {
+        let long = format!("tags = {{ Team = \"{}\", Owner = 5 }}\n", "v".repeat(500));
+        let s = Source::from_text("x.toml", long.as_str());
+        let at = long.find("Owner").unwrap_or_default();
+        let out = Diagnostic::new("tags.Owner", Some(at + 8..at + 9), "bad").render(&s);
+        assert!(out.lines().all(|l| l.chars().count() <= 160), "{out}");
+        let source_line = out.lines().find(|l| l.starts_with("1 |")).unwrap_or_default();
+        let caret_line = out.lines().find(|l| l.contains('^')).unwrap_or_default();
+        assert!(source_line.contains("Owner = 5 }") && source_line.contains('…'), "{out}");
+        // The caret still sits under the `5`.
+        let caret_col = caret_line.chars().position(|c| c == '^').unwrap_or_default();
+        assert_eq!(source_line.chars().nth(caret_col), Some('5'), "{out}");
+        assert!(out.contains("--> x.toml:1:"), "{out}");
+    }
+
+    #[test]
+    fn long_help_is_wrapped_under_itself() {
+        let s = Source::from_text("x.toml", "a = 1\n");
+        let keys: Vec<String> = (0..40).map(|i| format!("key_number_{i}")).collect();
+        let help = format!("valid keys: {}", keys.join(", "));
+        let out = Diagnostic::new("a", Some(0..1), "bad").with_help(help.clone()).render(&s);
+        assert!(out.lines().all(|l| l.chars().count() <= 140), "{out}");
+        let help_lines: Vec<&str> = out.lines().skip_while(|l| !l.contains("= help: ")).collect();
+        assert!(help_lines.len() > 3, "{out}");
+        assert!(help_lines[1].starts_with("          key_number_"), "{out}");
+        let rejoined: Vec<&str> = help_lines.iter().map(|l| l.trim().trim_start_matches("= help: ")).collect();
+        assert_eq!(rejoined.join(" "), help);
+    }
+
+    #[test]
+    fn values_and_keys_are_quoted_and_shortened() {
+        assert_eq!(quote("a\"b\n"), "\"a\\\"b\\n\"");
+        let q = quote(&"x".repeat(1000));
+        assert!(q.ends_with("…\" (1000 characters)") && q.chars().count() < 80, "{q}");
+        assert_eq!(key_path("tags", "Team"), "tags.Team");
+        assert_eq!(key_path("tags", "aws:team"), "tags.\"aws:team\"");
+        assert_eq!(key_path("tags", ""), "tags.\"\"");
+        assert_eq!(key_path("", "version"), "version");
+        assert_eq!(user_key_path("tags", "Team"), "tags.\"Team\"");
+        assert!(key_path("tags", &"k".repeat(300)).chars().count() < 60);
     }
 
     #[test]

@@ -29,9 +29,22 @@ pub const DEFAULT_SPEC_NAME: &str = "<built-in default spec>";
 /// # Errors
 /// Every problem of the spec, as diagnostics pointing into `source`.
 pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
-    let raw = parse::parse(source)?;
-    let config = validate::validate(&raw, &source.name)?;
-    Ok(lower::lower(&config))
+    let parsed = parse::parse(source)?;
+    match validate::validate(&parsed.spec, &source.name) {
+        Ok(config) if parsed.unknown_keys.is_empty() => Ok(lower::lower(&config)),
+        result => {
+            // Unknown keys and rule errors together, so that one run reports every problem.
+            let mut diags = parsed.unknown_keys;
+            if let Err(rules) = result {
+                let repeats_suggestion =
+                    |d: &diagnostics::Diagnostic| d.message.starts_with("missing required") && parsed.suggested.contains(&d.field);
+                diags.extend(rules.0.into_iter().filter(|d| !repeats_suggestion(d)));
+            }
+            let mut d = Diagnostics(diags);
+            d.sort();
+            Err(d)
+        }
+    }
 }
 
 /// The built-in default spec as a source.

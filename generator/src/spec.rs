@@ -166,6 +166,12 @@ pub fn table_fields(path: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The free-form `key = "string"` tables: their keys are the user's, their values are leaves.
+#[must_use]
+pub fn is_string_map(path: &str) -> bool {
+    matches!(path, "tags" | "environment.airflow_configuration_options")
+}
+
 /// The field names serde's derive knows for a struct, read by asking it to deserialize from a
 /// deserializer that records the `fields` argument and then gives up.
 fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
@@ -218,5 +224,7 @@ mod tests {
         assert!(table_fields("environment").unwrap_or_default().contains(&"max_workers"));
         assert!(table_fields("web_access[]").unwrap_or_default().contains(&"airflow_role"));
         assert_eq!(table_fields("tags"), None);
+        assert!(is_string_map("tags") && is_string_map("environment.airflow_configuration_options"));
+        assert!(!is_string_map("environment") && table_fields("environment.airflow_configuration_options").is_none());
     }
 }

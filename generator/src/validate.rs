@@ -6,7 +6,7 @@ use std::ops::Range;
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
-use crate::diagnostics::{did_you_mean, one_of, Diagnostic, Diagnostics};
+use crate::diagnostics::{did_you_mean, one_of, quote, user_key_path, Diagnostic, Diagnostics};
 use crate::model::{
     Bucket, Config, Encryption, Environment, ExecutionRole, Ingress, Kms, NatGateways, Network, Output, Routing,
     S3Object, SecurityGroup, WebAccess, AIRFLOW_ROLES, AIRFLOW_VERSIONS, DEFAULT_TF_AWS_PROVIDER, ENVIRONMENT_CLASSES,
@@ -71,7 +71,7 @@ impl Validator {
             Some(m) => format!("did you mean \"{m}\"? valid values: {}", one_of(choices)),
             None => format!("valid values: {}", one_of(choices)),
         };
-        self.err(field, span(s), format!("\"{value}\" is not a valid value"), help);
+        self.err(field, span(s), format!("{} is not a valid value", quote(value)), help);
         default.to_owned()
     }
 
@@ -154,7 +154,7 @@ impl Validator {
                     self.err(
                         "environment.name",
                         span(n),
-                        format!("\"{}\" is not a valid MWAA environment name", s.escape_debug()),
+                        format!("{} is not a valid MWAA environment name", quote(s)),
                         "use 1 to 80 characters: a letter first, then letters, digits, '-' or '_'",
                     );
                     None
@@ -168,7 +168,7 @@ impl Validator {
                 self.err(
                     "environment.airflow_version",
                     span(v),
-                    format!("Airflow version \"{}\" is not one that Amazon MWAA offers", v.get_ref().escape_debug()),
+                    format!("Airflow version {} is not one that Amazon MWAA offers", quote(v.get_ref())),
                     format!("known versions: {}", AIRFLOW_VERSIONS.join(", ")),
                 );
                 String::new()
@@ -180,25 +180,13 @@ impl Validator {
         let min_workers = self.int_in("environment.min_workers", &env.min_workers, 1, 1, 25);
         let max_workers = self.int_in("environment.max_workers", &env.max_workers, 10, 1, 25);
         if max_workers < min_workers {
-            let s = env.max_workers.as_ref().or(env.min_workers.as_ref()).and_then(span);
-            self.err(
-                "environment.max_workers",
-                s,
-                format!("max_workers ({max_workers}) is less than min_workers ({min_workers})"),
-                "max_workers must be greater than or equal to min_workers",
-            );
+            self.min_above_max("workers", &env.min_workers, &env.max_workers, min_workers, max_workers);
         }
         let schedulers = self.micro_count("environment.schedulers", &env.schedulers, micro, &class, "scheduler");
         let min_web = self.micro_count("environment.min_webservers", &env.min_webservers, micro, &class, "web server");
         let max_web = self.micro_count("environment.max_webservers", &env.max_webservers, micro, &class, "web server");
         if max_web < min_web {
-            let s = env.max_webservers.as_ref().or(env.min_webservers.as_ref()).and_then(span);
-            self.err(
-                "environment.max_webservers",
-                s,
-                format!("max_webservers ({max_web}) is less than min_webservers ({min_web})"),
-                "max_webservers must be greater than or equal to min_webservers",
-            );
+            self.min_above_max("webservers", &env.min_webservers, &env.max_webservers, min_web, max_web);
         }
         let access = self.choice(
             "environment.webserver_access_mode",
@@ -225,7 +213,7 @@ impl Validator {
                 self.err(
                     "environment.weekly_maintenance_window_start",
                     span(w),
-                    format!("\"{}\" is not a maintenance window start", w.get_ref().escape_debug()),
+                    format!("{} is not a maintenance window start", quote(w.get_ref())),
                     "write DAY:HH:MM with DAY one of MON, TUE, WED, THU, FRI, SAT, SUN, HH 00 to 23 and MM 00 or 30, e.g. \"SUN:03:30\"",
                 );
             }
@@ -248,9 +236,9 @@ impl Validator {
             for (k, v) in opts.get_ref() {
                 if !is_airflow_option_key(k.get_ref()) {
                     self.err(
-                        &format!("environment.airflow_configuration_options.\"{}\"", k.get_ref().escape_debug()),
+                        &user_key_path("environment.airflow_configuration_options", k.get_ref()),
                         span(k),
-                        format!("\"{}\" is not an Airflow configuration key", k.get_ref().escape_debug()),
+                        format!("{} is not an Airflow configuration key", quote(k.get_ref())),
                         "write \"section.key\", e.g. \"core.default_task_retries\" (letters, digits and '_' on each side of one dot)",
                     );
                 }
@@ -292,6 +280,27 @@ impl Validator {
         })
     }
 
+    /// `max_X >= min_X` is broken. The error names the field the caret points at: `max_X` when
+    /// it is written, else `min_X` (max_X then has its default, which the user did not write).
+    fn min_above_max(&mut self, what: &str, min_o: &O<i64>, max_o: &O<i64>, min: i64, max: i64) {
+        match (max_o, min_o) {
+            (Some(m), _) => self.err(
+                &format!("environment.max_{what}"),
+                span(m),
+                format!("max_{what} ({max}) is less than min_{what} ({min})"),
+                format!("max_{what} must be greater than or equal to min_{what}"),
+            ),
+            (None, Some(m)) => self.err(
+                &format!("environment.min_{what}"),
+                span(m),
+                format!("min_{what} ({min}) is more than the default max_{what} ({max})"),
+                format!("lower min_{what}, or set max_{what} to {min} or more"),
+            ),
+            // Both defaults: cannot happen, the defaults are consistent.
+            (None, None) => {}
+        }
+    }
+
     /// Schedulers and web servers: 2..=5, or exactly 1 on mw1.micro.
     fn micro_count(&mut self, field: &str, o: &O<i64>, micro: bool, class: &str, what: &str) -> i64 {
         if micro {
@@ -306,6 +315,14 @@ impl Validator {
                 }
             }
             1
+        } else if o.as_ref().is_some_and(|s| *s.get_ref() == 1) {
+            self.err(
+                field,
+                o.as_ref().and_then(span),
+                format!("{class} runs 2 to 5 {what}s, not 1"),
+                "use a whole number from 2 to 5 (only environment_class = \"mw1.micro\" runs exactly 1)",
+            );
+            2
         } else {
             self.int_in(field, o, 2, 2, 5)
         }
@@ -330,7 +347,7 @@ impl Validator {
             self.err(
                 field,
                 span(p),
-                format!("\"{}\" {problem}", s.escape_debug()),
+                format!("{} {problem}", quote(s)),
                 "give a key relative to the bucket root, e.g. \"dags\" or \"plugins.zip\"",
             );
         }
@@ -354,7 +371,7 @@ impl Validator {
                 self.err(
                     &version_field,
                     span(v),
-                    "is not an S3 object version id",
+                    format!("{} is not an S3 object version id", quote(v.get_ref())),
                     "give the version id S3 returned for the object (1 to 1024 printable characters)",
                 );
             }
@@ -410,7 +427,7 @@ impl Validator {
                         self.err(
                             "network.existing_vpc_id",
                             span(id),
-                            format!("\"{}\" is not a VPC id", id.get_ref().escape_debug()),
+                            format!("{} is not a VPC id", quote(id.get_ref())),
                             "write vpc- followed by hexadecimal digits, e.g. \"vpc-0abc1234\"",
                         );
                     }
@@ -494,7 +511,7 @@ impl Validator {
             self.err(
                 "network.existing_private_subnet_ids",
                 span(list),
-                format!("has {} subnet ids; MWAA needs exactly 2", ids.len()),
+                format!("has {}; MWAA needs exactly 2", count(ids.len(), "subnet id", "subnet ids")),
                 "give two private subnets in different availability zones",
             );
         }
@@ -503,7 +520,7 @@ impl Validator {
                 self.err(
                     &format!("network.existing_private_subnet_ids[{i}]"),
                     span(id),
-                    format!("\"{}\" is not a subnet id", id.get_ref().escape_debug()),
+                    format!("{} is not a subnet id", quote(id.get_ref())),
                     "write subnet- followed by hexadecimal digits, e.g. \"subnet-0a1b2c3d\"",
                 );
             }
@@ -526,7 +543,7 @@ impl Validator {
             self.err(
                 field,
                 span(c),
-                format!("\"{}\" is not an IPv4 CIDR block", text.escape_debug()),
+                format!("{} is not an IPv4 CIDR block", quote(text)),
                 "write an address and a prefix length, e.g. \"10.192.0.0/16\"",
             );
             return None;
@@ -564,7 +581,7 @@ impl Validator {
             None => {
                 for (i, d) in defaults.iter().enumerate() {
                     if let Some(n) = parse_net(d) {
-                        all.push((format!("network.{key}[{i}] (default {d})"), n, None));
+                        all.push((format!("the default network.{key}[{i}]"), n, None));
                         out.push(n);
                     }
                 }
@@ -575,8 +592,8 @@ impl Validator {
                         &format!("network.{key}"),
                         span(l),
                         format!(
-                            "has {} CIDR blocks; exactly 2 are needed (one per availability zone)",
-                            l.get_ref().len()
+                            "has {}; exactly 2 are needed (one per availability zone)",
+                            count(l.get_ref().len(), "CIDR block", "CIDR blocks")
                         ),
                         format!("give two blocks, e.g. [\"{}\", \"{}\"]", defaults[0], defaults[1]),
                     );
@@ -599,24 +616,42 @@ impl Validator {
         all: &[(String, Ipv4Net, Option<Range<usize>>)],
         vpc_span: Option<Range<usize>>,
     ) {
+        let outside: Vec<&(String, Ipv4Net, Option<Range<usize>>)> =
+            all.iter().filter(|(_, net, s)| s.is_none() && !vpc.contains(net)).collect();
+        if !outside.is_empty() {
+            let nets: Vec<String> = outside.iter().map(|(_, net, _)| net.to_string()).collect();
+            let keys: Vec<&str> = ["public_subnet_cidrs", "private_subnet_cidrs"]
+                .into_iter()
+                .filter(|k| outside.iter().any(|(field, _, _)| field.contains(k)))
+                .collect();
+            self.err(
+                "network.vpc_cidr",
+                vpc_span,
+                format!("the default subnets {} are not inside vpc_cidr {vpc}", nets.join(", ")),
+                format!("set {} to blocks inside {vpc} as well", keys.join(" and ")),
+            );
+        }
         for (i, (field, net, s)) in all.iter().enumerate() {
-            if !vpc.contains(net) {
-                let (f, sp, help) = match s {
-                    Some(_) => (field.clone(), s.clone(), format!("choose a block inside {vpc}")),
-                    None => (
-                        "network.vpc_cidr".to_owned(),
-                        vpc_span.clone(),
-                        format!("the default subnets are not inside {vpc}: set public_subnet_cidrs and private_subnet_cidrs too"),
-                    ),
-                };
-                self.err(&f, sp, format!("subnet {net} ({field}) is not inside vpc_cidr {vpc}"), help);
+            if s.is_some() && !vpc.contains(net) {
+                self.err(
+                    field,
+                    s.clone(),
+                    format!("subnet {net} is not inside vpc_cidr {vpc}"),
+                    format!("choose a block inside {vpc}"),
+                );
             }
-            for (other_field, other, _) in &all[..i] {
+            for (other_field, other, other_span) in &all[..i] {
                 if net.contains(other) || other.contains(net) {
+                    // Blame a block the user wrote: a default one has no place in the file.
+                    let (f, sp, n, o, of) = if s.is_some() || other_span.is_none() {
+                        (field, s, net, other, other_field)
+                    } else {
+                        (other_field, other_span, other, net, field)
+                    };
                     self.err(
-                        field,
-                        s.clone(),
-                        format!("subnet {net} overlaps {other_field} ({other})"),
+                        f,
+                        sp.clone(),
+                        format!("subnet {n} overlaps {of} ({o})"),
                         "subnets must not overlap; choose another block",
                     );
                 }
@@ -631,7 +666,7 @@ impl Validator {
             self.err(
                 "network.availability_zones",
                 span(azs),
-                format!("has {} entries; exactly 2 are needed", list.len()),
+                format!("has {}; exactly 2 are needed", count(list.len(), "entry", "entries")),
                 "give two availability zones of the region, e.g. [\"us-east-1a\", \"us-east-1b\"], or leave it out",
             );
             ok = false;
@@ -643,7 +678,7 @@ impl Validator {
                 self.err(
                     &field,
                     span(az),
-                    format!("\"{}\" is not an availability zone name", name.escape_debug()),
+                    format!("{} is not an availability zone name", quote(name)),
                     "write a name like \"us-east-1a\"",
                 );
                 ok = false;
@@ -662,7 +697,7 @@ impl Validator {
                 self.err(
                     &field,
                     span(az),
-                    format!("\"{name}\" is listed twice"),
+                    format!("{} is listed twice", quote(name)),
                     "MWAA needs two different availability zones",
                 );
                 ok = false;
@@ -701,7 +736,7 @@ impl Validator {
                     self.err(
                         &field,
                         span(id),
-                        format!("\"{}\" is not a security group id", id.get_ref().escape_debug()),
+                        format!("{} is not a security group id", quote(id.get_ref())),
                         "write sg- followed by hexadecimal digits, e.g. \"sg-0abc1234\"",
                     );
                 } else if additional_ids.contains(id.get_ref()) {
@@ -754,7 +789,7 @@ impl Validator {
                 self.err(
                     "bucket.existing_arn",
                     span(arn),
-                    format!("\"{}\" is not an S3 bucket ARN", arn.get_ref().escape_debug()),
+                    format!("{} is not an S3 bucket ARN", quote(arn.get_ref())),
                     "write arn:aws:s3:::BUCKET-NAME (no key or path after the name)",
                 );
                 return Bucket::Existing { arn: arn.get_ref().clone(), name: String::new() };
@@ -766,7 +801,7 @@ impl Validator {
                 self.err(
                     "bucket.name",
                     span(n),
-                    format!("\"{}\" is not a valid S3 bucket name: {problem}", n.get_ref().escape_debug()),
+                    format!("{} is not a valid S3 bucket name: {problem}", quote(n.get_ref())),
                     "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
                 );
             }
@@ -820,12 +855,7 @@ impl Validator {
                             Some(m) => format!("did you mean \"{m}\"? valid values: \"aws_owned\", \"create\" or a key ARN like arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
                             None => "valid values: \"aws_owned\", \"create\" or a key ARN like arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".to_owned(),
                         };
-                        self.err(
-                            "kms.key",
-                            span(key),
-                            format!("\"{}\" is not a valid KMS key setting", arn.escape_debug()),
-                            help,
-                        );
+                        self.err("kms.key", span(key), format!("{} is not a valid KMS key setting", quote(arn)), help);
                     }
                 }
                 Kms::Existing(arn.to_owned())
@@ -845,7 +875,7 @@ impl Validator {
                 self.err(
                     "execution_role.existing_arn",
                     span(arn),
-                    format!("\"{}\" is not an IAM role ARN", arn.get_ref().escape_debug()),
+                    format!("{} is not an IAM role ARN", quote(arn.get_ref())),
                     "write arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME, e.g. arn:aws:iam::123456789012:role/my-mwaa-role",
                 );
             }
@@ -883,7 +913,7 @@ impl Validator {
                     self.err(
                         &field,
                         span(a),
-                        format!("\"{}\" is not an IAM managed policy ARN", a.get_ref().escape_debug()),
+                        format!("{} is not an IAM managed policy ARN", quote(a.get_ref())),
                         "write arn:aws:iam::ACCOUNT-ID:policy/NAME or arn:aws:iam::aws:policy/NAME",
                     );
                 } else if arns.contains(a.get_ref()) {
@@ -897,7 +927,7 @@ impl Validator {
                 self.err(
                     "execution_role.permissions_boundary_arn",
                     span(b),
-                    format!("\"{}\" is not an IAM managed policy ARN", b.get_ref().escape_debug()),
+                    format!("{} is not an IAM managed policy ARN", quote(b.get_ref())),
                     "write arn:aws:iam::ACCOUNT-ID:policy/NAME, or \"\" for no boundary",
                 );
             }
@@ -925,7 +955,7 @@ impl Validator {
                         self.err(
                             &field,
                             span(n),
-                            format!("\"{}\" is not an IAM {what} name", n.get_ref().escape_debug()),
+                            format!("{} is not an IAM {what} name", quote(n.get_ref())),
                             format!("use 1 to {max} letters, digits and + = , . @ _ - (a name, not an ARN)"),
                         );
                     } else if v.contains(n.get_ref()) {
@@ -960,9 +990,11 @@ impl Validator {
         }
         for (k, v) in tags.get_ref() {
             let key = k.get_ref();
-            let field = format!("tags.\"{}\"", key.escape_debug());
+            let field = user_key_path("tags", key);
             if key.is_empty() || key.chars().count() > 128 {
-                self.err(&field, span(k), "tag keys must be 1 to 128 characters long", "shorten the key");
+                let help =
+                    if key.is_empty() { "give the tag a key" } else { "shorten the key to at most 128 characters" };
+                self.err(&field, span(k), "tag keys must be 1 to 128 characters long", help);
             } else if key.to_ascii_lowercase().starts_with("aws:") {
                 self.err(
                     &field,
@@ -980,7 +1012,12 @@ impl Validator {
             }
             let value = v.get_ref();
             if value.chars().count() > 256 {
-                self.err(&field, span(v), "tag values must be at most 256 characters long", "shorten the value");
+                self.err(
+                    &field,
+                    span(v),
+                    "tag values must be at most 256 characters long",
+                    "shorten the value to at most 256 characters",
+                );
             } else if let Some(c) = value.chars().find(|c| !is_tag_char(*c)) {
                 self.err(
                     &field,
@@ -1003,7 +1040,7 @@ impl Validator {
                 self.err(
                     "output.region",
                     span(r),
-                    format!("\"{}\" is not an AWS region name", r.get_ref().escape_debug()),
+                    format!("{} is not an AWS region name", quote(r.get_ref())),
                     "write a region like \"us-east-1\" or \"eu-west-1\"",
                 );
                 None
@@ -1018,7 +1055,7 @@ impl Validator {
                 self.err(
                     "output.stack_name",
                     span(s),
-                    format!("\"{}\" is not a CloudFormation stack name", n.escape_debug()),
+                    format!("{} is not a CloudFormation stack name", quote(n)),
                     "use 1 to 128 letters, digits and '-', starting with a letter",
                 );
             }
@@ -1031,7 +1068,7 @@ impl Validator {
                     self.err(
                         "output.terraform_aws_provider",
                         span(c),
-                        format!("\"{}\" is not a Terraform version constraint", c.get_ref().escape_debug()),
+                        format!("{} is not a Terraform version constraint", quote(c.get_ref())),
                         "write comma-separated conditions like \">= 5.0, < 7.0\" or \"~> 5.100\"",
                     );
                 }
@@ -1040,6 +1077,11 @@ impl Validator {
         };
         Output { region, stack_name, terraform_aws_provider }
     }
+}
+
+/// `1 entry`, `3 entries`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 const TAG_CHARS_HELP: &str = "use letters, digits, spaces and _ . : / = + - @";
@@ -1199,6 +1241,89 @@ fn is_version_constraint(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `(field, message)` of every error in a spec text.
+    fn errors(text: &str) -> Vec<(String, String)> {
+        let source = crate::diagnostics::Source::from_text("t.toml", text);
+        let raw = crate::parse::parse(&source).map(|p| p.spec).unwrap_or_default();
+        match validate(&raw, "t.toml") {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0.into_iter().map(|d| (d.field, d.message)).collect(),
+        }
+    }
+
+    const ENV: &str = "version = 1\n[environment]\nname = \"a\"\n";
+
+    #[test]
+    fn min_above_the_default_max_names_min() {
+        let e = errors(&format!("{ENV}min_workers = 15\nmin_webservers = 3\n"));
+        assert_eq!(
+            e,
+            [
+                ("environment.min_workers".into(), "min_workers (15) is more than the default max_workers (10)".into()),
+                (
+                    "environment.min_webservers".into(),
+                    "min_webservers (3) is more than the default max_webservers (2)".into()
+                ),
+            ]
+        );
+        let e = errors(&format!("{ENV}min_workers = 5\nmax_workers = 4\n"));
+        assert_eq!(e[0].0, "environment.max_workers");
+    }
+
+    #[test]
+    fn one_scheduler_outside_micro_says_only_micro_runs_one() {
+        let e = errors(&format!("{ENV}environment_class = \"mw1.large\"\nschedulers = 1\nmin_webservers = 1\n"));
+        assert_eq!(
+            e,
+            [
+                ("environment.schedulers".into(), "mw1.large runs 2 to 5 schedulers, not 1".into()),
+                ("environment.min_webservers".into(), "mw1.large runs 2 to 5 web servers, not 1".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn default_subnets_outside_the_vpc_are_one_error() {
+        let e = errors(&format!("{ENV}[network]\nvpc_cidr = \"10.50.0.0/16\"\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, "network.vpc_cidr");
+        // Only the default lists that are outside are named.
+        let source = crate::diagnostics::Source::from_text(
+            "t.toml",
+            format!("{ENV}[network]\nvpc_cidr = \"10.50.0.0/16\"\npublic_subnet_cidrs = [\"10.50.1.0/24\", \"10.50.2.0/24\"]\n"),
+        );
+        let d = validate(&crate::parse::parse(&source).map(|p| p.spec).unwrap_or_default(), "t.toml").err().unwrap_or_default();
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].help.as_deref(), Some("set private_subnet_cidrs to blocks inside 10.50.0.0/16 as well"));
+    }
+
+    #[test]
+    fn an_overlap_with_a_default_subnet_blames_the_written_one() {
+        let e = errors(&format!("{ENV}[network]\npublic_subnet_cidrs = [\"10.192.20.0/24\", \"10.192.11.0/24\"]\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, "network.public_subnet_cidrs[0]");
+        assert!(e[0].1.contains("the default network.private_subnet_cidrs[0]"), "{e:?}");
+    }
+
+    #[test]
+    fn free_form_keys_are_quoted_and_values_shortened() {
+        let e = errors(&format!(
+            "{ENV}plugins_s3_path = \"/{}\"\n[environment.airflow_configuration_options]\nparallelism = \"1\"\n[tags]\nTeam = \"a\\nb\"\n\"aws:x\" = \"y\"\n",
+            "p".repeat(2000)
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "environment.plugins_s3_path",
+                "environment.airflow_configuration_options.\"parallelism\"",
+                "tags.\"Team\"",
+                "tags.\"aws:x\""
+            ]
+        );
+        assert!(e[0].1.chars().count() < 100, "{e:?}");
+    }
 
     #[test]
     fn names() {
