@@ -36,8 +36,9 @@ pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
             // Unknown keys and rule errors together, so that one run reports every problem.
             let mut diags = parsed.unknown_keys;
             if let Err(rules) = result {
-                let repeats_suggestion =
-                    |d: &diagnostics::Diagnostic| d.message.starts_with("missing required") && parsed.suggested.contains(&d.field);
+                let repeats_suggestion = |d: &diagnostics::Diagnostic| {
+                    d.message.starts_with("missing required") && parsed.suggested.contains(&d.field)
+                };
                 diags.extend(rules.0.into_iter().filter(|d| !repeats_suggestion(d)));
             }
             let mut d = Diagnostics(diags);
