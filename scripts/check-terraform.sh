@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Checks the Terraform that mwaagen generates with the real terraform, offline.
+#
+# Usage: scripts/check-terraform.sh [--default] [SPEC...]
+#   For each spec (and the built-in default spec with --default): generate with
+#   `mwaagen SPEC --target terraform --out DIR` into a temporary folder, then
+#   terraform init -backend=false, fmt -check -recursive, validate, and test (a mocked provider).
+#   One more case always runs: a built-in spec whose Airflow options hold hostile strings
+#   (`${`, `%{`, quotes, backslashes, control characters, unicode); its test gets an extra run
+#   that compares what terraform reads with the expected bytes.
+#
+# Needs terraform (1.11 or later) on PATH and the hashicorp/aws provider in the filesystem mirror
+# $MWAAGEN_TF_PLUGINS (default /opt/tf-plugins): nothing is downloaded. Set MWAAGEN_SKIP_TERRAFORM=1
+# to skip every check when they are missing; the script then says so loudly and exits 0.
+# The mwaagen binary is ${CARGO_TARGET_DIR:-target}/release/mwaagen, built if missing
+# (set MWAAGEN_BIN to use another one).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mirror="${MWAAGEN_TF_PLUGINS:-/opt/tf-plugins}"
+
+usage() {
+    echo "usage: $0 [--default] [SPEC...]" >&2
+    exit 2
+}
+
+default=0
+specs=()
+for arg in "$@"; do
+    case "$arg" in
+        --default) default=1 ;;
+        -h | --help) usage ;;
+        -*) echo "error: unknown option $arg" >&2; usage ;;
+        *) specs+=("$arg") ;;
+    esac
+done
+if [[ $default -eq 0 && ${#specs[@]} -eq 0 ]]; then
+    usage
+fi
+
+# --- The tools, or an explicit opt-out -----------------------------------------------------------
+missing=()
+if ! command -v terraform >/dev/null 2>&1; then
+    missing+=("terraform is not on PATH")
+fi
+if [[ ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then
+    missing+=("no hashicorp/aws provider in the filesystem mirror $mirror")
+fi
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ "${MWAAGEN_SKIP_TERRAFORM:-}" == "1" ]]; then
+        echo "################################################################################"
+        echo "# SKIPPED: the Terraform checks did NOT run (MWAAGEN_SKIP_TERRAFORM=1):"
+        for m in "${missing[@]}"; do echo "#   - $m"; done
+        echo "################################################################################"
+        exit 0
+    fi
+    for m in "${missing[@]}"; do echo "error: $m" >&2; done
+    echo "error: the Terraform checks need terraform and a provider mirror (no network is used)." >&2
+    echo "       Install them, point MWAAGEN_TF_PLUGINS at the mirror, or set MWAAGEN_SKIP_TERRAFORM=1 to skip." >&2
+    exit 1
+fi
+
+# --- The generator ---------------------------------------------------------------------------
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
+bin="${MWAAGEN_BIN:-$target_dir/release/mwaagen}"
+if [[ -z "${MWAAGEN_BIN:-}" ]]; then
+    (cd "$root" && cargo build --release --quiet)
+fi
+if [[ ! -x "$bin" ]]; then
+    echo "error: no mwaagen binary at $bin" >&2
+    exit 1
+fi
+
+# --- An offline terraform ----------------------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/check-terraform.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cat >"$work/terraformrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# One plugin cache for every spec would be shared state; each init links the mirror instead.
+unset TF_PLUGIN_CACHE_DIR
+echo "terraform: $(terraform version | head -n 1); provider mirror: $mirror"
+
+# --- Each spec ---------------------------------------------------------------------------------
+passed=0
+failed=0
+failures=()
+
+check() { # check NAME DIR-NAME STEPS [SPEC]
+    local name="$1" dir="$work/$2" log="$work/$2.log" steps="$3" start step
+    shift 3
+    start=$SECONDS
+    mkdir -p "$dir"
+    for step in $steps; do
+        if ! run_step "$step" "$dir" "$@" >>"$log" 2>&1; then
+            failed=$((failed + 1))
+            failures+=("$name")
+            printf 'FAIL %-40s at %s (%ss)\n' "$name" "$step" "$((SECONDS - start))"
+            sed 's/^/    /' "$log" | tail -n 60
+            return 0
+        fi
+    done
+    passed=$((passed + 1))
+    printf 'ok   %-40s (%ss)\n' "$name" "$((SECONDS - start))"
+}
+
+run_step() { # run_step STEP DIR [SPEC]
+    local step="$1" dir="$2"
+    shift 2
+    echo "--- $step"
+    case "$step" in
+        generate) "$bin" "$@" --target terraform --out "$dir" ;;
+        init) terraform -chdir="$dir" init -input=false -backend=false -no-color ;;
+        fmt) terraform -chdir="$dir" fmt -check -recursive -diff -no-color ;;
+        validate) terraform -chdir="$dir" validate -no-color ;;
+        test) terraform -chdir="$dir" test -no-color ;;
+        escaping) escaping_run >>"$dir/tests/mwaa.tftest.hcl" ;;
+    esac
+}
+
+# --- Escaping: hostile strings through the generator and the real HCL parser ----------------------
+escaping_spec() {
+    cat <<'SPEC'
+version = 1
+
+[environment]
+name = "escaping"
+
+[environment.airflow_configuration_options]
+"core.interp" = "${var.x} and $${y} and $$${z} and a$"
+"core.directive" = "%{ if true }x%{ endif } and %%{w} and 100%"
+"core.quotes" = "say \"hi\" \\ back\\slash \\n not a newline"
+"core.controls" = "tab\there\nnewline\r\u0001 \u2028 end"
+"core.unicode" = "é 漢字 😀 E\u0301"
+"core.heredoc" = "<<EOF\n#x // y /* z */"
+
+[output]
+region = "us-east-1"
+SPEC
+}
+
+# A test run that compares each option, as terraform reads the generated HCL, with the bytes the
+# spec holds (base64, so that the check itself involves no escaping).
+escaping_run() {
+    local expected=(
+        "core.interp JHt2YXIueH0gYW5kICQke3l9IGFuZCAkJCR7en0gYW5kIGEk"
+        "core.directive JXsgaWYgdHJ1ZSB9eCV7IGVuZGlmIH0gYW5kICUle3d9IGFuZCAxMDAl"
+        "core.quotes c2F5ICJoaSIgXCBiYWNrXHNsYXNoIFxuIG5vdCBhIG5ld2xpbmU="
+        "core.controls dGFiCWhlcmUKbmV3bGluZQ0BIOKAqCBlbmQ="
+        "core.unicode w6kg5ryi5a2XIPCfmIAgRcyB"
+        "core.heredoc PDxFT0YKI3ggLy8geSAvKiB6ICov"
+    )
+    local pair
+    printf '\nrun "escaping" {\n  command = plan\n'
+    for pair in "${expected[@]}"; do
+        printf '\n  assert {\n'
+        printf '    condition     = aws_mwaa_environment.mwaa_environment.airflow_configuration_options["%s"] == base64decode("%s")\n' \
+            "${pair%% *}" "${pair#* }"
+        printf '    error_message = "%s: terraform reads another value than the spec holds"\n' "${pair%% *}"
+        printf '  }\n'
+    done
+    printf '}\n'
+}
+
+steps="generate init fmt validate test"
+n=0
+if [[ $default -eq 1 ]]; then
+    n=$((n + 1))
+    check "<built-in default spec>" "spec$n" "$steps"
+fi
+for spec in "${specs[@]}"; do
+    n=$((n + 1))
+    if [[ ! -f "$spec" ]]; then
+        failed=$((failed + 1))
+        failures+=("$spec")
+        echo "FAIL $spec: no such file"
+        continue
+    fi
+    check "$spec" "spec$n" "$steps" "$spec"
+done
+escaping_spec >"$work/escaping.toml"
+check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
+
+echo "$passed passed, $failed failed"
+if [[ $failed -gt 0 ]]; then
+    printf 'failed: %s\n' "${failures[@]}"
+    exit 1
+fi

@@ -1,0 +1,1608 @@
+//! Terraform vs CloudFormation (architecture.md section 5): for every example spec, the same
+//! resources exist with the same values for every property the IR carries.
+//!
+//! Each side is parsed by a real parser (the HCL with hcl-rs, the YAML with the shared helper) and
+//! normalized on its own into one neutral form: neutral id (the Terraform name, which is the
+//! snake-case CloudFormation logical id) -> kind + properties with neutral names. Values are
+//! JSON; references are strings `${ref:ID.ATTR}` (ATTR: `id` for what CloudFormation's `Ref`
+//! returns, `arn`, `allocation_id`, `webserver_url`), region/account/partition `${pseudo:...}`,
+//! the n-th availability zone `${az:n}`, and literal `${` is written `$${`, so that `!Sub` and an
+//! HCL template compare as the same string. Resources that Terraform splits off (bucket settings,
+//! egress rules, policy attachments) are merged back into the resource they belong to, found by
+//! what they refer to. A property that a normalizer does not know is kept under `unmapped.NAME`,
+//! so that it always shows up as a difference.
+//!
+//! The one documented exception: hashicorp/aws 5.x cannot set `worker_replacement_strategy`; the
+//! Terraform side writes it as a comment in the environment block, and this test reads it there.
+
+// Test code: a panic is a failed test, with its message.
+#![allow(clippy::panic)]
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hcl::{Body, Expression, ObjectKey, TraversalOperator};
+use mwaagen::ir::{snake_case, Ir};
+use mwaagen::render::{render, OutputFile, Target};
+use serde_json::{json, Map, Value};
+
+// --- The neutral form ----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+struct Neutral {
+    kind: String,
+    props: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Stack {
+    resources: BTreeMap<String, Neutral>,
+    outputs: BTreeMap<String, Value>,
+}
+
+/// Literal text in the neutral string form.
+fn lit(s: &str) -> String {
+    s.replace("${", "$${")
+}
+
+fn reference(id: &str, attr: &str) -> String {
+    format!("${{ref:{id}.{attr}}}")
+}
+
+/// Ids that a neutral value refers to.
+fn referenced_ids(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find("${ref:") {
+                let tail = &rest[i + 6..];
+                let end = tail.find('.').unwrap_or(tail.len());
+                out.insert(tail[..end].to_owned());
+                rest = &tail[end..];
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| referenced_ids(v, out)),
+        Value::Object(m) => m.values().for_each(|v| referenced_ids(v, out)),
+        _ => {}
+    }
+}
+
+/// `depends_on` in neutral form: the ids a resource must wait for beyond those it refers to.
+fn explicit_dependencies(id: &str, props: &BTreeMap<String, Value>, deps: BTreeSet<String>) -> Option<Value> {
+    let mut refs = BTreeSet::new();
+    for (k, v) in props {
+        if k != "depends_on" {
+            referenced_ids(v, &mut refs);
+        }
+    }
+    let left: Vec<Value> = deps.into_iter().filter(|d| d != id && !refs.contains(d)).map(Value::String).collect();
+    (!left.is_empty()).then(|| Value::Array(left))
+}
+
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Array(mut a) => {
+            a.sort_by_key(Value::to_string);
+            Value::Array(a)
+        }
+        other => other,
+    }
+}
+
+/// The properties of one resource (or nested structure) being normalized: taking a property
+/// removes it; what is left at the end is kept as `unmapped.NAME`.
+struct Props {
+    map: Map<String, Value>,
+}
+
+impl Props {
+    fn new(v: Option<Value>) -> Self {
+        match v {
+            Some(Value::Object(map)) => Props { map },
+            None | Some(Value::Null) => Props { map: Map::new() },
+            Some(other) => Props { map: Map::from_iter([("unmapped.value".to_owned(), other)]) },
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.remove(key)
+    }
+
+    /// Moves `from` (if present) to `out[to]`.
+    fn rename(&mut self, out: &mut BTreeMap<String, Value>, pairs: &[(&str, &str)]) {
+        for (from, to) in pairs {
+            if let Some(v) = self.take(from) {
+                out.insert((*to).to_owned(), v);
+            }
+        }
+    }
+
+    fn finish(self, out: &mut BTreeMap<String, Value>) {
+        for (k, v) in self.map {
+            out.insert(format!("unmapped.{k}"), v);
+        }
+    }
+
+    /// A nested structure, normalized by `f` into a JSON object.
+    fn nested(&mut self, key: &str, f: impl FnOnce(&mut Props, &mut BTreeMap<String, Value>)) -> Option<Value> {
+        let v = self.take(key)?;
+        let mut p = Props::new(Some(v));
+        let mut out = BTreeMap::new();
+        f(&mut p, &mut out);
+        p.finish(&mut out);
+        Some(Value::Object(out.into_iter().collect()))
+    }
+}
+
+// --- CloudFormation side ------------------------------------------------------------------------
+
+struct Cfn<'a> {
+    types: BTreeMap<&'a str, &'a str>,
+}
+
+impl Cfn<'_> {
+    fn value(&self, v: &Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(lit(s)),
+            Value::Array(a) => Value::Array(a.iter().map(|v| self.value(v)).collect()),
+            Value::Object(m) if m.len() == 1 => {
+                let (k, arg) = m.iter().next().expect("one entry");
+                if k == "Ref" || k.starts_with("Fn::") {
+                    self.intrinsic(k, arg)
+                } else {
+                    Value::Object(m.iter().map(|(k, v)| (k.clone(), self.value(v))).collect())
+                }
+            }
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.value(v))).collect()),
+            other => other.clone(),
+        }
+    }
+
+    fn pseudo(name: &str) -> String {
+        let p = match name {
+            "Region" => "region",
+            "AccountId" => "account_id",
+            "Partition" => "partition",
+            other => panic!("pseudo parameter AWS::{other} has no Terraform form here"),
+        };
+        format!("${{pseudo:{p}}}")
+    }
+
+    fn ref_id(&self, target: &str) -> String {
+        let attr = match self.types.get(target) {
+            // `Ref` of a managed policy is its ARN.
+            Some(&"AWS::IAM::ManagedPolicy") => "arn",
+            Some(_) => "id",
+            None => panic!("Ref to {target}, which is not in the template"),
+        };
+        reference(&snake_case(target), attr)
+    }
+
+    fn get_att(target: &str, attr: &str) -> String {
+        let a = match attr {
+            "Arn" => "arn",
+            "GroupId" => "id",
+            "AllocationId" => "allocation_id",
+            "WebserverUrl" => "webserver_url",
+            other => panic!("!GetAtt {target}.{other} has no neutral form"),
+        };
+        reference(&snake_case(target), a)
+    }
+
+    fn intrinsic(&self, name: &str, arg: &Value) -> Value {
+        let s = match name {
+            "Ref" => {
+                let t = arg.as_str().expect("Ref of a name");
+                match t.strip_prefix("AWS::") {
+                    Some(p) => Self::pseudo(p),
+                    None => self.ref_id(t),
+                }
+            }
+            "Fn::GetAtt" => {
+                let a = arg.as_array().expect("!GetAtt [A, B]");
+                Self::get_att(a[0].as_str().expect("name"), a[1].as_str().expect("attribute"))
+            }
+            "Fn::Sub" => self.sub(arg.as_str().expect("!Sub of a string")),
+            "Fn::Select" => {
+                let a = arg.as_array().expect("!Select [i, list]");
+                assert_eq!(a[1], json!({"Fn::GetAZs": ""}), "only !Select [i, !GetAZs \"\"] is expected");
+                format!("${{az:{}}}", a[0].as_i64().expect("index"))
+            }
+            "Fn::Join" => {
+                let a = arg.as_array().expect("!Join [sep, items]");
+                return json!({"join": [self.value(&a[0]), self.value(&a[1])]});
+            }
+            other => panic!("intrinsic {other} has no neutral form"),
+        };
+        Value::String(s)
+    }
+
+    fn sub(&self, template: &str) -> String {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&lit(&rest[..i]));
+            let after = &rest[i + 2..];
+            if let Some(literal) = after.strip_prefix('!') {
+                out.push_str(&lit("${"));
+                rest = literal;
+                continue;
+            }
+            let end = after.find('}').expect("closed ${...}");
+            let var = &after[..end];
+            out.push_str(&if let Some(p) = var.strip_prefix("AWS::") {
+                Self::pseudo(p)
+            } else if let Some((target, attr)) = var.split_once('.') {
+                Self::get_att(target, attr)
+            } else {
+                self.ref_id(var)
+            });
+            rest = &after[end + 1..];
+        }
+        out.push_str(&lit(rest));
+        out
+    }
+}
+
+fn cfn_tags(v: Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Object(
+            items.into_iter().map(|t| (t["Key"].as_str().expect("tag key").to_owned(), t["Value"].clone())).collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The neutral form of a CloudFormation template (as long-form JSON).
+fn from_cfn(doc: &Value) -> Stack {
+    let resources = doc["Resources"].as_object().expect("Resources");
+    let types: BTreeMap<&str, &str> =
+        resources.iter().map(|(id, r)| (id.as_str(), r["Type"].as_str().expect("Type"))).collect();
+    let cx = Cfn { types };
+    let mut stack = Stack::default();
+    let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (id, r) in resources {
+        let ty = r["Type"].as_str().expect("Type");
+        let mut p = Props::new(r.get("Properties").map(|v| cx.value(v)));
+        let mut props = BTreeMap::new();
+        let kind = cfn_properties(ty, &mut p, &mut props);
+        if let Some(tags) = p.take("Tags") {
+            props.insert("tags".into(), cfn_tags(tags));
+        }
+        p.finish(&mut props);
+
+        let mut meta = r.as_object().expect("resource").clone();
+        meta.remove("Type");
+        meta.remove("Properties");
+        let deletion = meta.remove("DeletionPolicy");
+        let replace = meta.remove("UpdateReplacePolicy");
+        if deletion.as_ref().and_then(Value::as_str) == Some("Retain") {
+            props.insert("retain".into(), json!(replace.as_ref().and_then(Value::as_str) == Some("Retain")));
+        }
+        if let Some(d) = meta.remove("DependsOn") {
+            let list = d.as_array().cloned().unwrap_or_else(|| vec![d]);
+            deps.insert(snake_case(id), list.iter().map(|d| snake_case(d.as_str().expect("id"))).collect());
+        }
+        if let Some(Value::Object(mut m)) = meta.remove("Metadata") {
+            if let Some(skips) = m.remove("checkov").and_then(|c| c.get("skip").cloned()) {
+                let mut list: Vec<String> = skips
+                    .as_array()
+                    .expect("checkov skip list")
+                    .iter()
+                    .map(|s| format!("{}:{}", s["id"].as_str().unwrap_or(""), s["comment"].as_str().unwrap_or("")))
+                    .collect();
+                list.sort();
+                props.insert("checkov_skips".into(), json!(list));
+            }
+            // cfn-lint configuration is for CloudFormation only.
+            m.remove("cfn-lint");
+            for (k, v) in m {
+                props.insert(format!("unmapped.Metadata.{k}"), v);
+            }
+        }
+        for (k, v) in meta {
+            props.insert(format!("unmapped.{k}"), v);
+        }
+        stack.resources.insert(snake_case(id), Neutral { kind: kind.to_owned(), props });
+    }
+
+    // A role's managed policy that the template itself defines is an attachment of that policy.
+    let ids: Vec<String> = stack.resources.keys().cloned().collect();
+    for id in &ids {
+        let arns = stack.resources[id].props.get("managed_policy_arns").cloned();
+        let Some(Value::Array(arns)) = arns else { continue };
+        let mut keep = Vec::new();
+        for arn in arns {
+            let target = arn.as_str().and_then(|s| s.strip_prefix("${ref:")).and_then(|s| s.strip_suffix(".arn}"));
+            match target.filter(|t| stack.resources.get(*t).is_some_and(|r| r.kind == "managed_policy")) {
+                Some(t) => push_sorted(
+                    &mut stack.resources.get_mut(t).expect("policy").props,
+                    "roles",
+                    json!(reference(id, "id")),
+                ),
+                None => keep.push(arn),
+            }
+        }
+        let role = &mut stack.resources.get_mut(id).expect("role").props;
+        role.remove("managed_policy_arns");
+        if !keep.is_empty() {
+            role.insert("managed_policy_arns".into(), sorted(Value::Array(keep)));
+        }
+    }
+    for (id, d) in deps {
+        let r = stack.resources.get_mut(&id).expect("resource");
+        if let Some(v) = explicit_dependencies(&id, &r.props, d) {
+            r.props.insert("depends_on".into(), v);
+        }
+    }
+    for (id, o) in doc["Outputs"].as_object().expect("Outputs") {
+        let mut o = o.as_object().expect("output").clone();
+        let description = o.remove("Description").unwrap_or(Value::Null);
+        let value = o.remove("Value").map(|v| cx.value(&v)).unwrap_or(Value::Null);
+        let mut neutral = json!({"description": description, "value": value});
+        for (k, v) in o {
+            neutral[format!("unmapped.{k}")] = v;
+        }
+        stack.outputs.insert(snake_case(id), neutral);
+    }
+    stack
+}
+
+fn push_sorted(props: &mut BTreeMap<String, Value>, key: &str, v: Value) {
+    let list = props.entry(key.to_owned()).or_insert_with(|| json!([]));
+    list.as_array_mut().expect("list").push(v);
+    *list = sorted(list.take());
+}
+
+/// Maps one CloudFormation resource's properties; returns the IR kind.
+fn cfn_properties(ty: &str, p: &mut Props, out: &mut BTreeMap<String, Value>) -> &'static str {
+    let rule = |p: &mut Props, out: &mut BTreeMap<String, Value>| {
+        p.rename(
+            out,
+            &[
+                ("IpProtocol", "protocol"),
+                ("FromPort", "from_port"),
+                ("ToPort", "to_port"),
+                ("CidrIp", "cidr"),
+                ("SourceSecurityGroupId", "peer"),
+                ("DestinationSecurityGroupId", "peer"),
+                ("Description", "description"),
+            ],
+        );
+    };
+    match ty {
+        "AWS::EC2::VPC" => {
+            p.rename(
+                out,
+                &[("CidrBlock", "cidr"), ("EnableDnsSupport", "dns_support"), ("EnableDnsHostnames", "dns_hostnames")],
+            );
+            "vpc"
+        }
+        "AWS::EC2::InternetGateway" => "internet_gateway",
+        "AWS::EC2::VPCGatewayAttachment" => {
+            p.rename(out, &[("VpcId", "vpc"), ("InternetGatewayId", "internet_gateway")]);
+            "vpc_gateway_attachment"
+        }
+        "AWS::EC2::Subnet" => {
+            p.rename(
+                out,
+                &[
+                    ("VpcId", "vpc"),
+                    ("CidrBlock", "cidr"),
+                    ("AvailabilityZone", "availability_zone"),
+                    ("MapPublicIpOnLaunch", "map_public_ip"),
+                ],
+            );
+            "subnet"
+        }
+        "AWS::EC2::EIP" => {
+            p.rename(out, &[("Domain", "domain")]);
+            "eip"
+        }
+        "AWS::EC2::NatGateway" => {
+            p.rename(out, &[("AllocationId", "allocation"), ("SubnetId", "subnet")]);
+            "nat_gateway"
+        }
+        "AWS::EC2::RouteTable" => {
+            p.rename(out, &[("VpcId", "vpc")]);
+            "route_table"
+        }
+        "AWS::EC2::Route" => {
+            p.rename(
+                out,
+                &[
+                    ("RouteTableId", "route_table"),
+                    ("DestinationCidrBlock", "destination"),
+                    ("GatewayId", "gateway"),
+                    ("NatGatewayId", "nat_gateway"),
+                ],
+            );
+            "route"
+        }
+        "AWS::EC2::SubnetRouteTableAssociation" => {
+            p.rename(out, &[("SubnetId", "subnet"), ("RouteTableId", "route_table")]);
+            "subnet_route_table_association"
+        }
+        "AWS::EC2::SecurityGroup" => {
+            p.rename(out, &[("GroupDescription", "description"), ("VpcId", "vpc")]);
+            if let Some(Value::Array(rules)) = p.take("SecurityGroupEgress") {
+                let rules: Vec<Value> = rules
+                    .into_iter()
+                    .map(|r| {
+                        let mut p = Props::new(Some(r));
+                        let mut o = BTreeMap::new();
+                        rule(&mut p, &mut o);
+                        p.finish(&mut o);
+                        Value::Object(o.into_iter().collect())
+                    })
+                    .collect();
+                out.insert("egress".into(), Value::Array(rules));
+            }
+            "security_group"
+        }
+        "AWS::EC2::SecurityGroupIngress" => {
+            p.rename(out, &[("GroupId", "group")]);
+            rule(p, out);
+            "security_group_ingress"
+        }
+        "AWS::EC2::NetworkAcl" => {
+            p.rename(out, &[("VpcId", "vpc")]);
+            "network_acl"
+        }
+        "AWS::EC2::NetworkAclEntry" => {
+            p.rename(
+                out,
+                &[
+                    ("NetworkAclId", "acl"),
+                    ("RuleNumber", "rule_number"),
+                    ("Egress", "egress"),
+                    ("RuleAction", "action"),
+                    ("CidrBlock", "cidr"),
+                ],
+            );
+            // The template writes the protocol number as a YAML number, Terraform as a string.
+            if let Some(v) = p.take("Protocol") {
+                out.insert("protocol".into(), json!(v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+            }
+            "network_acl_entry"
+        }
+        "AWS::EC2::SubnetNetworkAclAssociation" => {
+            p.rename(out, &[("SubnetId", "subnet"), ("NetworkAclId", "acl")]);
+            "subnet_network_acl_association"
+        }
+        "AWS::EC2::VPCEndpoint" => {
+            p.rename(
+                out,
+                &[
+                    ("VpcId", "vpc"),
+                    ("ServiceName", "service"),
+                    ("VpcEndpointType", "type"),
+                    ("RouteTableIds", "route_tables"),
+                    ("SubnetIds", "subnets"),
+                    ("SecurityGroupIds", "security_groups"),
+                    ("PrivateDnsEnabled", "private_dns"),
+                    ("PolicyDocument", "policy"),
+                ],
+            );
+            "vpc_endpoint"
+        }
+        "AWS::Logs::LogGroup" => {
+            p.rename(out, &[("LogGroupName", "name"), ("RetentionInDays", "retention_days"), ("KmsKeyId", "kms_key")]);
+            "log_group"
+        }
+        "AWS::EC2::FlowLog" => {
+            p.rename(
+                out,
+                &[
+                    ("TrafficType", "traffic_type"),
+                    ("LogDestinationType", "destination_type"),
+                    ("LogGroupName", "log_group"),
+                    ("DeliverLogsPermissionArn", "role_arn"),
+                ],
+            );
+            if p.map.get("ResourceType") == Some(&json!("VPC")) {
+                p.take("ResourceType");
+                p.rename(out, &[("ResourceId", "vpc")]);
+            }
+            "flow_log"
+        }
+        "AWS::IAM::Role" => {
+            p.rename(
+                out,
+                &[
+                    ("Description", "description"),
+                    ("AssumeRolePolicyDocument", "assume_role_policy"),
+                    ("PermissionsBoundary", "permissions_boundary"),
+                ],
+            );
+            if let Some(arns) = p.take("ManagedPolicyArns") {
+                out.insert("managed_policy_arns".into(), sorted(arns));
+            }
+            "iam_role"
+        }
+        "AWS::IAM::RolePolicy" => {
+            p.rename(out, &[("RoleName", "role"), ("PolicyName", "name"), ("PolicyDocument", "policy")]);
+            "role_policy"
+        }
+        "AWS::IAM::ManagedPolicy" => {
+            p.rename(out, &[("Description", "description"), ("PolicyDocument", "policy")]);
+            for (from, to) in [("Roles", "roles"), ("Groups", "groups")] {
+                if let Some(v) = p.take(from) {
+                    out.insert(to.into(), sorted(v));
+                }
+            }
+            "managed_policy"
+        }
+        "AWS::S3::Bucket" => {
+            p.rename(out, &[("BucketName", "name")]);
+            if let Some(v) = p.nested("VersioningConfiguration", |p, o| p.rename(o, &[("Status", "status")])) {
+                out.insert("versioning".into(), v);
+            }
+            if let Some(v) = p.nested("PublicAccessBlockConfiguration", |p, o| {
+                p.rename(
+                    o,
+                    &[
+                        ("BlockPublicAcls", "block_public_acls"),
+                        ("BlockPublicPolicy", "block_public_policy"),
+                        ("IgnorePublicAcls", "ignore_public_acls"),
+                        ("RestrictPublicBuckets", "restrict_public_buckets"),
+                    ],
+                );
+            }) {
+                out.insert("public_access_block".into(), v);
+            }
+            if let Some(v) = p.nested("BucketEncryption", |p, o| {
+                if let Some(Value::Array(rules)) = p.take("ServerSideEncryptionConfiguration") {
+                    let rules: Vec<Value> = rules
+                        .into_iter()
+                        .map(|r| {
+                            let mut p = Props::new(Some(r));
+                            let mut o = BTreeMap::new();
+                            if let Some(Value::Object(d)) = p.nested("ServerSideEncryptionByDefault", |p, o| {
+                                p.rename(o, &[("SSEAlgorithm", "sse_algorithm"), ("KMSMasterKeyID", "kms_key")]);
+                            }) {
+                                o.extend(d);
+                            }
+                            p.rename(&mut o, &[("BucketKeyEnabled", "bucket_key_enabled")]);
+                            p.finish(&mut o);
+                            Value::Object(o.into_iter().collect())
+                        })
+                        .collect();
+                    o.insert("rules".into(), Value::Array(rules));
+                }
+            }) {
+                out.insert("encryption".into(), v);
+            }
+            if let Some(v) = p.nested("LifecycleConfiguration", |p, o| {
+                if let Some(Value::Array(rules)) = p.take("Rules") {
+                    let rules: Vec<Value> = rules
+                        .into_iter()
+                        .map(|r| {
+                            let mut p = Props::new(Some(r));
+                            let mut o = BTreeMap::new();
+                            p.rename(&mut o, &[("Id", "id"), ("Status", "status")]);
+                            if let Some(Value::Object(n)) = p.nested("NoncurrentVersionExpiration", |p, o| {
+                                p.rename(
+                                    o,
+                                    &[
+                                        ("NoncurrentDays", "noncurrent_days"),
+                                        ("NewerNoncurrentVersions", "newer_noncurrent_versions"),
+                                    ],
+                                );
+                            }) {
+                                o.insert("noncurrent_version_expiration".into(), Value::Object(n));
+                            }
+                            if let Some(Value::Object(n)) = p.nested("AbortIncompleteMultipartUpload", |p, o| {
+                                p.rename(o, &[("DaysAfterInitiation", "days_after_initiation")]);
+                            }) {
+                                o.insert("abort_incomplete_multipart_upload".into(), Value::Object(n));
+                            }
+                            p.finish(&mut o);
+                            Value::Object(o.into_iter().collect())
+                        })
+                        .collect();
+                    o.insert("rules".into(), Value::Array(rules));
+                }
+            }) {
+                out.insert("lifecycle".into(), v);
+            }
+            "bucket"
+        }
+        "AWS::S3::BucketPolicy" => {
+            p.rename(out, &[("Bucket", "bucket"), ("PolicyDocument", "policy")]);
+            "bucket_policy"
+        }
+        "AWS::KMS::Key" => {
+            p.rename(
+                out,
+                &[("Description", "description"), ("EnableKeyRotation", "key_rotation"), ("KeyPolicy", "policy")],
+            );
+            "kms_key"
+        }
+        "AWS::KMS::Alias" => {
+            p.rename(out, &[("AliasName", "name"), ("TargetKeyId", "target")]);
+            "kms_alias"
+        }
+        "AWS::MWAA::Environment" => {
+            p.rename(out, MWAA_SETTINGS);
+            if let Some(Value::Object(logs)) = p.take("LoggingConfiguration") {
+                let mut neutral = Map::new();
+                for (module, cfg) in logs {
+                    let name = snake_case(&module);
+                    let mut p = Props::new(Some(cfg));
+                    let mut o = BTreeMap::new();
+                    p.rename(&mut o, &[("Enabled", "enabled"), ("LogLevel", "level")]);
+                    p.finish(&mut o);
+                    neutral.insert(name.trim_end_matches("_logs").to_owned(), Value::Object(o.into_iter().collect()));
+                }
+                out.insert("logging".into(), Value::Object(neutral));
+            }
+            if let Some(Value::Object(mut net)) = p.take("NetworkConfiguration") {
+                for (from, to) in [("SecurityGroupIds", "security_groups"), ("SubnetIds", "subnets")] {
+                    if let Some(v) = net.remove(from) {
+                        out.insert(to.into(), v);
+                    }
+                }
+                for (k, v) in net {
+                    out.insert(format!("unmapped.NetworkConfiguration.{k}"), v);
+                }
+            }
+            "mwaa_environment"
+        }
+        other => panic!("CloudFormation type {other} has no neutral form here"),
+    }
+}
+
+/// The environment's scalar settings: (CloudFormation property, neutral and Terraform name).
+const MWAA_SETTINGS: &[(&str, &str)] = &[
+    ("Name", "name"),
+    ("AirflowVersion", "airflow_version"),
+    ("EnvironmentClass", "environment_class"),
+    ("MinWorkers", "min_workers"),
+    ("MaxWorkers", "max_workers"),
+    ("Schedulers", "schedulers"),
+    ("MinWebservers", "min_webservers"),
+    ("MaxWebservers", "max_webservers"),
+    ("WebserverAccessMode", "webserver_access_mode"),
+    ("EndpointManagement", "endpoint_management"),
+    ("WorkerReplacementStrategy", "worker_replacement_strategy"),
+    ("WeeklyMaintenanceWindowStart", "weekly_maintenance_window_start"),
+    ("SourceBucketArn", "source_bucket_arn"),
+    ("DagS3Path", "dag_s3_path"),
+    ("PluginsS3Path", "plugins_s3_path"),
+    ("PluginsS3ObjectVersion", "plugins_s3_object_version"),
+    ("RequirementsS3Path", "requirements_s3_path"),
+    ("RequirementsS3ObjectVersion", "requirements_s3_object_version"),
+    ("StartupScriptS3Path", "startup_script_s3_path"),
+    ("StartupScriptS3ObjectVersion", "startup_script_s3_object_version"),
+    ("AirflowConfigurationOptions", "airflow_configuration_options"),
+    ("ExecutionRoleArn", "execution_role_arn"),
+    ("KmsKey", "kms_key"),
+];
+
+// --- Terraform side -----------------------------------------------------------------------------
+
+/// The neutral attribute for `TYPE.NAME.ATTRIBUTE`.
+fn tf_attribute(ty: &str, attr: &str) -> &'static str {
+    match (ty, attr) {
+        ("aws_iam_role" | "aws_cloudwatch_log_group" | "aws_kms_alias", "name") => "id",
+        ("aws_kms_key", "key_id") | ("aws_s3_bucket", "bucket") | ("aws_eip", "public_ip") => "id",
+        ("aws_eip", "id" | "allocation_id") => "allocation_id",
+        ("aws_iam_policy", "arn") | (_, "arn") => "arn",
+        (_, "id") => "id",
+        ("aws_mwaa_environment", "webserver_url") => "webserver_url",
+        _ => panic!("{ty}.*.{attr} has no neutral form"),
+    }
+}
+
+fn tf_traversal(t: &hcl::Traversal) -> String {
+    let Expression::Variable(root) = &t.expr else { panic!("traversal of {:?}", t.expr) };
+    let names: Vec<String> = t
+        .operators
+        .iter()
+        .map(|op| match op {
+            TraversalOperator::GetAttr(a) => a.to_string(),
+            TraversalOperator::Index(Expression::Number(n)) => format!("[{n}]"),
+            TraversalOperator::LegacyIndex(n) => format!("[{n}]"),
+            other => panic!("traversal operator {other:?}"),
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if root.as_str() == "data" {
+        return match names.as_slice() {
+            ["aws_region", "current", "name"] => "${pseudo:region}".into(),
+            ["aws_caller_identity", "current", "account_id"] => "${pseudo:account_id}".into(),
+            ["aws_partition", "current", "partition"] => "${pseudo:partition}".into(),
+            ["aws_availability_zones", "available", "names", i] => {
+                format!("${{az:{}}}", i.trim_start_matches('[').trim_end_matches(']'))
+            }
+            other => panic!("data source reference data.{other:?}"),
+        };
+    }
+    match names.as_slice() {
+        [name, attr] => reference(name, tf_attribute(root.as_str(), attr)),
+        other => panic!("reference {}.{other:?}", root.as_str()),
+    }
+}
+
+fn tf_value(e: &Expression) -> Value {
+    match e {
+        Expression::Bool(b) => json!(b),
+        Expression::Number(n) => json!(n.as_i64().expect("integer")),
+        Expression::String(s) => Value::String(lit(s)),
+        Expression::Array(items) => Value::Array(items.iter().map(tf_value).collect()),
+        Expression::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        ObjectKey::Identifier(i) => i.to_string(),
+                        ObjectKey::Expression(Expression::String(s)) => s.clone(),
+                        other => panic!("object key {other:?}"),
+                    };
+                    (key, tf_value(v))
+                })
+                .collect(),
+        ),
+        Expression::TemplateExpr(t) => {
+            let template = hcl::Template::from_expr(t).expect("template parses");
+            let mut s = String::new();
+            for el in template.elements() {
+                match el {
+                    hcl::template::Element::Literal(l) => s.push_str(&lit(l)),
+                    hcl::template::Element::Interpolation(i) => match tf_value(&i.expr) {
+                        Value::String(v) if v.starts_with("${") => s.push_str(&v),
+                        other => panic!("interpolation of {other}"),
+                    },
+                    hcl::template::Element::Directive(d) => panic!("template directive {d:?}"),
+                }
+            }
+            Value::String(s)
+        }
+        Expression::Traversal(t) => Value::String(tf_traversal(t)),
+        Expression::FuncCall(f) => match (f.name.name.as_str(), f.args.as_slice()) {
+            ("jsonencode", [doc]) => tf_value(doc),
+            ("join", [sep, items]) => json!({"join": [tf_value(sep), tf_value(items)]}),
+            (other, _) => panic!("function {other}"),
+        },
+        Expression::Parenthesis(e) => tf_value(e),
+        other => panic!("expression {other:?}"),
+    }
+}
+
+/// A block body being normalized: attributes as neutral values, nested blocks.
+struct TfBody {
+    props: Props,
+    blocks: BTreeMap<String, Vec<Body>>,
+    raw: BTreeMap<String, Expression>,
+}
+
+impl TfBody {
+    fn new(body: &Body) -> Self {
+        let mut map = Map::new();
+        let mut raw = BTreeMap::new();
+        let mut blocks: BTreeMap<String, Vec<Body>> = BTreeMap::new();
+        for a in body.attributes() {
+            let key = a.key.to_string();
+            if key == "depends_on" {
+                raw.insert(key, a.expr.clone());
+            } else {
+                assert!(map.insert(key.clone(), tf_value(&a.expr)).is_none(), "{key} twice");
+            }
+        }
+        for b in body.blocks() {
+            blocks.entry(b.identifier.to_string()).or_default().push(b.body.clone());
+        }
+        TfBody { props: Props { map }, blocks, raw }
+    }
+
+    /// The single nested block `name`, if there is one.
+    fn block(&mut self, name: &str) -> Option<TfBody> {
+        let mut bs = self.blocks.remove(name)?;
+        assert_eq!(bs.len(), 1, "one {name} block");
+        Some(TfBody::new(&bs.remove(0)))
+    }
+
+    fn finish(mut self, out: &mut BTreeMap<String, Value>) {
+        for (k, _) in std::mem::take(&mut self.blocks) {
+            out.insert(format!("unmapped.{k}"), json!("block"));
+        }
+        self.props.finish(out);
+    }
+
+    /// A nested block as an object, its attributes renamed.
+    fn nested(&mut self, name: &str, pairs: &[(&str, &str)]) -> Option<Value> {
+        let mut b = self.block(name)?;
+        let mut o = BTreeMap::new();
+        b.props.rename(&mut o, pairs);
+        b.finish(&mut o);
+        Some(Value::Object(o.into_iter().collect()))
+    }
+}
+
+/// The primary Terraform type of each IR kind.
+const TF_KINDS: &[(&str, &str)] = &[
+    ("aws_vpc", "vpc"),
+    ("aws_internet_gateway", "internet_gateway"),
+    ("aws_internet_gateway_attachment", "vpc_gateway_attachment"),
+    ("aws_subnet", "subnet"),
+    ("aws_eip", "eip"),
+    ("aws_nat_gateway", "nat_gateway"),
+    ("aws_route_table", "route_table"),
+    ("aws_route", "route"),
+    ("aws_route_table_association", "subnet_route_table_association"),
+    ("aws_security_group", "security_group"),
+    ("aws_vpc_security_group_ingress_rule", "security_group_ingress"),
+    ("aws_network_acl", "network_acl"),
+    ("aws_network_acl_rule", "network_acl_entry"),
+    ("aws_network_acl_association", "subnet_network_acl_association"),
+    ("aws_vpc_endpoint", "vpc_endpoint"),
+    ("aws_cloudwatch_log_group", "log_group"),
+    ("aws_flow_log", "flow_log"),
+    ("aws_iam_role", "iam_role"),
+    ("aws_iam_role_policy", "role_policy"),
+    ("aws_iam_policy", "managed_policy"),
+    ("aws_s3_bucket", "bucket"),
+    ("aws_s3_bucket_policy", "bucket_policy"),
+    ("aws_kms_key", "kms_key"),
+    ("aws_kms_alias", "kms_alias"),
+    ("aws_mwaa_environment", "mwaa_environment"),
+];
+
+/// One `resource` block.
+struct TfResource {
+    ty: String,
+    name: String,
+    body: Body,
+    /// The block's text, for what only comments carry.
+    text: String,
+}
+
+/// The text of `resource "TY" "NAME" { ... }` in a formatted file.
+fn block_text(file: &str, ty: &str, name: &str) -> String {
+    let head = format!("resource \"{ty}\" \"{name}\" {{");
+    let start = file.find(&head).unwrap_or_else(|| panic!("no block {ty}.{name}"));
+    let rest = &file[start..];
+    let end = rest.find("\n}").map_or(rest.len(), |e| e + 2);
+    rest[..end].to_owned()
+}
+
+/// Owner id of a split-off resource: the resource its `key` attribute refers to.
+fn owner(props: &Props, key: &str) -> Option<String> {
+    let v = props.map.get(key)?.as_str()?;
+    let id = v.strip_prefix("${ref:")?;
+    Some(id[..id.find('.')?].to_owned())
+}
+
+/// Merges a split-off resource into the properties of the resource it belongs to.
+type Merge<'a> = Box<dyn FnOnce(&mut BTreeMap<String, Value>, &mut TfBody) + 'a>;
+
+/// The neutral form of a generated Terraform configuration (the `.tf` files outside `tests/`).
+fn from_terraform(files: &[OutputFile]) -> Stack {
+    let mut resources = Vec::new();
+    let mut outputs = BTreeMap::new();
+    for f in files.iter().filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/")) {
+        let body = hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
+        for b in body.blocks() {
+            let labels: Vec<String> = b
+                .labels
+                .iter()
+                .map(|l| match l {
+                    hcl::BlockLabel::String(s) => s.clone(),
+                    hcl::BlockLabel::Identifier(i) => i.to_string(),
+                })
+                .collect();
+            match (b.identifier.as_str(), labels.as_slice()) {
+                ("resource", [ty, name]) => resources.push(TfResource {
+                    text: block_text(&f.contents, ty, name),
+                    ty: ty.clone(),
+                    name: name.clone(),
+                    body: b.body.clone(),
+                }),
+                ("output", [name]) => {
+                    let mut t = TfBody::new(&b.body);
+                    let mut o = BTreeMap::new();
+                    t.props.rename(&mut o, &[("description", "description"), ("value", "value")]);
+                    t.finish(&mut o);
+                    outputs.insert(name.clone(), Value::Object(o.into_iter().collect()));
+                }
+                ("terraform" | "provider" | "variable" | "data", _) => {}
+                (other, _) => panic!("{}: unexpected block {other}", f.path),
+            }
+        }
+    }
+
+    let kinds: BTreeMap<&str, &str> = TF_KINDS.iter().copied().collect();
+    let mut stack = Stack::default();
+    // address -> neutral id of the resource it belongs to
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut part_retain: Vec<(String, bool, String)> = Vec::new();
+    let mut parts = Vec::new();
+
+    for r in &resources {
+        let Some(kind) = kinds.get(r.ty.as_str()) else {
+            parts.push(r);
+            continue;
+        };
+        let mut t = TfBody::new(&r.body);
+        let mut props = BTreeMap::new();
+        tf_properties(&r.ty, &mut t, &mut props, &r.text);
+        meta(&mut t, &mut props, &mut deps, &r.name);
+        t.finish(&mut props);
+        for line in r.text.lines() {
+            if let Some(skip) = line.trim().strip_prefix("#checkov:skip=") {
+                push_sorted(&mut props, "checkov_skips", json!(skip));
+            }
+        }
+        owners.insert(format!("{}.{}", r.ty, r.name), r.name.clone());
+        assert!(
+            stack.resources.insert(r.name.clone(), Neutral { kind: (*kind).to_owned(), props }).is_none(),
+            "two resources named {}",
+            r.name
+        );
+    }
+
+    for r in parts {
+        let mut t = TfBody::new(&r.body);
+        let address = format!("{}.{}", r.ty, r.name);
+        let (id, merge): (Option<String>, Merge<'_>) = match r.ty.as_str() {
+            "aws_vpc_security_group_egress_rule" => (
+                owner(&t.props, "security_group_id"),
+                Box::new(|props, t| {
+                    t.props.take("security_group_id");
+                    let mut o = BTreeMap::new();
+                    tf_rule(t, &mut o);
+                    let list = props.entry("egress".into()).or_insert_with(|| json!([]));
+                    list.as_array_mut().expect("list").push(Value::Object(o.into_iter().collect()));
+                }),
+            ),
+            "aws_s3_bucket_versioning" => (
+                owner(&t.props, "bucket"),
+                Box::new(|props, t| {
+                    t.props.take("bucket");
+                    if let Some(v) = t.nested("versioning_configuration", &[("status", "status")]) {
+                        props.insert("versioning".into(), v);
+                    }
+                }),
+            ),
+            "aws_s3_bucket_public_access_block" => (
+                owner(&t.props, "bucket"),
+                Box::new(|props, t| {
+                    t.props.take("bucket");
+                    let mut o = BTreeMap::new();
+                    for k in
+                        ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
+                    {
+                        if let Some(v) = t.props.take(k) {
+                            o.insert(k.to_owned(), v);
+                        }
+                    }
+                    props.insert("public_access_block".into(), Value::Object(o.into_iter().collect()));
+                }),
+            ),
+            "aws_s3_bucket_server_side_encryption_configuration" => (
+                owner(&t.props, "bucket"),
+                Box::new(|props, t| {
+                    t.props.take("bucket");
+                    let rules: Vec<Value> = t
+                        .blocks
+                        .remove("rule")
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|b| {
+                            let mut b = TfBody::new(b);
+                            let mut o = BTreeMap::new();
+                            if let Some(Value::Object(d)) = b.nested(
+                                "apply_server_side_encryption_by_default",
+                                &[("sse_algorithm", "sse_algorithm"), ("kms_master_key_id", "kms_key")],
+                            ) {
+                                o.extend(d);
+                            }
+                            b.props.rename(&mut o, &[("bucket_key_enabled", "bucket_key_enabled")]);
+                            b.finish(&mut o);
+                            Value::Object(o.into_iter().collect())
+                        })
+                        .collect();
+                    props.insert("encryption".into(), json!({"rules": rules}));
+                }),
+            ),
+            "aws_s3_bucket_lifecycle_configuration" => (
+                owner(&t.props, "bucket"),
+                Box::new(|props, t| {
+                    t.props.take("bucket");
+                    let rules: Vec<Value> = t
+                        .blocks
+                        .remove("rule")
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|b| {
+                            let mut b = TfBody::new(b);
+                            let mut o = BTreeMap::new();
+                            b.props.rename(&mut o, &[("id", "id"), ("status", "status")]);
+                            // An empty filter is CloudFormation's rule without a filter: every object.
+                            if let Some(f) = b.block("filter") {
+                                let mut fo = BTreeMap::new();
+                                f.finish(&mut fo);
+                                if !fo.is_empty() {
+                                    o.insert("filter".into(), Value::Object(fo.into_iter().collect()));
+                                }
+                            }
+                            for (block, pairs) in [
+                                (
+                                    "noncurrent_version_expiration",
+                                    &[
+                                        ("noncurrent_days", "noncurrent_days"),
+                                        ("newer_noncurrent_versions", "newer_noncurrent_versions"),
+                                    ][..],
+                                ),
+                                (
+                                    "abort_incomplete_multipart_upload",
+                                    &[("days_after_initiation", "days_after_initiation")][..],
+                                ),
+                            ] {
+                                if let Some(v) = b.nested(block, pairs) {
+                                    o.insert(block.to_owned(), v);
+                                }
+                            }
+                            b.finish(&mut o);
+                            Value::Object(o.into_iter().collect())
+                        })
+                        .collect();
+                    props.insert("lifecycle".into(), json!({"rules": rules}));
+                }),
+            ),
+            "aws_iam_role_policy_attachment" | "aws_iam_group_policy_attachment" => {
+                let to = if r.ty == "aws_iam_role_policy_attachment" { "role" } else { "group" };
+                let policy = owner(&t.props, "policy_arn")
+                    .filter(|p| stack.resources.get(p).is_some_and(|r| r.kind == "managed_policy"));
+                match policy {
+                    // An attachment of a policy of this configuration: one of its roles or groups.
+                    Some(p) => (
+                        Some(p),
+                        Box::new(move |props, t| {
+                            t.props.take("policy_arn");
+                            let target = t.props.take(to).unwrap_or(Value::Null);
+                            push_sorted(props, &format!("{to}s"), target);
+                        }),
+                    ),
+                    // Any other policy attached to a role of this configuration.
+                    None => (
+                        owner(&t.props, to),
+                        Box::new(move |props, t| {
+                            t.props.take(to);
+                            let arn = t.props.take("policy_arn").unwrap_or(Value::Null);
+                            push_sorted(props, "managed_policy_arns", arn);
+                        }),
+                    ),
+                }
+            }
+            other => panic!("Terraform type {other} has no neutral form here"),
+        };
+        let id = id.unwrap_or_else(|| panic!("{address}: cannot tell which resource it belongs to"));
+        let target =
+            stack.resources.get_mut(&id).unwrap_or_else(|| panic!("{address} belongs to {id}, which is missing"));
+        merge(&mut target.props, &mut t);
+        let mut extra = BTreeMap::new();
+        let retain = t.block("lifecycle").is_some_and(|mut l| l.props.take("prevent_destroy") == Some(json!(true)));
+        part_retain.push((id.clone(), retain, address.clone()));
+        let mut own_deps = BTreeMap::new();
+        if let Some(d) = t.raw.remove("depends_on") {
+            let mut set = BTreeSet::new();
+            for a in tf_addresses(&d) {
+                set.insert(a);
+            }
+            own_deps.insert(id.clone(), set);
+        }
+        t.finish(&mut extra);
+        for (k, v) in extra {
+            target.props.insert(format!("{address}.{k}"), v);
+        }
+        owners.insert(address, id);
+        for (id, set) in own_deps {
+            deps.entry(id).or_default().extend(set);
+        }
+    }
+
+    // Parts of a retained resource are retained with it (CloudFormation keeps them as properties).
+    for (id, retain, address) in part_retain {
+        let r = stack.resources.get_mut(&id).expect("owner");
+        if r.props.get("retain") != if retain { Some(&json!(true)) } else { None } {
+            r.props.insert(format!("{address}.retain"), json!(retain));
+        }
+    }
+    for (id, addresses) in deps {
+        let ids: BTreeSet<String> =
+            addresses.iter().map(|a| owners.get(a).cloned().unwrap_or_else(|| format!("unknown:{a}"))).collect();
+        let r = stack.resources.get_mut(&id).expect("resource");
+        if let Some(v) = explicit_dependencies(&id, &r.props, ids) {
+            r.props.insert("depends_on".into(), v);
+        }
+    }
+    // The bucket's lists of roles/groups come from attachments: sorted like the CloudFormation side.
+    for r in stack.resources.values_mut() {
+        for k in ["roles", "groups", "managed_policy_arns"] {
+            if let Some(v) = r.props.remove(k) {
+                r.props.insert(k.to_owned(), sorted(v));
+            }
+        }
+    }
+    stack.outputs = outputs;
+    stack
+}
+
+fn tf_addresses(e: &Expression) -> Vec<String> {
+    let Expression::Array(items) = e else { panic!("depends_on must be a list") };
+    items
+        .iter()
+        .map(|i| match i {
+            Expression::Traversal(t) => {
+                let Expression::Variable(root) = &t.expr else { panic!("depends_on item {t:?}") };
+                let rest: Vec<String> = t
+                    .operators
+                    .iter()
+                    .map(|op| match op {
+                        TraversalOperator::GetAttr(a) => a.to_string(),
+                        other => panic!("depends_on item operator {other:?}"),
+                    })
+                    .collect();
+                format!("{}.{}", root.as_str(), rest.join("."))
+            }
+            other => panic!("depends_on item {other:?}"),
+        })
+        .collect()
+}
+
+/// `lifecycle` and `depends_on` of a primary resource.
+fn meta(
+    t: &mut TfBody,
+    props: &mut BTreeMap<String, Value>,
+    deps: &mut BTreeMap<String, BTreeSet<String>>,
+    name: &str,
+) {
+    if let Some(mut l) = t.block("lifecycle") {
+        if l.props.take("prevent_destroy") == Some(json!(true)) {
+            props.insert("retain".into(), json!(true));
+        }
+        let mut rest = BTreeMap::new();
+        l.finish(&mut rest);
+        for (k, v) in rest {
+            props.insert(format!("lifecycle.{k}"), v);
+        }
+    }
+    if let Some(d) = t.raw.remove("depends_on") {
+        deps.entry(name.to_owned()).or_default().extend(tf_addresses(&d));
+    }
+}
+
+fn tf_rule(t: &mut TfBody, out: &mut BTreeMap<String, Value>) {
+    t.props.rename(
+        out,
+        &[
+            ("ip_protocol", "protocol"),
+            ("from_port", "from_port"),
+            ("to_port", "to_port"),
+            ("cidr_ipv4", "cidr"),
+            ("referenced_security_group_id", "peer"),
+            ("description", "description"),
+        ],
+    );
+}
+
+/// Maps one Terraform resource's arguments (a primary type of [`TF_KINDS`]).
+fn tf_properties(ty: &str, t: &mut TfBody, out: &mut BTreeMap<String, Value>, text: &str) {
+    let p = &mut t.props;
+    p.rename(out, &[("tags", "tags")]);
+    match ty {
+        "aws_vpc" => p.rename(
+            out,
+            &[("cidr_block", "cidr"), ("enable_dns_support", "dns_support"), ("enable_dns_hostnames", "dns_hostnames")],
+        ),
+        "aws_internet_gateway" => {}
+        "aws_internet_gateway_attachment" => {
+            p.rename(out, &[("vpc_id", "vpc"), ("internet_gateway_id", "internet_gateway")]);
+        }
+        "aws_subnet" => p.rename(
+            out,
+            &[
+                ("vpc_id", "vpc"),
+                ("cidr_block", "cidr"),
+                ("availability_zone", "availability_zone"),
+                ("map_public_ip_on_launch", "map_public_ip"),
+            ],
+        ),
+        "aws_eip" => p.rename(out, &[("domain", "domain")]),
+        "aws_nat_gateway" => p.rename(out, &[("allocation_id", "allocation"), ("subnet_id", "subnet")]),
+        "aws_route_table" => p.rename(out, &[("vpc_id", "vpc")]),
+        "aws_route" => p.rename(
+            out,
+            &[
+                ("route_table_id", "route_table"),
+                ("destination_cidr_block", "destination"),
+                ("gateway_id", "gateway"),
+                ("nat_gateway_id", "nat_gateway"),
+            ],
+        ),
+        "aws_route_table_association" => p.rename(out, &[("subnet_id", "subnet"), ("route_table_id", "route_table")]),
+        "aws_security_group" => p.rename(out, &[("description", "description"), ("vpc_id", "vpc")]),
+        "aws_vpc_security_group_ingress_rule" => {
+            p.rename(out, &[("security_group_id", "group")]);
+            tf_rule(t, out);
+        }
+        "aws_network_acl" => p.rename(out, &[("vpc_id", "vpc")]),
+        "aws_network_acl_rule" => p.rename(
+            out,
+            &[
+                ("network_acl_id", "acl"),
+                ("rule_number", "rule_number"),
+                ("egress", "egress"),
+                ("protocol", "protocol"),
+                ("rule_action", "action"),
+                ("cidr_block", "cidr"),
+            ],
+        ),
+        "aws_network_acl_association" => p.rename(out, &[("subnet_id", "subnet"), ("network_acl_id", "acl")]),
+        "aws_vpc_endpoint" => p.rename(
+            out,
+            &[
+                ("vpc_id", "vpc"),
+                ("service_name", "service"),
+                ("vpc_endpoint_type", "type"),
+                ("route_table_ids", "route_tables"),
+                ("subnet_ids", "subnets"),
+                ("security_group_ids", "security_groups"),
+                ("private_dns_enabled", "private_dns"),
+                ("policy", "policy"),
+            ],
+        ),
+        "aws_cloudwatch_log_group" => {
+            p.rename(out, &[("name", "name"), ("retention_in_days", "retention_days"), ("kms_key_id", "kms_key")]);
+        }
+        "aws_flow_log" => {
+            p.rename(
+                out,
+                &[
+                    ("vpc_id", "vpc"),
+                    ("traffic_type", "traffic_type"),
+                    ("log_destination_type", "destination_type"),
+                    ("log_group_name", "log_group"),
+                    ("iam_role_arn", "role_arn"),
+                ],
+            );
+            // The ARN of a log group of this configuration names the same group as its name.
+            if let Some(Value::String(arn)) = p.take("log_destination") {
+                let group = arn.strip_suffix(".arn}").map(|id| format!("{id}.id}}")).unwrap_or(arn);
+                out.insert("log_group".into(), json!(group));
+            }
+        }
+        "aws_iam_role" => {
+            // CloudFormation names the role STACK-ExecutionRole-XXXX; Terraform PREFIX+suffix.
+            p.take("name_prefix");
+            p.rename(
+                out,
+                &[
+                    ("description", "description"),
+                    ("assume_role_policy", "assume_role_policy"),
+                    ("permissions_boundary", "permissions_boundary"),
+                ],
+            );
+        }
+        "aws_iam_role_policy" => p.rename(out, &[("role", "role"), ("name", "name"), ("policy", "policy")]),
+        "aws_iam_policy" => {
+            p.take("name_prefix");
+            p.rename(out, &[("description", "description"), ("policy", "policy")]);
+        }
+        "aws_s3_bucket" => {
+            // Without a name, CloudFormation derives one from the stack; Terraform from this prefix.
+            p.take("bucket_prefix");
+            p.rename(out, &[("bucket", "name")]);
+        }
+        "aws_s3_bucket_policy" => p.rename(out, &[("bucket", "bucket"), ("policy", "policy")]),
+        "aws_kms_key" => {
+            p.rename(
+                out,
+                &[("description", "description"), ("enable_key_rotation", "key_rotation"), ("policy", "policy")],
+            );
+        }
+        "aws_kms_alias" => p.rename(out, &[("name", "name"), ("target_key_id", "target")]),
+        "aws_mwaa_environment" => {
+            let pairs: Vec<(&str, &str)> = MWAA_SETTINGS.iter().map(|(_, n)| (*n, *n)).collect();
+            p.rename(out, &pairs);
+            // The documented exception: no argument in hashicorp/aws 5.x, a comment instead.
+            let prefix = "# worker_replacement_strategy = \"";
+            if let Some(line) = text.lines().find_map(|l| l.trim().strip_prefix(prefix)) {
+                let value = &line[..line.find('"').expect("closing quote")];
+                out.insert("worker_replacement_strategy".into(), json!(value));
+            }
+            if let Some(mut logs) = t.block("logging_configuration") {
+                let mut neutral = Map::new();
+                for (name, bodies) in std::mem::take(&mut logs.blocks) {
+                    for b in bodies {
+                        let mut b = TfBody::new(&b);
+                        let mut o = BTreeMap::new();
+                        b.props.rename(&mut o, &[("enabled", "enabled"), ("log_level", "level")]);
+                        b.finish(&mut o);
+                        neutral
+                            .insert(name.trim_end_matches("_logs").to_owned(), Value::Object(o.into_iter().collect()));
+                    }
+                }
+                let mut rest = BTreeMap::new();
+                logs.finish(&mut rest);
+                for (k, v) in rest {
+                    out.insert(format!("logging_configuration.{k}"), v);
+                }
+                out.insert("logging".into(), Value::Object(neutral));
+            }
+            if let Some(mut net) = t.block("network_configuration") {
+                net.props.rename(out, &[("security_group_ids", "security_groups"), ("subnet_ids", "subnets")]);
+                let mut rest = BTreeMap::new();
+                net.finish(&mut rest);
+                for (k, v) in rest {
+                    out.insert(format!("network_configuration.{k}"), v);
+                }
+            }
+        }
+        other => panic!("Terraform type {other} is not primary"),
+    }
+}
+
+// --- Comparison ---------------------------------------------------------------------------------
+
+/// Every difference between the two neutral forms, one line each.
+fn differences(cfn: &Stack, tf: &Stack) -> Vec<String> {
+    let mut out = Vec::new();
+    let ids: BTreeSet<&String> = cfn.resources.keys().chain(tf.resources.keys()).collect();
+    for id in ids {
+        match (cfn.resources.get(id), tf.resources.get(id)) {
+            (Some(c), Some(t)) => {
+                if c.kind != t.kind {
+                    out.push(format!("{id}: kind {} in CloudFormation, {} in Terraform", c.kind, t.kind));
+                }
+                let keys: BTreeSet<&String> = c.props.keys().chain(t.props.keys()).collect();
+                for k in keys {
+                    let (a, b) = (c.props.get(k), t.props.get(k));
+                    if a != b {
+                        out.push(format!(
+                            "{id}.{k}: CloudFormation {} / Terraform {}",
+                            a.map_or("(none)".into(), Value::to_string),
+                            b.map_or("(none)".into(), Value::to_string)
+                        ));
+                    }
+                }
+            }
+            (Some(_), None) => out.push(format!("{id}: only in CloudFormation")),
+            (None, Some(_)) => out.push(format!("{id}: only in Terraform")),
+            (None, None) => {}
+        }
+    }
+    let names: BTreeSet<&String> = cfn.outputs.keys().chain(tf.outputs.keys()).collect();
+    for n in names {
+        let (a, b) = (cfn.outputs.get(n), tf.outputs.get(n));
+        if a != b {
+            out.push(format!(
+                "output {n}: CloudFormation {} / Terraform {}",
+                a.map_or("(none)".into(), Value::to_string),
+                b.map_or("(none)".into(), Value::to_string)
+            ));
+        }
+    }
+    out
+}
+
+/// Both neutral forms of a spec, after `mutate_tf` and `mutate_cfn` had their way with the output.
+fn neutral_forms(
+    ir: &Ir,
+    mutate_tf: impl FnOnce(&mut Vec<OutputFile>),
+    mutate_cfn: impl FnOnce(&mut Value),
+) -> (Stack, Stack) {
+    let cfn_files = render(ir, Target::Cfn).expect("CloudFormation renders");
+    let mut doc = support::cfn_yaml_to_json(&cfn_files[0].contents);
+    mutate_cfn(&mut doc);
+    let mut tf_files = render(ir, Target::Terraform).expect("Terraform renders");
+    mutate_tf(&mut tf_files);
+    (from_cfn(&doc), from_terraform(&tf_files))
+}
+
+fn spec(name: &str) -> Ir {
+    support::compile_file(&support::root().join("specs").join(format!("{name}.toml")))
+}
+
+fn edit_tf(files: &mut [OutputFile], path: &str, from: &str, to: &str) {
+    let f = files.iter_mut().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
+    assert!(f.contents.contains(from), "{path} has no {from:?}");
+    f.contents = f.contents.replacen(from, to, 1);
+}
+
+// --- Tests --------------------------------------------------------------------------------------
+
+#[test]
+fn terraform_deploys_what_cloudformation_deploys_for_every_example() {
+    let mut specs: Vec<(String, Ir)> =
+        support::example_specs().iter().map(|p| (support::rel(p), support::compile_file(p))).collect();
+    let default = mwaagen::compile(&mwaagen::default_source()).expect("the default spec compiles");
+    specs.push(("<built-in default spec>".into(), default));
+    for (name, ir) in &specs {
+        let (cfn, tf) = neutral_forms(ir, |_| {}, |_| {});
+        let diffs = differences(&cfn, &tf);
+        assert!(diffs.is_empty(), "{name}: Terraform differs from CloudFormation:\n  {}", diffs.join("\n  "));
+        // The comparison covered every resource of the IR, and each kept its properties.
+        assert_eq!(tf.resources.len(), ir.resources.len(), "{name}");
+        for r in &ir.resources {
+            let n = &tf.resources[&r.tf_name];
+            assert_eq!(n.kind, r.kind.tag(), "{name}: {}", r.id);
+            assert!(
+                !n.props.keys().any(|k| k.contains("unmapped")),
+                "{name}: {} has unmapped properties: {:?}",
+                r.id,
+                n.props
+            );
+        }
+        assert_eq!(tf.outputs.len(), ir.outputs.len(), "{name}");
+    }
+}
+
+#[test]
+fn the_neutral_form_keeps_what_matters() {
+    let (cfn, tf) = neutral_forms(&spec("production"), |_| {}, |_| {});
+    for s in [&cfn, &tf] {
+        let subnet = &s.resources["private_subnet_1"].props;
+        assert_eq!(subnet["cidr"], json!("10.40.16.0/20"));
+        assert_eq!(subnet["availability_zone"], json!("eu-west-1a"));
+        assert_eq!(subnet["vpc"], json!("${ref:vpc.id}"));
+        let env = &s.resources["mwaa_environment"].props;
+        assert_eq!(env["depends_on"], json!(["execution_policy"]));
+        assert_eq!(env["logging"]["webserver"], json!({"enabled": true, "level": "ERROR"}));
+        assert_eq!(env["source_bucket_arn"], json!("${ref:environment_bucket.arn}"));
+        let bucket = &s.resources["environment_bucket"].props;
+        assert_eq!(bucket["retain"], json!(true));
+        assert_eq!(bucket["encryption"]["rules"][0]["kms_key"], json!("${ref:environment_key.arn}"));
+        let policy = &s.resources["execution_policy"].props;
+        assert_eq!(policy["roles"], json!(["${ref:execution_role.id}"]));
+        assert_eq!(policy["policy"]["Statement"].as_array().map(Vec::len), Some(9));
+        assert_eq!(
+            s.resources["web_access_policy_2"].props["policy"]["Statement"][0]["Resource"][0],
+            json!("arn:${pseudo:partition}:airflow:${pseudo:region}:${pseudo:account_id}:role/analytics-prod/User")
+        );
+        assert_eq!(
+            s.resources["execution_role"].props["managed_policy_arns"],
+            json!(["arn:aws:iam::123456789012:policy/analytics-data-lake-read"])
+        );
+        assert_eq!(s.outputs["webserver_url"]["value"], json!("https://${ref:mwaa_environment.webserver_url}"));
+    }
+    let (cfn, tf) = neutral_forms(&spec("bring-your-own"), |_| {}, |_| {});
+    for s in [&cfn, &tf] {
+        assert_eq!(s.resources["mwaa_environment"].props["worker_replacement_strategy"], json!("GRACEFUL"));
+    }
+    let (cfn, tf) = neutral_forms(&spec("micro"), |_| {}, |_| {});
+    for s in [&cfn, &tf] {
+        assert_eq!(s.resources["private_subnet_2"].props["availability_zone"], json!("${az:1}"));
+        assert_eq!(s.resources["mwaa_environment"].props["logging"]["worker"], json!({"enabled": false}));
+    }
+}
+
+/// Asserts that the mutation made the comparison fail, naming `expect`.
+fn assert_caught(diffs: &[String], expect: &str) {
+    assert!(
+        diffs.iter().any(|d| d.contains(expect)),
+        "a difference mentioning {expect:?} was expected, got {diffs:#?}"
+    );
+}
+
+#[test]
+fn a_changed_cidr_in_the_hcl_is_caught() {
+    let (cfn, tf) = neutral_forms(
+        &spec("production"),
+        |f| edit_tf(f, "network.tf", "\"10.40.16.0/20\"", "\"10.40.17.0/20\""),
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "private_subnet_1.cidr");
+}
+
+#[test]
+fn a_dropped_policy_statement_on_the_cfn_side_is_caught() {
+    let (cfn, tf) = neutral_forms(
+        &spec("production"),
+        |_| {},
+        |doc| {
+            let statements = doc["Resources"]["ExecutionPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+                .as_array_mut()
+                .expect("statements");
+            statements.pop();
+        },
+    );
+    assert_caught(&differences(&cfn, &tf), "execution_policy.policy");
+}
+
+#[test]
+fn a_missing_depends_on_is_caught() {
+    let (cfn, tf) = neutral_forms(
+        &spec("default"),
+        |f| edit_tf(f, "mwaa.tf", "    aws_iam_role_policy_attachment.execution_policy_execution_role,\n", ""),
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.depends_on");
+}
+
+#[test]
+fn a_lost_prevent_destroy_is_caught() {
+    let (cfn, tf) = neutral_forms(
+        &spec("production"),
+        |f| edit_tf(f, "kms.tf", "prevent_destroy = true", "prevent_destroy = false"),
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "environment_key.retain");
+    // On a part of the bucket too.
+    let (cfn, tf) = neutral_forms(
+        &spec("production"),
+        |f| {
+            let s3 = f.iter_mut().find(|f| f.path == "s3.tf").expect("s3.tf");
+            let at = s3.contents.find("aws_s3_bucket_versioning").expect("versioning");
+            let (head, tail) = s3.contents.split_at(at);
+            s3.contents = format!("{head}{}", tail.replacen("prevent_destroy = true", "prevent_destroy = false", 1));
+        },
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "aws_s3_bucket_versioning.environment_bucket_versioning.retain");
+}
+
+#[test]
+fn changed_settings_tags_and_extra_resources_are_caught() {
+    let ir = spec("production");
+    let cases: [(&str, &str, &str, &str); 5] = [
+        ("mwaa.tf", "max_workers                     = 20", "max_workers = 21", "mwaa_environment.max_workers"),
+        ("mwaa.tf", "log_level = \"ERROR\"", "log_level = \"INFO\"", "mwaa_environment.logging"),
+        ("network.tf", "    Environment = \"production\"\n", "", "vpc.tags"),
+        ("iam.tf", "\"s3:GetBucket*\", ", "", "execution_policy.policy"),
+        ("s3.tf", "sse_algorithm     = \"aws:kms\"", "sse_algorithm = \"AES256\"", "environment_bucket.encryption"),
+    ];
+    for (path, from, to, expect) in cases {
+        let (cfn, tf) = neutral_forms(&ir, |f| edit_tf(f, path, from, to), |_| {});
+        assert_caught(&differences(&cfn, &tf), expect);
+    }
+    let (cfn, tf) = neutral_forms(
+        &ir,
+        |f| {
+            let n = f.iter_mut().find(|f| f.path == "network.tf").expect("network.tf");
+            n.contents.push_str("\nresource \"aws_vpc\" \"spare\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n");
+        },
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "spare: only in Terraform");
+    let (cfn, tf) = neutral_forms(
+        &ir,
+        |f| {
+            edit_tf(
+                f,
+                "network.tf",
+                "  map_public_ip_on_launch = false\n",
+                "  map_public_ip_on_launch = false\n  ipv6_native = true\n",
+            )
+        },
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "unmapped.ipv6_native");
+}
+
+#[test]
+fn the_worker_replacement_strategy_exception_still_compares_the_value() {
+    let (cfn, tf) = neutral_forms(
+        &spec("bring-your-own"),
+        |_| {},
+        |doc| doc["Resources"]["MwaaEnvironment"]["Properties"]["WorkerReplacementStrategy"] = json!("FORCED"),
+    );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.worker_replacement_strategy");
+}
+
+#[test]
+fn a_removed_output_or_changed_az_is_caught() {
+    let (cfn, tf) = neutral_forms(
+        &spec("micro"),
+        |f| edit_tf(f, "network.tf", "names[1]", "names[0]"),
+        |doc| {
+            doc["Outputs"].as_object_mut().expect("outputs").remove("VpcId");
+        },
+    );
+    let diffs = differences(&cfn, &tf);
+    assert_caught(&diffs, "availability_zone");
+    assert_caught(&diffs, "output vpc_id");
+}
