@@ -1,16 +1,741 @@
-//! CDK v2 TypeScript app backend. (Placeholder: the backend is being written.)
+//! CDK v2 TypeScript app: L1 constructs (`aws-cdk-lib` `Cfn*`) whose construct ids are the
+//! CloudFormation logical ids, so that `cdk synth` yields the CloudFormation backend's template.
+//!
+//! Escaping is explicit: every string from the IR reaches TypeScript through [`ts_str`] (a
+//! single-quoted literal, never a template literal), [`ts_value`] (the same, for property values,
+//! with text that CDK would take for its own tokens split up) or, in comments, [`comment_text`].
+//!
+//! The IR lists resources in CloudFormation order, where a resource may refer to one declared
+//! after it (the KMS key policy names the execution role). TypeScript needs a variable declared
+//! before it is read, so the backend orders the constructs: each resource comes after everything it
+//! reads, and otherwise keeps its IR position.
 
-use tera::Tera;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
-use super::{OutputFile, RenderError};
-use crate::ir::Ir;
+use indexmap::IndexMap;
+use serde::Serialize;
+use tera::{Tera, Value};
+
+use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
+use crate::ir::{Attr, Expr, Ir, Kind, Pseudo};
 
 /// This backend's templates, embedded at build time: (name, text).
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[];
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
+    ("cdk/README.md", include_str!("../../../templates/cdk/README.md.tera")),
+    ("cdk/gitignore", include_str!("../../../templates/cdk/gitignore.tera")),
+    ("cdk/package.json", include_str!("../../../templates/cdk/package.json.tera")),
+    ("cdk/tsconfig.json", include_str!("../../../templates/cdk/tsconfig.json.tera")),
+    ("cdk/cdk.json", include_str!("../../../templates/cdk/cdk.json.tera")),
+    ("cdk/bin/app.ts", include_str!("../../../templates/cdk/bin/app.ts.tera")),
+    ("cdk/lib/stack.ts", include_str!("../../../templates/cdk/lib/stack.ts.tera")),
+];
 
-pub(crate) fn register(_tera: &mut Tera) {}
+/// The files of the app: (path in the output folder, template). The names do not depend on the
+/// spec, so that regenerating with another stack name changes files instead of adding new ones.
+const FILES: &[(&str, &str)] = &[
+    ("README.md", "cdk/README.md"),
+    (".gitignore", "cdk/gitignore"),
+    ("package.json", "cdk/package.json"),
+    ("tsconfig.json", "cdk/tsconfig.json"),
+    ("cdk.json", "cdk/cdk.json"),
+    ("bin/mwaa.ts", "cdk/bin/app.ts"),
+    ("lib/mwaa-stack.ts", "cdk/lib/stack.ts"),
+];
 
-/// Renders the IR into this target's files.
-pub(crate) fn render(_ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
-    Err(RenderError("the cdk target is not implemented yet".into()))
+/// Exact versions of the app's npm dependencies, tried together (see docs/targets/cdk.md).
+const DEPENDENCIES: &[(&str, &str)] = &[("aws-cdk-lib", "2.276.0"), ("cdk-nag", "3.0.2"), ("constructs", "10.8.1")];
+const DEV_DEPENDENCIES: &[(&str, &str)] =
+    &[("@types/node", "20.19.43"), ("aws-cdk", "2.1148.1"), ("typescript", "7.0.2")];
+
+/// Whether cdk-nag findings fail synth. cdk-nag 3 is a CDK validation plugin, and CDK fails
+/// synth on any error it reports; while mwaagen does not yet fix or acknowledge every finding
+/// of this architecture, the generated app reports them as warnings instead.
+const NAG_FAILS_SYNTH: bool = false;
+
+pub(crate) fn register(tera: &mut Tera) {
+    tera.register_filter("ts_str", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("ts_str expects a string, got {v}")))?;
+        Ok(Value::String(ts_str(s)))
+    });
+    tera.register_filter("ts_value", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("ts_value expects a string, got {v}")))?;
+        Ok(Value::String(ts_value(s)))
+    });
+    tera.register_filter("ts_expr", |v: &Value, args: &HashMap<String, Value>| {
+        let vars: HashMap<String, String> = match args.get("vars") {
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?,
+            None => return Err(tera::Error::msg("ts_expr needs vars=vars")),
+        };
+        // A list of expressions (e.g. managed policy ARNs) or one expression.
+        let e = match v {
+            Value::Array(items) => Expr::List(items.iter().map(expr_arg).collect::<tera::Result<_>>()?),
+            v => expr_arg(v)?,
+        };
+        let indent = usize_arg(args, "indent", 0);
+        Printer { vars: &vars }.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
+    });
+    tera.register_filter("ts_str_map", |v: &Value, args: &HashMap<String, Value>| {
+        let map: IndexMap<String, String> =
+            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
+        let indent = usize_arg(args, "indent", 0);
+        Printer { vars: &HashMap::new() }.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
+    });
+    tera.register_filter("ts_tags", |v: &Value, args: &HashMap<String, Value>| {
+        let map: IndexMap<String, String> =
+            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        Ok(Value::String(tags(&map, usize_arg(args, "indent", 0))))
+    });
+    tera.register_filter("ts_int", |v: &Value, _: &HashMap<String, Value>| {
+        let n: i64 = match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| tera::Error::msg(format!("ts_int expects an integer, got {v}")))?;
+        Ok(Value::String(n.to_string()))
+    });
+    tera.register_filter("ts_camel", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("ts_camel expects a string"))?;
+        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(tera::Error::msg(format!("ts_camel expects snake_case, got {s:?}")));
+        }
+        Ok(Value::String(crate::ir::camel_case(s)))
+    });
+    tera.register_filter("cdk_comment", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_comment expects a string"))?;
+        Ok(Value::String(comment_text(s)))
+    });
+    tera.register_filter("cdk_json_str", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_json_str expects a string"))?;
+        serde_json::to_string(s).map(Value::String).map_err(|e| tera::Error::msg(e.to_string()))
+    });
+}
+
+/// Renders the IR into the files of a CDK app.
+///
+/// # Errors
+/// A [`RenderError`] if the IR cannot be written as TypeScript (a reference to a resource that
+/// does not exist, a cycle, a variable name that is not a safe identifier), which is a bug of
+/// mwaagen.
+pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
+    let plan = Plan::new(ir)?;
+    let deps = |list: &[(&str, &str)]| -> IndexMap<String, String> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    };
+    let (dependencies, dev_dependencies) = (deps(DEPENDENCIES), deps(DEV_DEPENDENCIES));
+    FILES
+        .iter()
+        .map(|(path, template)| {
+            let contents = super::render_with(template, ir, Target::Cdk, |ctx| {
+                ctx.insert("resources", &plan.resources);
+                ctx.insert("vars", &plan.vars);
+                ctx.insert("imports", &plan.imports);
+                ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
+                ctx.insert("dependencies", &dependencies);
+                ctx.insert("dev_dependencies", &dev_dependencies);
+                ctx.insert("nag_fails_synth", &NAG_FAILS_SYNTH);
+            })?;
+            Ok(OutputFile { path: (*path).to_owned(), contents })
+        })
+        .collect()
+}
+
+/// What the stack template needs beyond the IR: declaration order, which resources are bound
+/// to a variable, and the modules to import.
+struct Plan {
+    /// Resources in declaration order, each with a `cdk` object added (see [`CdkInfo`]).
+    resources: Vec<Value>,
+    /// Logical id -> TypeScript variable.
+    vars: HashMap<String, String>,
+    /// alias -> module, for `import * as alias from 'module'`.
+    imports: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct CdkInfo {
+    /// `ec2.CfnVPC`.
+    class: String,
+    /// Whether the construct is assigned to its variable (`const x = new ...`): only when later
+    /// code reads it, so that `noUnusedLocals` holds.
+    bind: bool,
+    /// Variable for the resource's policy document, declared before the construct.
+    doc_var: Option<String>,
+}
+
+impl Plan {
+    fn new(ir: &Ir) -> Result<Self, RenderError> {
+        let index: HashMap<&str, usize> = ir.resources.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let lookup = |id: &str, from: &str| {
+            index.get(id).copied().ok_or_else(|| RenderError(format!("{from} refers to {id}, which is not a resource")))
+        };
+
+        // What each resource reads (through variables) and must come after.
+        let mut after: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); ir.resources.len()];
+        let mut read: BTreeSet<usize> = BTreeSet::new();
+        for (i, r) in ir.resources.iter().enumerate() {
+            let mut ids = Vec::new();
+            for e in kind_exprs(&r.kind) {
+                variable_refs(e, &mut ids);
+            }
+            ids.extend(r.depends_on.iter().map(String::as_str));
+            for id in ids {
+                let j = lookup(id, &r.id)?;
+                after[i].insert(j);
+                read.insert(j);
+            }
+        }
+        for o in &ir.outputs {
+            let mut ids = Vec::new();
+            variable_refs(&o.value, &mut ids);
+            for id in ids {
+                read.insert(lookup(id, &o.id)?);
+            }
+        }
+
+        let order = declaration_order(&after)
+            .map_err(|i| RenderError(format!("resource {} is part of a reference cycle", ir.resources[i].id)))?;
+
+        let mut modules = BTreeSet::new();
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut resources = Vec::with_capacity(order.len());
+        for i in order {
+            let r = &ir.resources[i];
+            let (module, class) = cdk_class(&r.kind);
+            modules.insert(module);
+            let doc_var = doc_suffix(&r.kind).map(|s| format!("{}{s}", r.var_name));
+            for name in std::iter::once(&r.var_name).chain(doc_var.as_ref()) {
+                check_identifier(name)?;
+                if let Some(other) = names.insert(name.clone(), r.id.clone()) {
+                    return Err(RenderError(format!("{} and {other} both use the variable {name}", r.id)));
+                }
+            }
+            let has_statements = r.lifecycle.is_some() || !r.suppressions.is_empty() || !r.depends_on.is_empty();
+            let info =
+                CdkInfo { class: format!("{module}.{class}"), bind: read.contains(&i) || has_statements, doc_var };
+            let mut value = serde_json::to_value(r).map_err(|e| RenderError(e.to_string()))?;
+            let Value::Object(obj) = &mut value else {
+                return Err(RenderError(format!("resource {} does not serialize as an object", r.id)));
+            };
+            obj.insert("cdk".into(), serde_json::to_value(info).map_err(|e| RenderError(e.to_string()))?);
+            resources.push(value);
+        }
+        let imports = modules.into_iter().map(|m| (m.to_owned(), format!("aws-cdk-lib/aws-{m}"))).collect();
+        let vars = ir.resources.iter().map(|r| (r.id.clone(), r.var_name.clone())).collect();
+        Ok(Plan { resources, vars, imports })
+    }
+}
+
+/// A stable order in which every resource comes after the ones it reads: each resource keeps
+/// its IR position unless something it reads is declared later, which is then pulled up just
+/// before it. `Err(i)` if resource `i` is on a cycle.
+fn declaration_order(after: &[BTreeSet<usize>]) -> Result<Vec<usize>, usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Visiting,
+        Done,
+    }
+    fn visit(i: usize, after: &[BTreeSet<usize>], state: &mut [State], out: &mut Vec<usize>) -> Result<(), usize> {
+        match state[i] {
+            State::Done => return Ok(()),
+            State::Visiting => return Err(i),
+            State::New => {}
+        }
+        state[i] = State::Visiting;
+        for &j in &after[i] {
+            visit(j, after, state, out)?;
+        }
+        state[i] = State::Done;
+        out.push(i);
+        Ok(())
+    }
+    let mut state = vec![State::New; after.len()];
+    let mut out = Vec::with_capacity(after.len());
+    for i in 0..after.len() {
+        visit(i, after, &mut state, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The module alias and L1 class of a kind (architecture.md section 4).
+fn cdk_class(kind: &Kind) -> (&'static str, &'static str) {
+    match kind {
+        Kind::Vpc { .. } => ("ec2", "CfnVPC"),
+        Kind::InternetGateway => ("ec2", "CfnInternetGateway"),
+        Kind::VpcGatewayAttachment { .. } => ("ec2", "CfnVPCGatewayAttachment"),
+        Kind::Subnet { .. } => ("ec2", "CfnSubnet"),
+        Kind::Eip => ("ec2", "CfnEIP"),
+        Kind::NatGateway { .. } => ("ec2", "CfnNatGateway"),
+        Kind::RouteTable { .. } => ("ec2", "CfnRouteTable"),
+        Kind::Route { .. } => ("ec2", "CfnRoute"),
+        Kind::SubnetRouteTableAssociation { .. } => ("ec2", "CfnSubnetRouteTableAssociation"),
+        Kind::SecurityGroup { .. } => ("ec2", "CfnSecurityGroup"),
+        Kind::SecurityGroupIngress { .. } => ("ec2", "CfnSecurityGroupIngress"),
+        Kind::NetworkAcl { .. } => ("ec2", "CfnNetworkAcl"),
+        Kind::NetworkAclEntry { .. } => ("ec2", "CfnNetworkAclEntry"),
+        Kind::SubnetNetworkAclAssociation { .. } => ("ec2", "CfnSubnetNetworkAclAssociation"),
+        Kind::VpcEndpoint { .. } => ("ec2", "CfnVPCEndpoint"),
+        Kind::FlowLog { .. } => ("ec2", "CfnFlowLog"),
+        Kind::LogGroup { .. } => ("logs", "CfnLogGroup"),
+        Kind::IamRole { .. } => ("iam", "CfnRole"),
+        Kind::RolePolicy { .. } => ("iam", "CfnRolePolicy"),
+        Kind::ManagedPolicy { .. } => ("iam", "CfnManagedPolicy"),
+        Kind::Bucket { .. } => ("s3", "CfnBucket"),
+        Kind::BucketPolicy { .. } => ("s3", "CfnBucketPolicy"),
+        Kind::KmsKey { .. } => ("kms", "CfnKey"),
+        Kind::KmsAlias { .. } => ("kms", "CfnAlias"),
+        Kind::MwaaEnvironment(_) => ("mwaa", "CfnEnvironment"),
+    }
+}
+
+/// Kinds whose policy document is declared as its own variable, named var_name + this suffix.
+fn doc_suffix(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::IamRole { .. } => Some("TrustPolicy"),
+        Kind::KmsKey { .. } => Some("Policy"),
+        Kind::RolePolicy { .. } | Kind::ManagedPolicy { .. } | Kind::BucketPolicy { .. } | Kind::VpcEndpoint { .. } => {
+            Some("Document")
+        }
+        _ => None,
+    }
+}
+
+/// Every expression a resource's properties hold.
+fn kind_exprs(kind: &Kind) -> Vec<&Expr> {
+    match kind {
+        Kind::Vpc { .. } | Kind::InternetGateway | Kind::Eip => Vec::new(),
+        Kind::VpcGatewayAttachment { vpc, internet_gateway } => vec![vpc, internet_gateway],
+        Kind::Subnet { vpc, availability_zone, .. } => vec![vpc, availability_zone],
+        Kind::NatGateway { allocation, subnet } => vec![allocation, subnet],
+        Kind::RouteTable { vpc } | Kind::NetworkAcl { vpc } => vec![vpc],
+        Kind::Route { route_table, gateway, nat_gateway, .. } => {
+            std::iter::once(route_table).chain(gateway).chain(nat_gateway).collect()
+        }
+        Kind::SubnetRouteTableAssociation { subnet, route_table } => vec![subnet, route_table],
+        Kind::SecurityGroup { vpc, egress, .. } => {
+            std::iter::once(vpc).chain(egress.iter().filter_map(|r| r.peer_group.as_ref())).collect()
+        }
+        Kind::SecurityGroupIngress { group, rule } => std::iter::once(group).chain(&rule.peer_group).collect(),
+        Kind::NetworkAclEntry { acl, .. } => vec![acl],
+        Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
+        Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
+            [vpc, service, policy].into_iter().chain(route_tables).chain(subnets).chain(security_groups).collect()
+        }
+        Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),
+        Kind::FlowLog { vpc, log_group_name, role_arn, .. } => vec![vpc, log_group_name, role_arn],
+        Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => {
+            std::iter::once(assume_role_policy).chain(managed_policy_arns).collect()
+        }
+        Kind::RolePolicy { role, document, .. } => vec![role, document],
+        Kind::ManagedPolicy { document, roles, groups, .. } => {
+            std::iter::once(document).chain(roles).chain(groups).collect()
+        }
+        Kind::Bucket { kms_key, .. } => kms_key.iter().collect(),
+        Kind::BucketPolicy { bucket, document } => vec![bucket, document],
+        Kind::KmsKey { policy, .. } => vec![policy],
+        Kind::KmsAlias { target, .. } => vec![target],
+        Kind::MwaaEnvironment(m) => [&m.source_bucket_arn, &m.execution_role_arn]
+            .into_iter()
+            .chain(&m.kms_key)
+            .chain(&m.security_group_ids)
+            .chain(&m.subnet_ids)
+            .collect(),
+    }
+}
+
+/// Logical ids that `e` reads through TypeScript variables. References inside `Fn::Sub` text
+/// are not among them: they name the logical id in the string.
+fn variable_refs<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
+    match e {
+        Expr::Ref(r) => out.push(&r.id),
+        Expr::Join { items, .. } | Expr::List(items) => items.iter().for_each(|i| variable_refs(i, out)),
+        Expr::Map(m) => m.values().for_each(|v| variable_refs(v, out)),
+        Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Pseudo(_) | Expr::Sub(_) | Expr::Az(_) => {}
+    }
+}
+
+/// Names the generated code declares itself, or that JavaScript reserves.
+const RESERVED: &[&str] = &[
+    // imports, constructor parameters and the class
+    "cdk",
+    "Construct",
+    "ec2",
+    "iam",
+    "kms",
+    "logs",
+    "mwaa",
+    "s3",
+    "scope",
+    "id",
+    "props",
+    "MwaaStack",
+    // JavaScript reserved words and strict-mode restrictions
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "undefined",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+fn check_identifier(name: &str) -> Result<(), RenderError> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && !RESERVED.contains(&name);
+    if ok {
+        Ok(())
+    } else {
+        Err(RenderError(format!("{name:?} cannot be a TypeScript variable of the generated stack")))
+    }
+}
+
+/// A TypeScript string literal for `s`: single-quoted, with every character that could end the
+/// literal, end the line or be invisible written as an escape.
+#[must_use]
+pub fn ts_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Text that CDK would read as an encoded token (`${Token[..]}`, `#{Token[..]}`, or a number
+/// token written as a string, `-1.23...e+289`) and try to resolve, failing synth.
+const TOKEN_LOOKALIKES: &[(&str, usize)] = &[("Token[", 3), ("e+289", 2)];
+
+/// A string property value: [`ts_str`], unless the text contains something CDK would take for
+/// one of its tokens. Then the value is written as an `Fn::Join` of pieces that each hold only
+/// part of it, which CloudFormation joins back into the same string at deploy time.
+#[must_use]
+pub fn ts_value(s: &str) -> String {
+    let mut cuts: Vec<usize> =
+        TOKEN_LOOKALIKES.iter().flat_map(|(pattern, at)| s.match_indices(pattern).map(move |(i, _)| i + at)).collect();
+    if cuts.is_empty() {
+        return ts_str(s);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for cut in cuts {
+        pieces.push(ts_str(&s[start..cut]));
+        start = cut;
+    }
+    pieces.push(ts_str(&s[start..]));
+    format!(
+        "/* split: CDK would read the text as a token */ cdk.Token.asString({{ 'Fn::Join': ['', [{}]] }})",
+        pieces.join(", ")
+    )
+}
+
+/// Control characters, line and paragraph separators (line terminators in JavaScript), and
+/// characters that editors do not show.
+fn needs_escape(c: char) -> bool {
+    let n = u32::from(c);
+    n < 0x20
+        || (0x7f..=0x9f).contains(&n)
+        || matches!(n, 0x2028 | 0x2029 | 0x200b..=0x200f | 0x202a..=0x202e)
+        || matches!(n, 0x2066..=0x2069 | 0xfeff | 0xfffe | 0xffff)
+}
+
+/// Text that stays inside a `//`, `#` or `<!-- -->` comment line: line terminators become
+/// spaces, and the sequences that close block comments are broken up.
+#[must_use]
+pub fn comment_text(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') { ' ' } else { c })
+        .collect();
+    one_line.replace("*/", "* /").replace("-->", "-- >")
+}
+
+/// An object key: bare when it is an identifier, quoted otherwise.
+fn ts_key(k: &str) -> String {
+    let bare = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if bare {
+        k.to_owned()
+    } else {
+        ts_str(k)
+    }
+}
+
+/// Lines are kept within this many columns where a value can be written on one line.
+const WIDTH: usize = 110;
+
+/// Writes IR expressions as TypeScript values, prettier-style: on one line when short, else one
+/// item per line with a trailing comma.
+struct Printer<'a> {
+    vars: &'a HashMap<String, String>,
+}
+
+impl Printer<'_> {
+    /// `e` as a value that starts at column `col` of a line indented by `indent`.
+    fn value(&self, e: &Expr, indent: usize, col: usize) -> Result<String, String> {
+        if let Some(flat) = self.flat(e)? {
+            if col + flat.len() <= WIDTH {
+                return Ok(flat);
+            }
+        }
+        let pad = " ".repeat(indent + 2);
+        match e {
+            Expr::List(items) => {
+                let mut out = String::from("[\n");
+                for item in items {
+                    let _ = writeln!(out, "{pad}{},", self.value(item, indent + 2, indent + 2)?);
+                }
+                let _ = write!(out, "{}]", " ".repeat(indent));
+                Ok(out)
+            }
+            Expr::Map(m) => {
+                let mut out = String::from("{\n");
+                for (k, v) in m {
+                    let key = ts_key(k);
+                    let value = self.value(v, indent + 2, indent + 2 + key.len() + 2)?;
+                    let _ = writeln!(out, "{pad}{key}: {value},");
+                }
+                let _ = write!(out, "{}}}", " ".repeat(indent));
+                Ok(out)
+            }
+            Expr::Join { sep, items } => {
+                Ok(format!("cdk.Fn.join({}, {})", ts_str(sep), self.value(&Expr::List(items.clone()), indent, col)?))
+            }
+            // Scalars have a flat form, however long.
+            _ => self.flat(e)?.ok_or_else(|| format!("no TypeScript form for {e:?}")),
+        }
+    }
+
+    /// `e` on one line, if it may be written so: scalars, lists of scalars, and maps of one
+    /// entry whose value may be.
+    fn flat(&self, e: &Expr) -> Result<Option<String>, String> {
+        Ok(Some(match e {
+            Expr::Str(s) => ts_value(s),
+            Expr::Int(n) => n.to_string(),
+            Expr::Bool(b) => b.to_string(),
+            Expr::Ref(r) => {
+                let var = self.vars.get(&r.id).ok_or_else(|| format!("reference to unknown resource {}", r.id))?;
+                let attr = match r.attr {
+                    Attr::Id => "ref",
+                    Attr::Arn => "attrArn",
+                    Attr::GroupId => "attrGroupId",
+                    Attr::AllocationId => "attrAllocationId",
+                    Attr::WebserverUrl => "attrWebserverUrl",
+                };
+                format!("{var}.{attr}")
+            }
+            Expr::Pseudo(p) => pseudo(*p).to_owned(),
+            // The same template text as the CloudFormation backend, so that synth writes the
+            // same Fn::Sub; `${LogicalId.Attr}` works because construct ids are logical ids.
+            Expr::Sub(parts) => format!("cdk.Fn.sub({})", ts_str(&super::cfn::sub_template(parts))),
+            Expr::Az(i) => format!("cdk.Fn.select({i}, cdk.Fn.getAzs())"),
+            Expr::Join { sep, items } => {
+                let Some(list) = self.flat(&Expr::List(items.clone()))? else { return Ok(None) };
+                format!("cdk.Fn.join({}, {list})", ts_str(sep))
+            }
+            Expr::List(items) => {
+                let mut parts = Vec::with_capacity(items.len());
+                for item in items {
+                    if matches!(item, Expr::List(_) | Expr::Map(_)) {
+                        return Ok(None);
+                    }
+                    let Some(s) = self.flat(item)? else { return Ok(None) };
+                    parts.push(s);
+                }
+                format!("[{}]", parts.join(", "))
+            }
+            Expr::Map(m) if m.is_empty() => "{}".to_owned(),
+            Expr::Map(m) if m.len() == 1 => {
+                let (k, v) = m.iter().next().ok_or("empty map")?;
+                let Some(v) = self.flat(v)? else { return Ok(None) };
+                format!("{{ {}: {v} }}", ts_key(k))
+            }
+            Expr::Map(_) => return Ok(None),
+        }))
+    }
+}
+
+fn pseudo(p: Pseudo) -> &'static str {
+    match p {
+        Pseudo::Region => "cdk.Aws.REGION",
+        Pseudo::AccountId => "cdk.Aws.ACCOUNT_ID",
+        Pseudo::Partition => "cdk.Aws.PARTITION",
+    }
+}
+
+/// L1 tags, `[{ key, value }]`, one per line.
+fn tags(map: &IndexMap<String, String>, indent: usize) -> String {
+    let pad = " ".repeat(indent + 2);
+    let mut out = String::from("[\n");
+    for (k, v) in map {
+        let _ = writeln!(out, "{pad}{{ key: {}, value: {} }},", ts_str(k), ts_str(v));
+    }
+    let _ = write!(out, "{}]", " ".repeat(indent));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Part, Ref};
+
+    #[test]
+    fn string_literals_escape_what_could_end_or_hide_them() {
+        assert_eq!(ts_str("mw1.small"), "'mw1.small'");
+        assert_eq!(ts_str("it's"), "'it\\'s'");
+        assert_eq!(ts_str("a\\b"), "'a\\\\b'");
+        assert_eq!(ts_str("a\nb\r\tc"), "'a\\nb\\r\\tc'");
+        assert_eq!(ts_str("\u{2028}\u{2029}"), "'\\u2028\\u2029'");
+        assert_eq!(ts_str("\u{0}\u{1b}\u{7f}\u{85}"), "'\\u0000\\u001B\\u007F\\u0085'");
+        assert_eq!(ts_str("\u{feff}\u{202e}"), "'\\uFEFF\\u202E'");
+        // Template-literal syntax means nothing in a single-quoted string.
+        assert_eq!(ts_str("${x} `y` \"z\""), "'${x} `y` \"z\"'");
+        assert_eq!(ts_str("Zürich ☃"), "'Zürich ☃'");
+    }
+
+    #[test]
+    fn values_that_look_like_cdk_tokens_are_split() {
+        assert_eq!(ts_value("dags"), "'dags'");
+        assert_eq!(
+            ts_value("a ${Token[AWS.Region.9]} b"),
+            "/* split: CDK would read the text as a token */ \
+             cdk.Token.asString({ 'Fn::Join': ['', ['a ${Tok', 'en[AWS.Region.9]} b']] })"
+        );
+        let v = ts_value("#{Token[X.1]}-1.8881545897087626e+289");
+        assert!(v.contains("['#{Tok', 'en[X.1]}-1.8881545897087626e+', '289']"), "{v}");
+    }
+
+    #[test]
+    fn comments_stay_on_their_line() {
+        assert_eq!(comment_text("a\nb\u{2028}c */ d --> e"), "a b c * / d -- > e");
+    }
+
+    #[test]
+    fn keys_are_quoted_unless_identifiers() {
+        assert_eq!(ts_key("Version"), "Version");
+        assert_eq!(ts_key("aws:SourceAccount"), "'aws:SourceAccount'");
+        assert_eq!(ts_key("core.parallelism"), "'core.parallelism'");
+        assert_eq!(ts_key("1a"), "'1a'");
+    }
+
+    fn r(id: &str, attr: Attr) -> Expr {
+        Expr::Ref(Ref { id: id.into(), kind: "x".into(), attr })
+    }
+
+    #[test]
+    fn expressions() {
+        let vars: HashMap<String, String> =
+            [("SecurityGroup".to_owned(), "securityGroup".to_owned()), ("VPC".to_owned(), "vpc".to_owned())].into();
+        let p = Printer { vars: &vars };
+        let v = |e: &Expr| p.value(e, 4, 4).expect("renders");
+        assert_eq!(v(&r("VPC", Attr::Id)), "vpc.ref");
+        assert_eq!(v(&r("SecurityGroup", Attr::GroupId)), "securityGroup.attrGroupId");
+        assert_eq!(v(&Expr::Pseudo(Pseudo::AccountId)), "cdk.Aws.ACCOUNT_ID");
+        assert_eq!(v(&Expr::Az(1)), "cdk.Fn.select(1, cdk.Fn.getAzs())");
+        assert_eq!(
+            v(&Expr::Sub(vec![
+                Part::Lit("a${b}:".into()),
+                Part::Ref(Ref { id: "B".into(), kind: "x".into(), attr: Attr::Arn })
+            ])),
+            "cdk.Fn.sub('a${!b}:${B.Arn}')"
+        );
+        assert_eq!(
+            v(&Expr::Join { sep: ",".into(), items: vec![r("VPC", Attr::Id), Expr::s("x")] }),
+            "cdk.Fn.join(',', [vpc.ref, 'x'])"
+        );
+        let m = Expr::Map(
+            [
+                ("Version".to_owned(), Expr::s("2012-10-17")),
+                ("Principal".to_owned(), Expr::Map([("Service".to_owned(), Expr::strs(["a"]))].into_iter().collect())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        assert_eq!(v(&m), "{\n      Version: '2012-10-17',\n      Principal: { Service: ['a'] },\n    }");
+        assert!(p.value(&r("Nope", Attr::Id), 0, 0).is_err());
+    }
+
+    #[test]
+    fn long_lists_break_one_item_per_line() {
+        let vars = HashMap::new();
+        let p = Printer { vars: &vars };
+        let e = Expr::strs(["x".repeat(60), "y".repeat(60)]);
+        assert_eq!(
+            p.value(&e, 2, 20).expect("renders"),
+            format!("[\n    '{}',\n    '{}',\n  ]", "x".repeat(60), "y".repeat(60))
+        );
+    }
+
+    #[test]
+    fn order_pulls_dependencies_up_and_finds_cycles() {
+        let after = vec![BTreeSet::from([2]), BTreeSet::new(), BTreeSet::new(), BTreeSet::from([0])];
+        assert_eq!(declaration_order(&after), Ok(vec![2, 0, 1, 3]));
+        let cycle = vec![BTreeSet::from([1]), BTreeSet::from([0])];
+        assert!(declaration_order(&cycle).is_err());
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(check_identifier("publicSubnet1").is_ok());
+        assert!(check_identifier("logs").is_err());
+        assert!(check_identifier("delete").is_err());
+        assert!(check_identifier("a-b").is_err());
+    }
 }

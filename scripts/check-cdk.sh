@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The CDK target with the real tools, for each SPEC (and the built-in default with --default), plus
+# one built-in spec full of hostile strings (quotes, backslashes, line breaks, U+2028, `${`):
+#   generate the app with the release binary (--target cdk --out), `tsc --noEmit` (strict),
+#   `cdk synth` offline with no AWS credentials, cfn-lint 1.58.0 on the synthesized template, and
+#   tests/equivalence_cdk.rs: the synthesized template equals the CloudFormation target's output.
+# It also prints what cdk-nag reports (findings are warnings in the generated app for now).
+#
+# npm packages are installed once into $CACHE/cdk-deps (again only when the generated package.json
+# asks for other versions) and linked into each app; cfn-lint lives in $CACHE/venv-cfn-lint.
+# Needs node and npm (Node.js 20+); MWAAGEN_SKIP_CDK=1 skips everything, and says so loudly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
+BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
+DEPS="$CACHE/cdk-deps"
+VENV="$CACHE/venv-cfn-lint"
+CFN_LINT_VERSION=1.58.0
+
+if [ "${MWAAGEN_SKIP_CDK:-}" = 1 ]; then
+  echo "!!! SKIPPED: CDK checks (tsc, cdk synth, cfn-lint, equivalence) because MWAAGEN_SKIP_CDK=1 !!!" >&2
+  exit 0
+fi
+if [ $# -eq 0 ]; then
+  echo "usage: scripts/check-cdk.sh [--default] SPEC..." >&2
+  exit 2
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "error: the CDK checks need node and npm (Node.js 20 or newer) on PATH;" >&2
+  echo "       install them, or set MWAAGEN_SKIP_CDK=1 to skip these checks" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "error: the CDK checks need Node.js 20 or newer, found $(node --version)" >&2
+  exit 1
+fi
+[ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "error: python3 is needed for cfn-lint" >&2; exit 1; }
+
+mkdir -p "$CACHE"
+if ! "$VENV/bin/cfn-lint" --version 2>/dev/null | grep -q "$CFN_LINT_VERSION"; then
+  echo "installing cfn-lint $CFN_LINT_VERSION into $VENV"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/apps" "$work/synth" "$work/logs" "$work/specs"
+
+# Strings that TypeScript, JSON and YAML each escape differently, and text that CDK would take for
+# its own tokens: the synthesized template must still equal the CloudFormation one, value for value. (No U+007F: CDK writes it raw into the JSON
+# template, which cfn-lint's parser rejects. No `${AWS::Region}`: cfn-lint flags it outside Fn::Sub.)
+cat > "$work/specs/escaping.toml" <<'EOF'
+version = 1
+
+[environment]
+name = "escaping"
+dag_s3_path = "dags/it's \"quoted\" \\ back`tick` ${not_a_var} %{x} */ --> ${Token[TOKEN.1]}"
+plugins_s3_path = "plugins/line\u2028para\u2029.zip"
+plugins_s3_object_version = "v'1\"\\"
+
+[environment.airflow_configuration_options]
+"core.quotes" = "it's \"quoted\""
+"core.backslashes" = "C:\\path\\n \\u2028"
+"core.line_breaks" = "a\nb\r\nc\td"
+"core.separators" = "x\u2028y\u2029z"
+"core.controls" = "nul\u0000bel\u0007esc\u001bnel\u0085"
+"core.templates" = "${not_a_ref} ${!x} `backtick` #{y} %{z}"
+"core.unicode" = "Zürich ☃ 𝄞 \ufeff bidi\u202e end"
+"core.cdk_tokens" = "${Token[AWS.Region.9]} #{Token[X.1]} -1.8881545897087626e+289"
+
+[tags]
+Owner = "Zürich data/platform: a=b+c@d"
+EOF
+
+# Cases: "name<TAB>spec" ("" for the built-in default).
+cases=()
+for arg in "$@"; do
+  if [ "$arg" = "--default" ]; then cases+=("default-built-in	"); else cases+=("$(basename "$arg" .toml)	$arg"); fi
+done
+cases+=("escaping-built-in	$work/specs/escaping.toml")
+dups=$(printf '%s\n' "${cases[@]}" | cut -f1 | sort | uniq -d)
+[ -z "$dups" ] || { echo "error: two specs named $dups" >&2; exit 2; }
+
+deps_key() { # the dependency set of an app's package.json, as one line of JSON
+  node -e 'const p = require(process.argv[1]);
+    console.log(JSON.stringify({ dependencies: p.dependencies, devDependencies: p.devDependencies }))' "$1"
+}
+
+# Install the app's npm packages once; reinstall only when the dependency set changes.
+"$BIN" --target cdk --out "$work/deps-probe" > /dev/null
+key=$(deps_key "$work/deps-probe/package.json")
+if [ ! -d "$DEPS/node_modules" ] || [ "$(cat "$DEPS/deps.json" 2>/dev/null)" != "$key" ]; then
+  echo "installing the CDK app's npm packages into $DEPS"
+  rm -rf "$DEPS"
+  mkdir -p "$DEPS"
+  node -e 'const d = JSON.parse(process.argv[1]);
+    console.log(JSON.stringify({ name: "mwaagen-cdk-deps", private: true, ...d }, null, 2))' "$key" > "$DEPS/package.json"
+  (cd "$DEPS" && npm install --no-audit --no-fund --loglevel=error)
+  echo "$key" > "$DEPS/deps.json"
+fi
+
+echo "building tests/equivalence_cdk.rs"
+cargo test --locked --quiet --no-run --test equivalence_cdk 2> "$work/logs/cargo-build.log" || {
+  cat "$work/logs/cargo-build.log"
+  exit 1
+}
+
+# Synth offline without credentials: nothing from the caller's AWS setup may reach the CLI.
+synth_env=(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE
+  -u AWS_DEFAULT_PROFILE -u AWS_REGION -u AWS_DEFAULT_REGION
+  AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
+  AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true)
+
+seconds() { # since $1 (from now_ms), with one decimal
+  local ms=$(( $(date +%s%3N) - $1 ))
+  printf '%d.%ds' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+pass=0
+fail=0
+failed=()
+for case in "${cases[@]}"; do
+  name=${case%%	*}
+  spec=${case#*	}
+  app="$work/apps/$name"
+  out="$work/synth/$name"
+  log="$work/logs/$name.log"
+  mkdir -p "$out"
+  : > "$log"
+  times=()
+  step=""
+  run() { # step name, folder to run in, then the command; output goes to the log
+    step=$1
+    local dir=$2 t0
+    shift 2
+    t0=$(date +%s%3N)
+    echo "\$ (in $dir) $*" >> "$log"
+    if (cd "$dir" && "$@") >> "$log" 2>&1; then
+      times+=("$step $(seconds "$t0")")
+      return 0
+    fi
+    return 1
+  }
+  ok=true
+  if [ -n "$spec" ]; then
+    run generate "$ROOT" "$BIN" "$spec" --target cdk --out "$app" || ok=false
+    $ok && cp "$spec" "$out/$name.toml"
+  else
+    run generate "$ROOT" "$BIN" --target cdk --out "$app" || ok=false
+    $ok && touch "$out/$name.builtin-default"
+  fi
+  if $ok; then
+    if [ "$(deps_key "$app/package.json")" != "$key" ]; then
+      echo "package.json asks for other npm packages than $DEPS holds" >> "$log"
+      step=dependencies
+      ok=false
+    fi
+  fi
+  $ok && ln -s "$DEPS/node_modules" "$app/node_modules"
+  $ok && { run tsc "$app" npx --no-install tsc --noEmit || ok=false; }
+  $ok && { run synth "$app" "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices || ok=false; }
+  if $ok; then
+    templates=("$app"/cdk.out/*.template.json)
+    if [ ${#templates[@]} -ne 1 ] || [ ! -f "${templates[0]}" ]; then
+      echo "expected one template in $app/cdk.out, found: ${templates[*]}" >> "$log"
+      step=synth
+      ok=false
+    else
+      cp "${templates[0]}" "$out/$name.template.json"
+    fi
+  fi
+  $ok && { run cfn-lint "$ROOT" "$VENV/bin/cfn-lint" --non-zero-exit-code informational "$out/$name.template.json" || ok=false; }
+  $ok && {
+    run equivalence "$ROOT" env MWAAGEN_CDK_SYNTH_DIR="$out" \
+      cargo test --locked --quiet --test equivalence_cdk -- --ignored || ok=false
+  }
+  if $ok; then
+    nag=$(node -e 'const r = require(process.argv[1]); const ids = {};
+      for (const p of r.pluginReports) if (p.pluginName === "AwsSolutions")
+        for (const v of p.violations) for (const c of v.violatingConstructs) {
+          const id = v.ruleName.replace(/^AwsSolutions-/, "").replace(/\[.*/, "");
+          ids[id] = (ids[id] || 0) + 1;
+        }
+      const s = Object.entries(ids).map(([k, n]) => n > 1 ? `${k} x${n}` : k).join(", ");
+      console.log(s || "none")' "$app/cdk.out/validation-report.json")
+    echo "ok   $name ($(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); cdk-nag: $nag)"
+    pass=$((pass + 1))
+  else
+    echo "FAIL $name: $step failed; its output:"
+    tail -n 60 "$log" | sed 's/^/     /'
+    fail=$((fail + 1))
+    failed+=("$name")
+  fi
+done
+
+if [ "$fail" -gt 0 ]; then
+  echo "CDK: $pass passed, $fail failed (${failed[*]})"
+else
+  echo "CDK: $pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]

@@ -1,0 +1,559 @@
+//! The CDK app's synthesized template against the CloudFormation backend's template
+//! (architecture.md section 5).
+//!
+//! [`differences`] compares two templates after [`normalize`]: it drops what CDK adds on its own
+//! (the CDKMetadata resource and its condition, the BootstrapVersion parameter, the
+//! CheckBootstrapVersion rule, `aws:cdk:path` metadata), writes intrinsic functions in one form,
+//! and compares tags and DependsOn as sets. Everything else must be equal: Resources, Outputs,
+//! Description, and no section on one side only.
+//!
+//! The comparer's own tests run in plain `cargo test` on the CloudFormation backend's templates,
+//! rewritten the way CDK writes templates (must compare equal) and then mutated (must not). The
+//! test on real synthesized templates needs Node.js and the CDK CLI: `scripts/check-cdk.sh`
+//! synthesizes the apps and runs it with `--ignored`.
+
+// Helpers outside #[test] functions fail the test by panicking, as the tests themselves do.
+#![allow(clippy::panic)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use mwaagen::diagnostics::Source;
+use mwaagen::render::{render, Target};
+use serde_json::{json, Map, Value};
+
+/// Entries that CDK adds to every template: (section, key).
+const CDK_ONLY: &[(&str, &str)] = &[
+    ("Resources", "CDKMetadata"),
+    ("Conditions", "CDKMetadataAvailable"),
+    ("Parameters", "BootstrapVersion"),
+    ("Rules", "CheckBootstrapVersion"),
+];
+
+/// Metadata key that CDK adds to every resource when path metadata is on.
+const CDK_PATH: &str = "aws:cdk:path";
+
+/// The template in the form both sides are compared in.
+fn normalize(template: &Value) -> Value {
+    let mut t = canonical(template.clone());
+    let Some(top) = t.as_object_mut() else { return t };
+    for (section, key) in CDK_ONLY {
+        if let Some(Value::Object(s)) = top.get_mut(*section) {
+            s.shift_remove(*key);
+            if s.is_empty() {
+                top.shift_remove(*section);
+            }
+        }
+    }
+    if let Some(Value::Object(resources)) = top.get_mut("Resources") {
+        for resource in resources.values_mut() {
+            let Some(r) = resource.as_object_mut() else { continue };
+            if let Some(Value::Object(meta)) = r.get_mut("Metadata") {
+                meta.shift_remove(CDK_PATH);
+                if meta.is_empty() {
+                    r.shift_remove("Metadata");
+                }
+            }
+            // DependsOn is a set: one name or a list, in any order.
+            if let Some(deps) = r.get_mut("DependsOn") {
+                let mut list = match deps.take() {
+                    Value::Array(items) => items,
+                    one => vec![one],
+                };
+                list.sort_by_key(Value::to_string);
+                *deps = Value::Array(list);
+            }
+            // Tags in the `[{Key, Value}]` form are a set (CDK sorts them by key).
+            if let Some(Value::Array(tags)) = r.get_mut("Properties").and_then(|p| p.get_mut("Tags")) {
+                tags.sort_by_key(|t| t.get("Key").map(Value::to_string).unwrap_or_default());
+            }
+        }
+    }
+    t
+}
+
+/// Intrinsic functions in one form, everywhere: `Fn::GetAtt` as `[resource, attribute]`,
+/// `Fn::Sub` without an empty variable map, and `Fn::Join` with adjacent literal items joined
+/// (CDK folds them at synth: `Fn.join(',', ['a', 'b'])` is written `"a,b"`).
+fn canonical(v: Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        Value::Object(m) => {
+            let m: Map<String, Value> = m.into_iter().map(|(k, v)| (k, canonical(v))).collect();
+            if m.len() != 1 {
+                return Value::Object(m);
+            }
+            let (name, arg) = m.iter().next().map(|(k, v)| (k.as_str(), v)).expect("one entry");
+            match (name, arg) {
+                ("Fn::GetAtt", Value::String(s)) => match s.split_once('.') {
+                    Some((res, attr)) => json!({ "Fn::GetAtt": [res, attr] }),
+                    None => Value::Object(m),
+                },
+                ("Fn::Sub", Value::Array(a)) if a.len() == 2 && a[1].as_object().is_some_and(Map::is_empty) => {
+                    json!({ "Fn::Sub": a[0] })
+                }
+                ("Fn::Join", Value::Array(a)) if a.len() == 2 && a[0].is_string() && a[1].is_array() => {
+                    let sep = a[0].as_str().expect("string");
+                    let mut items: Vec<Value> = Vec::new();
+                    for item in a[1].as_array().expect("array") {
+                        match (items.last_mut(), item) {
+                            (Some(Value::String(prev)), Value::String(s)) => {
+                                prev.push_str(sep);
+                                prev.push_str(s);
+                            }
+                            _ => items.push(item.clone()),
+                        }
+                    }
+                    match items.as_slice() {
+                        [] => Value::String(String::new()),
+                        [Value::String(s)] => Value::String(s.clone()),
+                        _ => json!({ "Fn::Join": [sep, items] }),
+                    }
+                }
+                _ => Value::Object(m),
+            }
+        }
+        v => v,
+    }
+}
+
+/// Every difference between the normalized templates, as `path: what` lines; empty if equal.
+fn differences(cfn: &Value, cdk: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    diff(&normalize(cfn), &normalize(cdk), "", &mut out);
+    out
+}
+
+fn diff(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
+    let at = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}.{k}") };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) => diff(v, w, &at(k), out),
+                    None => out.push(format!("{}: only in the CloudFormation template", at(k))),
+                }
+            }
+            for k in y.keys().filter(|k| !x.contains_key(*k)) {
+                out.push(format!("{}: only in the CDK template", at(k)));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                diff(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: CloudFormation has {a}, CDK has {b}")),
+        _ => {}
+    }
+}
+
+/// The CloudFormation backend's template for a spec, as long-form JSON.
+fn cfn_template(source: &Source) -> Value {
+    let ir = mwaagen::compile(source).unwrap_or_else(|d| panic!("{} is invalid:\n{}", source.name, d.render(source)));
+    let files = render(&ir, Target::Cfn).expect("renders");
+    support::cfn_yaml_to_json(&files[0].contents)
+}
+
+fn example_templates() -> Vec<(String, Value)> {
+    support::example_specs()
+        .iter()
+        .map(|p| {
+            let source = Source::from_bytes(support::rel(p), &std::fs::read(p).expect("spec is readable"));
+            (support::rel(p), cfn_template(&source))
+        })
+        .collect()
+}
+
+/// Rewrites a CloudFormation template the way `cdk synth` writes one: CDK's own entries added,
+/// `aws:cdk:path` on every resource, tags sorted by key (here: reversed), a single DependsOn as a
+/// string, `Fn::GetAtt` as `"A.B"`, `Fn::Sub` with an empty variable map, literal `Fn::Join`
+/// items folded, and keys in another order.
+fn as_cdk_writes_it(cfn: &Value) -> Value {
+    fn rewrite(v: &Value) -> Value {
+        match v {
+            Value::Array(items) => Value::Array(items.iter().map(rewrite).collect()),
+            Value::Object(m) if m.len() == 1 => {
+                let (k, arg) = m.iter().next().expect("one entry");
+                match (k.as_str(), arg) {
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        json!({ "Fn::GetAtt": format!("{}.{}", a[0].as_str().expect("id"), a[1].as_str().expect("attr")) })
+                    }
+                    ("Fn::Sub", Value::String(s)) => json!({ "Fn::Sub": [s, {}] }),
+                    ("Fn::Join", Value::Array(a)) => {
+                        let items = a[1].as_array().expect("items");
+                        if items.iter().all(Value::is_string) {
+                            let parts: Vec<&str> = items.iter().map(|s| s.as_str().expect("string")).collect();
+                            Value::String(parts.join(a[0].as_str().expect("sep")))
+                        } else {
+                            json!({ "Fn::Join": [a[0], items.iter().map(rewrite).collect::<Vec<_>>()] })
+                        }
+                    }
+                    _ => json!({ k: rewrite(arg) }),
+                }
+            }
+            Value::Object(m) => Value::Object(m.iter().rev().map(|(k, v)| (k.clone(), rewrite(v))).collect()),
+            v => v.clone(),
+        }
+    }
+    let mut t = rewrite(cfn);
+    let top = t.as_object_mut().expect("template");
+    for (id, r) in top["Resources"].as_object_mut().expect("Resources") {
+        let r = r.as_object_mut().expect("resource");
+        let meta = r.entry("Metadata").or_insert_with(|| json!({}));
+        meta.as_object_mut().expect("Metadata").insert(CDK_PATH.into(), json!(format!("stack/{id}/Resource")));
+        if let Some(Value::Array(tags)) = r.get_mut("Properties").and_then(|p| p.get_mut("Tags")) {
+            tags.reverse();
+        }
+        if let Some(Value::Array(deps)) = r.get("DependsOn") {
+            if deps.len() == 1 {
+                let one = deps[0].clone();
+                r.insert("DependsOn".into(), one);
+            }
+        }
+    }
+    top["Resources"].as_object_mut().expect("Resources").insert(
+        "CDKMetadata".into(),
+        json!({
+            "Type": "AWS::CDK::Metadata",
+            "Properties": { "Analytics": "v2:deflate64:H4sIAAAAAAAA/zPSMzQz1TNQTCwv1k1OydbNyUzSqw4uSUzO1gEKxRcX6xXrVQNxaWJWqk5wUWZqeklmBYgVUlmQX1Kpn1qSl5SRWJWsY2IMAByc3lZQAAAA" },
+            "Metadata": { CDK_PATH: "stack/CDKMetadata/Default" },
+            "Condition": "CDKMetadataAvailable"
+        }),
+    );
+    top.insert(
+        "Conditions".into(),
+        json!({ "CDKMetadataAvailable": { "Fn::Or": [{ "Fn::Equals": [{ "Ref": "AWS::Region" }, "us-east-1"] }] } }),
+    );
+    top.insert(
+        "Parameters".into(),
+        json!({ "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version" } }),
+    );
+    top.insert(
+        "Rules".into(),
+        json!({ "CheckBootstrapVersion": { "Assertions": [{ "Assert": { "Fn::Not": [{ "Fn::Contains": [["1", "2", "3", "4", "5"], { "Ref": "BootstrapVersion" }] }] }, "AssertDescription": "CDK bootstrap stack version 6 required." }] } }),
+    );
+    t
+}
+
+#[test]
+fn a_template_equals_itself_as_cdk_writes_it() {
+    for (name, cfn) in example_templates() {
+        let cdk = as_cdk_writes_it(&cfn);
+        assert_ne!(cfn, cdk, "{name}: the rewrite changed nothing");
+        let d = differences(&cfn, &cdk);
+        assert!(d.is_empty(), "{name}: differences where there are none:\n{}", d.join("\n"));
+    }
+}
+
+/// A deliberate change of a CDK template, applied where the template has what it changes.
+struct Mutation {
+    name: &'static str,
+    /// Changes the template; false if this template has nothing to change.
+    apply: fn(&mut Value) -> bool,
+    /// A path that the reported differences must name.
+    expect: &'static str,
+}
+
+fn resources(t: &mut Value) -> &mut Map<String, Value> {
+    t["Resources"].as_object_mut().expect("Resources")
+}
+
+fn props<'a>(t: &'a mut Value, id: &str) -> Option<&'a mut Map<String, Value>> {
+    t["Resources"].get_mut(id)?.get_mut("Properties")?.as_object_mut()
+}
+
+/// The first object, depth first, that holds `key`.
+fn find_key<'a>(v: &'a mut Value, key: &str) -> Option<&'a mut Value> {
+    match v {
+        Value::Object(m) => {
+            if m.contains_key(key) {
+                return m.get_mut(key);
+            }
+            m.values_mut().find_map(|v| find_key(v, key))
+        }
+        Value::Array(a) => a.iter_mut().find_map(|v| find_key(v, key)),
+        _ => None,
+    }
+}
+
+const MUTATIONS: &[Mutation] = &[
+    Mutation {
+        name: "a resource is missing",
+        apply: |t| resources(t).shift_remove("MwaaEnvironment").is_some(),
+        expect: "Resources.MwaaEnvironment: only in the CloudFormation template",
+    },
+    Mutation {
+        name: "an extra resource",
+        apply: |t| {
+            resources(t).insert("Extra".into(), json!({ "Type": "AWS::SNS::Topic" }));
+            true
+        },
+        expect: "Resources.Extra: only in the CDK template",
+    },
+    Mutation {
+        name: "a CIDR block changed",
+        apply: |t| props(t, "VPC").map(|p| p.insert("CidrBlock".into(), json!("10.99.0.0/16"))).is_some(),
+        expect: "Resources.VPC.Properties.CidrBlock",
+    },
+    Mutation {
+        name: "a number changed",
+        apply: |t| {
+            props(t, "MwaaEnvironment")
+                .map(|p| p["MaxWorkers"] = json!(p["MaxWorkers"].as_i64().expect("int") + 1))
+                .is_some()
+        },
+        expect: "Resources.MwaaEnvironment.Properties.MaxWorkers",
+    },
+    Mutation {
+        name: "a number written as a string",
+        apply: |t| props(t, "MwaaEnvironment").map(|p| p["MinWorkers"] = json!(p["MinWorkers"].to_string())).is_some(),
+        expect: "Resources.MwaaEnvironment.Properties.MinWorkers",
+    },
+    Mutation {
+        name: "a tag value changed",
+        apply: |t| match props(t, "VPC").and_then(|p| p.get_mut("Tags")) {
+            Some(Value::Array(tags)) => {
+                tags[0]["Value"] = json!("changed");
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.VPC.Properties.Tags",
+    },
+    Mutation {
+        name: "an extra tag",
+        apply: |t| match props(t, "EnvironmentBucket").and_then(|p| p.get_mut("Tags")) {
+            Some(Value::Array(tags)) => {
+                tags.push(json!({ "Key": "Extra", "Value": "x" }));
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.EnvironmentBucket.Properties.Tags",
+    },
+    Mutation {
+        name: "a list in another order",
+        apply: |t| match props(t, "MwaaEnvironment").and_then(|p| find_key(&mut p["NetworkConfiguration"], "SubnetIds"))
+        {
+            Some(Value::Array(ids)) if ids.len() > 1 => {
+                ids.reverse();
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.NetworkConfiguration.SubnetIds[0]",
+    },
+    Mutation {
+        name: "a DependsOn dropped",
+        apply: |t| {
+            resources(t)["MwaaEnvironment"].as_object_mut().expect("resource").shift_remove("DependsOn").is_some()
+        },
+        expect: "Resources.MwaaEnvironment.DependsOn: only in the CloudFormation template",
+    },
+    Mutation {
+        name: "a DeletionPolicy changed",
+        apply: |t| match resources(t).get_mut("EnvironmentBucket") {
+            Some(b) if b.get("DeletionPolicy") == Some(&json!("Retain")) => {
+                b["DeletionPolicy"] = json!("Delete");
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.EnvironmentBucket.DeletionPolicy",
+    },
+    Mutation {
+        name: "an UpdateReplacePolicy dropped",
+        apply: |t| {
+            resources(t)
+                .values_mut()
+                .any(|r| r.as_object_mut().expect("resource").shift_remove("UpdateReplacePolicy").is_some())
+        },
+        expect: "UpdateReplacePolicy: only in the CloudFormation template",
+    },
+    Mutation {
+        name: "scanner metadata dropped",
+        apply: |t| {
+            resources(t).values_mut().any(|r| {
+                let meta = r.get_mut("Metadata").and_then(Value::as_object_mut);
+                meta.is_some_and(|m| m.shift_remove("cfn-lint").is_some())
+            })
+        },
+        expect: "Metadata",
+    },
+    Mutation {
+        name: "a Fn::GetAtt names another attribute",
+        apply: |t| match props(t, "MwaaEnvironment").map(|p| &mut p["ExecutionRoleArn"]) {
+            Some(arn) if arn.get("Fn::GetAtt").is_some() => {
+                *arn = json!({ "Fn::GetAtt": "ExecutionRole.RoleId" });
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.ExecutionRoleArn",
+    },
+    Mutation {
+        name: "a Ref names another resource",
+        apply: |t| match props(t, "MwaaEnvironment").and_then(|p| find_key(&mut p["NetworkConfiguration"], "SubnetIds"))
+        {
+            Some(Value::Array(ids)) if ids[0].get("Ref").is_some() => {
+                ids[0] = json!({ "Ref": "PublicSubnet1" });
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.NetworkConfiguration.SubnetIds[0]",
+    },
+    Mutation {
+        name: "a Fn::Sub template changed",
+        apply: |t| match t["Outputs"].get_mut("WebserverUrl") {
+            Some(o) => {
+                o["Value"] = json!({ "Fn::Sub": ["http://${MwaaEnvironment.WebserverUrl}", {}] });
+                true
+            }
+            None => false,
+        },
+        expect: "Outputs.WebserverUrl.Value",
+    },
+    Mutation {
+        name: "a policy statement changed",
+        apply: |t| match props(t, "ExecutionPolicy").and_then(|p| find_key(&mut p["PolicyDocument"], "Effect")) {
+            Some(effect) => {
+                *effect = json!("Deny");
+                true
+            }
+            None => false,
+        },
+        expect: "Resources.ExecutionPolicy.Properties.PolicyDocument.Statement[0].Effect",
+    },
+    Mutation {
+        name: "an output dropped",
+        apply: |t| t["Outputs"].as_object_mut().expect("Outputs").shift_remove("VpcId").is_some(),
+        expect: "Outputs.VpcId: only in the CloudFormation template",
+    },
+    Mutation {
+        name: "an output's description changed",
+        apply: |t| {
+            t["Outputs"]["BucketArn"]["Description"] = json!("changed");
+            true
+        },
+        expect: "Outputs.BucketArn.Description",
+    },
+    Mutation {
+        name: "the stack description changed",
+        apply: |t| {
+            t["Description"] = json!("changed");
+            true
+        },
+        expect: "Description",
+    },
+    Mutation {
+        name: "a parameter CDK does not add",
+        apply: |t| {
+            t["Parameters"]["Extra"] = json!({ "Type": "String" });
+            true
+        },
+        expect: "Parameters: only in the CDK template",
+    },
+];
+
+#[test]
+fn deliberate_mutations_are_reported() {
+    let templates = example_templates();
+    for m in MUTATIONS {
+        let mut applied = 0;
+        for (name, cfn) in &templates {
+            let mut cdk = as_cdk_writes_it(cfn);
+            if !(m.apply)(&mut cdk) {
+                continue;
+            }
+            applied += 1;
+            let d = differences(cfn, &cdk);
+            assert!(
+                d.iter().any(|line| line.contains(m.expect)),
+                "{name}, mutation \"{}\": expected a difference naming {:?}, got:\n{}",
+                m.name,
+                m.expect,
+                d.join("\n")
+            );
+        }
+        assert!(applied > 0, "mutation \"{}\" applies to no example spec", m.name);
+    }
+}
+
+#[test]
+fn intrinsics_in_one_form() {
+    let canon = |v: Value| canonical(v);
+    assert_eq!(canon(json!({ "Fn::GetAtt": "A.B" })), json!({ "Fn::GetAtt": ["A", "B"] }));
+    assert_eq!(canon(json!({ "Fn::Sub": ["x", {}] })), json!({ "Fn::Sub": "x" }));
+    assert_ne!(canon(json!({ "Fn::Sub": ["${X}", { "X": "y" }] })), json!({ "Fn::Sub": "${X}" }));
+    assert_eq!(canon(json!({ "Fn::Join": [",", ["a", "b"]] })), json!("a,b"));
+    assert_eq!(
+        canon(json!({ "Fn::Join": [",", ["a", { "Ref": "X" }, "b", "c"]] })),
+        json!({ "Fn::Join": [",", ["a", { "Ref": "X" }, "b,c"]] })
+    );
+    assert_ne!(canon(json!({ "Fn::Join": [",", ["a", "b"]] })), canon(json!({ "Fn::Join": [";", ["a", "b"]] })));
+}
+
+/// Folders of `dir` (or `dir` itself) that hold a synthesized template `NAME.template.json`,
+/// with the spec it came from: `NAME.toml`, or `NAME.builtin-default` for the built-in default.
+fn synthesized_cases(dir: &Path) -> Vec<(String, PathBuf, Source)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let file = path.file_name().expect("name").to_string_lossy().into_owned();
+            let Some(name) = file.strip_suffix(".template.json") else { continue };
+            let spec = path.with_file_name(format!("{name}.toml"));
+            let source = if spec.exists() {
+                Source::from_bytes(spec.to_string_lossy().into_owned(), &std::fs::read(&spec).expect("spec"))
+            } else if path.with_file_name(format!("{name}.builtin-default")).exists() {
+                mwaagen::default_source()
+            } else {
+                panic!("{}: no {name}.toml or {name}.builtin-default beside it", path.display());
+            };
+            out.push((name.to_owned(), path, source));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+#[ignore = "needs synthesized templates: run scripts/check-cdk.sh"]
+fn synthesized_templates_equal_the_cloudformation_output() {
+    let dir = std::env::var_os("MWAAGEN_CDK_SYNTH_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("MWAAGEN_CDK_SYNTH_DIR is not set: run scripts/check-cdk.sh, which synthesizes the apps and sets it")
+    });
+    let cases = synthesized_cases(&dir);
+    assert!(!cases.is_empty(), "no NAME.template.json under {}", dir.display());
+    let mut failures = Vec::new();
+    for (name, path, source) in &cases {
+        let text = std::fs::read_to_string(path).expect("template is readable");
+        let cdk: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut d = differences(&cfn_template(source), &cdk);
+        // The app turns these off (cdk.json, App props): check that it does.
+        if cdk["Resources"].get("CDKMetadata").is_some() {
+            d.push("Resources.CDKMetadata: version reporting is on".into());
+        }
+        if text.contains(CDK_PATH) {
+            d.push(format!("{CDK_PATH} metadata: path metadata is on"));
+        }
+        if d.is_empty() {
+            println!("equal: {name}");
+        } else {
+            failures.push(format!("{name} ({}):\n  {}", path.display(), d.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "synthesized templates differ from the CloudFormation output:\n{}",
+        failures.join("\n")
+    );
+}
