@@ -79,7 +79,7 @@ const HOSTILE: &[&str] = &[
 
 /// Compiles and renders `source` for every target, failing the test on a panic.
 fn generate(source: &Source) -> Result<Vec<OutputFile>, GenerateError> {
-    match catch_unwind(AssertUnwindSafe(|| mwaagen::generate(std::slice::from_ref(source), &[Target::Cfn]))) {
+    match catch_unwind(AssertUnwindSafe(|| mwaagen::generate(std::slice::from_ref(source), Target::ALL))) {
         Ok(r) => r,
         Err(_) => panic!("mwaagen panicked on:\n{}", source.text),
     }
@@ -89,6 +89,48 @@ fn cfn_of(source: &Source) -> Result<Value, GenerateError> {
     let files = generate(source)?;
     let cfn = files.iter().find(|f| f.path.ends_with("template.yaml")).expect("a CloudFormation template");
     Ok(support::cfn_yaml_to_json(&cfn.contents))
+}
+
+fn file<'a>(files: &'a [OutputFile], suffix: &str) -> &'a OutputFile {
+    files.iter().find(|f| f.path.ends_with(suffix)).unwrap_or_else(|| panic!("no file ending in {suffix}"))
+}
+
+/// The attributes of one Terraform resource, parsed from every generated `.tf` file by hcl-rs.
+/// String attributes are plain strings (no interpolation) when the value is a literal.
+fn terraform_resource(files: &[OutputFile], ty: &str, name: &str) -> Value {
+    for f in files.iter().filter(|f| f.path.starts_with("terraform/") && f.path.ends_with(".tf")) {
+        let body: hcl::Body = hcl::from_str(&f.contents).unwrap_or_else(|e| panic!("{}: {e}\n{}", f.path, f.contents));
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels().iter().map(hcl::BlockLabel::as_str).collect();
+            if block.identifier() == "resource" && labels == [ty, name] {
+                let mut attrs = serde_json::Map::new();
+                for a in block.body().attributes() {
+                    let v: Value = match a.expr() {
+                        hcl::Expression::String(s) => Value::String(s.clone()),
+                        hcl::Expression::Object(o) => Value::Object(
+                            o.iter()
+                                .filter_map(|(k, v)| {
+                                    let key = match k {
+                                        hcl::ObjectKey::Identifier(i) => i.as_str().to_owned(),
+                                        hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
+                                        _ => return None,
+                                    };
+                                    match v {
+                                        hcl::Expression::String(s) => Some((key, Value::String(s.clone()))),
+                                        _ => None,
+                                    }
+                                })
+                                .collect(),
+                        ),
+                        _ => Value::Null,
+                    };
+                    attrs.insert(a.key().to_owned(), v);
+                }
+                return Value::Object(attrs);
+            }
+        }
+    }
+    panic!("no resource {ty}.{name} in the Terraform output")
 }
 
 /// A spec built as a TOML table, so that the toml crate does the TOML escaping.
@@ -142,9 +184,23 @@ proptest! {
             let opts = table(env, "airflow_configuration_options");
             opts.insert("core.test_option".into(), toml::Value::String(value.clone()));
         });
-        let doc = cfn_of(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if value.chars().any(char::is_control) {
+            // Airflow configuration values are single-line text: validation says so, by field.
+            match generate(&source) {
+                Err(GenerateError::Invalid(list)) => {
+                    let text = list[0].1.render(&source);
+                    prop_assert!(text.contains("error: environment.airflow_configuration_options.\"core.test_option\": the value contains the control character"), "{}", text);
+                }
+                other => prop_assert!(false, "expected a validation error, got {:?}", other.map(|f| f.len())),
+            }
+            return Ok(());
+        }
+        let files = generate(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let doc = support::cfn_yaml_to_json(&file(&files, "template.yaml").contents);
         let got = &doc["Resources"]["MwaaEnvironment"]["Properties"]["AirflowConfigurationOptions"]["core.test_option"];
         prop_assert_eq!(got.as_str(), Some(value.as_str()));
+        let tf = terraform_resource(&files, "aws_mwaa_environment", "mwaa_environment");
+        prop_assert_eq!(tf["airflow_configuration_options"]["core.test_option"].as_str(), Some(value.as_str()));
     }
 
     #[test]
@@ -158,6 +214,9 @@ proptest! {
         prop_assert_eq!(env_tags[&key].as_str(), Some(value.as_str()));
         let vpc_tags = doc["Resources"]["VPC"]["Properties"]["Tags"].as_array().expect("tags").clone();
         prop_assert!(vpc_tags.iter().any(|t| t["Key"] == key.as_str() && t["Value"] == value.as_str()));
+        let files = generate(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let tf = terraform_resource(&files, "aws_vpc", "vpc");
+        prop_assert_eq!(tf["tags"][&key].as_str(), Some(value.as_str()));
     }
 
     #[test]
@@ -192,6 +251,10 @@ proptest! {
         prop_assert_eq!(props["DagS3Path"].as_str(), Some(path.as_str()));
         prop_assert_eq!(props["PluginsS3Path"].as_str(), Some(path.as_str()));
         prop_assert_eq!(props["PluginsS3ObjectVersion"].as_str(), Some(version.as_str()));
+        let files = generate(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let tf = terraform_resource(&files, "aws_mwaa_environment", "mwaa_environment");
+        prop_assert_eq!(tf["dag_s3_path"].as_str(), Some(path.as_str()));
+        prop_assert_eq!(tf["plugins_s3_object_version"].as_str(), Some(version.as_str()));
     }
 
     #[test]

@@ -224,8 +224,24 @@ pub fn lower(config: &Config) -> Ir {
         // Without the policy attached first, MWAA fails to create the environment.
         deps.push("ExecutionPolicy".to_owned());
     }
+    let literal_substitution = {
+        let mut texts: Vec<&str> = vec![&settings.dag_s3_path];
+        for o in [&settings.plugins, &settings.requirements, &settings.startup_script].into_iter().flatten() {
+            texts.push(&o.path);
+            texts.extend(o.version.as_deref());
+        }
+        texts.extend(settings.airflow_configuration_options.values().map(String::as_str));
+        texts.iter().any(|t| t.contains("${"))
+    };
     let env_res = b.add("MwaaEnvironment", Kind::MwaaEnvironment(Box::new(settings)));
     env_res.depends_on = deps;
+    if literal_substitution {
+        env_res.suppressions.push(crate::ir::Suppression {
+            tool: "cfn-lint".into(),
+            id: "E1029".into(),
+            reason: "a value from the spec holds literal ${...} text, not a CloudFormation substitution".into(),
+        });
+    }
     let mwaa_tags = config.tags.clone();
     b.last().tags = Some(mwaa_tags);
 
@@ -250,17 +266,9 @@ pub fn lower(config: &Config) -> Ir {
     out("BucketName", "Bucket holding DAGs, plugins.zip and requirements.txt", bucket_name);
     out("BucketArn", "ARN of the DAG bucket", bucket_arn);
     out("VpcId", "VPC of the environment", vpc.clone());
-    out(
-        "PrivateSubnetIds",
-        "Private subnets the environment runs in",
-        Expr::Join { sep: ",".into(), items: private_subnets },
-    );
+    out("PrivateSubnetIds", "Private subnets the environment runs in", join(",", private_subnets));
     if !public_subnets.is_empty() {
-        out(
-            "PublicSubnetIds",
-            "Public subnets holding the NAT gateways",
-            Expr::Join { sep: ",".into(), items: public_subnets },
-        );
+        out("PublicSubnetIds", "Public subnets holding the NAT gateways", join(",", public_subnets));
     }
     out("SecurityGroupId", "Security group of the environment", sg);
     out("ExecutionRoleArn", "ARN of the environment's execution role", role_arn);
@@ -280,6 +288,16 @@ pub fn lower(config: &Config) -> Ir {
         uses_az_lookup,
         resources: b.resources,
         outputs,
+    }
+}
+
+/// Items joined with `sep`; a join of literal strings only is the joined literal.
+fn join(sep: &str, items: Vec<Expr>) -> Expr {
+    let literals: Option<Vec<&str>> =
+        items.iter().map(|e| if let Expr::Str(s) = e { Some(s.as_str()) } else { None }).collect();
+    match literals {
+        Some(parts) => Expr::s(parts.join(sep)),
+        None => Expr::Join { sep: sep.to_owned(), items },
     }
 }
 

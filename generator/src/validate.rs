@@ -242,6 +242,14 @@ impl Validator {
                         "write \"section.key\", e.g. \"core.default_task_retries\" (letters, digits and '_' on each side of one dot)",
                     );
                 }
+                if let Some(c) = v.get_ref().chars().find(|c| c.is_control()) {
+                    self.err(
+                        &user_key_path("environment.airflow_configuration_options", k.get_ref()),
+                        span(v),
+                        format!("the value contains the control character {c:?}"),
+                        "Airflow configuration values are single-line text: remove line breaks, tabs and other control characters",
+                    );
+                }
                 options.insert(k.get_ref().clone(), v.get_ref().clone());
             }
         }
@@ -1293,7 +1301,9 @@ mod tests {
             "t.toml",
             format!("{ENV}[network]\nvpc_cidr = \"10.50.0.0/16\"\npublic_subnet_cidrs = [\"10.50.1.0/24\", \"10.50.2.0/24\"]\n"),
         );
-        let d = validate(&crate::parse::parse(&source).map(|p| p.spec).unwrap_or_default(), "t.toml").err().unwrap_or_default();
+        let d = validate(&crate::parse::parse(&source).map(|p| p.spec).unwrap_or_default(), "t.toml")
+            .err()
+            .unwrap_or_default();
         assert_eq!(d.0.len(), 1, "{d:?}");
         assert_eq!(d.0[0].help.as_deref(), Some("set private_subnet_cidrs to blocks inside 10.50.0.0/16 as well"));
     }
