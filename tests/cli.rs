@@ -259,3 +259,40 @@ fn one_invalid_spec_among_several_writes_nothing() {
     assert!(stderr(&o).contains("error: environment: missing required table [environment]"), "{}", stderr(&o));
     assert!(!out.exists(), "nothing may be written");
 }
+
+/// Every file under `dir`, including hidden ones such as temporary files.
+fn names(dir: &Path) -> Vec<String> {
+    listing(dir).into_iter().map(|(name, _)| name).collect()
+}
+
+#[test]
+fn a_failure_in_the_second_target_leaves_the_folder_as_it_was() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    // CloudFormation (the first target) can be written; Terraform (the second) cannot, because
+    // a file stands where its folder must go.
+    fs::write(tmp.path().join("terraform"), "in the way\n").expect("blocker");
+    fs::write(tmp.path().join("keep.txt"), "mine\n").expect("a file of the user");
+    let before = listing(tmp.path());
+    let o = mwaagen(&["--target", "all", "--out", &dir]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
+    assert_eq!(listing(tmp.path()), before, "the folder must be exactly as it was");
+    assert_eq!(names(tmp.path()), ["keep.txt", "terraform"]);
+}
+
+#[test]
+fn a_read_only_file_fails_the_run_and_nothing_changes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    assert!(mwaagen(&["--target", "all", "--out", &dir]).status.success());
+    let locked = tmp.path().join("terraform/mwaa.tf");
+    let mut perms = fs::metadata(&locked).expect("written").permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&locked, perms).expect("chmod");
+    let before = listing(tmp.path());
+    let o = mwaagen(&["specs/micro.toml", "--target", "all", "--out", &dir]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("mwaa.tf is read-only"), "{}", stderr(&o));
+    assert_eq!(listing(tmp.path()), before, "the folder must be exactly as it was, with no temporary files");
+}

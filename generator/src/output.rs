@@ -157,6 +157,14 @@ impl Transaction {
                 report.unchanged.push(target);
                 continue;
             }
+            // A file someone made read-only is not replaced behind their back (renaming over it
+            // would succeed, even though writing to it would not).
+            if fs::metadata(&target).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    format!("{} is read-only; make it writable to let mwaagen update it", target.display()),
+                ));
+            }
             if let Some(parent) = target.parent() {
                 self.create_dirs(parent)?;
             }
@@ -261,6 +269,27 @@ mod tests {
         assert_eq!(report.removed, vec![tmp.path().join("old.tf")]);
         assert!(check(tmp.path(), &files, &m)?.is_empty());
         assert!(tmp.path().join("other.tf").exists() && tmp.path().join("mine.tf").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_read_only_file_stops_the_whole_write() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        fs::write(tmp.path().join("a.txt"), "old a")?;
+        fs::write(tmp.path().join("b.txt"), "old b")?;
+        let mut perms = fs::metadata(tmp.path().join("b.txt"))?.permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(tmp.path().join("b.txt"), perms)?;
+        let files = vec![file("a.txt", "new a"), file("b.txt", "new b"), file("c/d.txt", "new d")];
+        let err = write_all(tmp.path(), &files, &[]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("b.txt is read-only"), "{err}");
+        assert_eq!(fs::read_to_string(tmp.path().join("a.txt"))?, "old a");
+        assert_eq!(fs::read_to_string(tmp.path().join("b.txt"))?, "old b");
+        let mut names: Vec<String> = fs::read_dir(tmp.path())?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.txt"], "no temporary files or folders are left behind");
         Ok(())
     }
 
