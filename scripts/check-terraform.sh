@@ -141,9 +141,9 @@ name = "escaping"
 "core.interp" = "${var.x} and $${y} and $$${z} and a$"
 "core.directive" = "%{ if true }x%{ endif } and %%{w} and 100%"
 "core.quotes" = "say \"hi\" \\ back\\slash \\n not a newline"
-"core.controls" = "tab\there\nnewline\r\u0001 \u2028 end"
+"core.separators" = "line\u2028separator, paragraph\u2029separator, no-break\u00a0space, end"
 "core.unicode" = "é 漢字 😀 E\u0301"
-"core.heredoc" = "<<EOF\n#x // y /* z */"
+"core.heredoc" = "<<EOF #x // y /* z */ EOF"
 
 [output]
 region = "us-east-1"
@@ -157,9 +157,9 @@ escaping_run() {
         "core.interp JHt2YXIueH0gYW5kICQke3l9IGFuZCAkJCR7en0gYW5kIGEk"
         "core.directive JXsgaWYgdHJ1ZSB9eCV7IGVuZGlmIH0gYW5kICUle3d9IGFuZCAxMDAl"
         "core.quotes c2F5ICJoaSIgXCBiYWNrXHNsYXNoIFxuIG5vdCBhIG5ld2xpbmU="
-        "core.controls dGFiCWhlcmUKbmV3bGluZQ0BIOKAqCBlbmQ="
+        "core.separators bGluZeKAqHNlcGFyYXRvciwgcGFyYWdyYXBo4oCpc2VwYXJhdG9yLCBuby1icmVha8Kgc3BhY2UsIGVuZA=="
         "core.unicode w6kg5ryi5a2XIPCfmIAgRcyB"
-        "core.heredoc PDxFT0YKI3ggLy8geSAvKiB6ICov"
+        "core.heredoc PDxFT0YgI3ggLy8geSAvKiB6ICovIEVPRg=="
     )
     local pair
     printf '\nrun "escaping" {\n  command = plan\n'

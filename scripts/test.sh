@@ -36,7 +36,10 @@ bash scripts/check-cfn.sh --default "${SPECS[@]}"
 step "terraform: init, fmt -check, validate, test"
 bash scripts/check-terraform.sh --default "${SPECS[@]}"
 
-step "CDK: tsc, synth, cfn-lint, equivalence with the CloudFormation output"
+step "checkov 3.3.30 on the CloudFormation and Terraform output"
+bash scripts/check-security.sh --default "${SPECS[@]}"
+
+step "CDK: tsc, synth with cdk-nag, cfn-lint, equivalence with the CloudFormation output"
 bash scripts/check-cdk.sh --default "${SPECS[@]}"
 
 printf '\nall checks passed in %ss\n' "$(( $(date +%s) - start ))"

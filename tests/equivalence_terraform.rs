@@ -1052,6 +1052,15 @@ fn from_terraform(files: &[OutputFile]) -> Stack {
                     props.insert("lifecycle".into(), json!({"rules": rules}));
                 }),
             ),
+            // Terraform only: it takes every rule away from the VPC's default security group, which
+            // CloudFormation cannot do without a custom resource (docs/security.md). A rule it kept
+            // would be left over and show up as a difference.
+            "aws_default_security_group" => (
+                owner(&t.props, "vpc_id"),
+                Box::new(|_props, t| {
+                    t.props.take("vpc_id");
+                }),
+            ),
             "aws_iam_role_policy_attachment" | "aws_iam_group_policy_attachment" => {
                 let to = if r.ty == "aws_iam_role_policy_attachment" { "role" } else { "group" };
                 let policy = owner(&t.props, "policy_arn")

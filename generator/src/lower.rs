@@ -1,5 +1,7 @@
 //! [`Config`] -> [`Ir`]: the resources of architecture.md, in a fixed order, with their links.
 
+mod suppressions;
+
 use indexmap::IndexMap;
 
 use crate::ir::{
@@ -276,6 +278,7 @@ pub fn lower(config: &Config) -> Ir {
         out("KmsKeyArn", "ARN of the KMS key that encrypts the environment", k);
     }
 
+    suppressions::apply(config, &mut b.resources);
     let uses_az_lookup =
         b.resources.iter().any(|r| matches!(&r.kind, Kind::Subnet { availability_zone: Expr::Az(_), .. }));
     Ir {

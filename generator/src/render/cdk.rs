@@ -48,11 +48,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[("aws-cdk-lib", "2.276.0"), ("cdk-nag", 
 const DEV_DEPENDENCIES: &[(&str, &str)] =
     &[("@types/node", "20.19.43"), ("aws-cdk", "2.1148.1"), ("typescript", "7.0.2")];
 
-/// Whether cdk-nag findings fail synth. cdk-nag 3 is a CDK validation plugin, and CDK fails
-/// synth on any error it reports; while mwaagen does not yet fix or acknowledge every finding
-/// of this architecture, the generated app reports them as warnings instead.
-const NAG_FAILS_SYNTH: bool = false;
-
 pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("ts_str", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("ts_str expects a string, got {v}")))?;
@@ -135,7 +130,6 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
                 ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
                 ctx.insert("dependencies", &dependencies);
                 ctx.insert("dev_dependencies", &dev_dependencies);
-                ctx.insert("nag_fails_synth", &NAG_FAILS_SYNTH);
             })?;
             Ok(OutputFile { path: (*path).to_owned(), contents })
         })

@@ -1167,6 +1167,7 @@ mod tests {
     fn checkov_suppressions_are_comments_in_the_block() {
         let mut ir = crate::compile(&crate::default_source()).expect("the default spec compiles");
         let bucket = ir.resources.iter_mut().find(|r| r.id == "EnvironmentBucket").expect("a bucket");
+        bucket.suppressions.clear();
         for (tool, id) in [("checkov", "CKV_AWS_18"), ("cfn-lint", "W3011"), ("checkov", "CKV2_AWS_62")] {
             bucket.suppressions.push(crate::ir::Suppression {
                 tool: tool.into(),
