@@ -159,8 +159,11 @@ fn tag_text(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(chars), 0..max).prop_map(|v| v.into_iter().collect())
 }
 
+/// 256 cases per property; `MWAAGEN_FUZZ_CASES=N` runs N instead, for long local fuzzing runs
+/// (`MWAAGEN_FUZZ_CASES=200000 cargo test --release --test hostile_input never_panic`).
 fn config() -> Config {
-    Config { cases: 256, failure_persistence: None, ..Config::default() }
+    let cases = std::env::var("MWAAGEN_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256);
+    Config { cases, failure_persistence: None, ..Config::default() }
 }
 
 proptest! {
