@@ -37,15 +37,10 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "error: python3 is needed for cfn-lint" >&2; exit 1; }
 
 mkdir -p "$CACHE"
-if ! "$VENV/bin/cfn-lint" --version 2>/dev/null | grep -q "$CFN_LINT_VERSION"; then
-  echo "installing cfn-lint $CFN_LINT_VERSION into $VENV"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
-fi
+source "$ROOT/scripts/lib.sh"
+ensure_venv "$VENV" cfn-lint "$CFN_LINT_VERSION"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -9,13 +9,9 @@ BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
 VENV="$CACHE/venv-cfn-lint"
 VERSION=1.58.0
 
+source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "error: python3 is needed for cfn-lint" >&2; exit 1; }
-if ! "$VENV/bin/cfn-lint" --version 2>/dev/null | grep -q "$VERSION"; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$VERSION"
-fi
+ensure_venv "$VENV" cfn-lint "$VERSION"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

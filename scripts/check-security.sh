@@ -11,13 +11,9 @@ BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
 VENV="$CACHE/venv-checkov"
 VERSION=3.3.30
 
+source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "error: python3 is needed for checkov" >&2; exit 1; }
-if ! "$VENV/bin/checkov" --version 2>/dev/null | grep -qx "$VERSION"; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "checkov==$VERSION"
-fi
+ensure_venv "$VENV" checkov "$VERSION"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
