@@ -1,20 +1,34 @@
 #!/usr/bin/env python3
-"""Times whole mwaagen processes: wall time and peak memory (max RSS).
+"""Times whole mwaagen processes: wall time, CPU time and peak memory (max RSS).
 
-1. `mwaagen --target all` for the built-in default spec (one process, all three targets).
-2. `mwaagen --target all --out DIR` over 1, 10, 100 and 1000 generated specs: growth of time and memory.
-3. Side by side: `mwaagen --target cfn` and `cdk synth` of the CDK app mwaagen generates for the same
-   spec (both produce the CloudFormation template), as a ratio.
+1. One process per target for the built-in default spec (`--target ir` has no templates: the
+   difference to the others is template parsing plus rendering), and `--target all --out DIR`.
+2. `mwaagen --target all --out DIR` over 1, 10, 100 and 1000 generated specs, then `--check` of
+   the same folder: how time and memory grow with the number of specs.
+3. Side by side: `mwaagen --target cfn` and `npx cdk synth` of the CDK app that mwaagen generates
+   for the same spec (both produce the CloudFormation template of the same architecture), runs
+   interleaved so that both see the same machine, and the ratio of their median wall times.
 
-Usage: python3 bench/run.py [--runs N] [--counts 1,10,100,1000] [--skip-cdk]
-Needs a release build (`cargo build --release`); part 3 needs the npm packages that
-scripts/check-cdk.sh installs under .cache/ (run it once first).
+Usage: python3 bench/run.py [--runs N] [--counts 1,10,100,1000] [--skip-cdk] [--json FILE]
+Needs a release build (`cargo build --release`, or MWAAGEN_BIN=path). Part 3 needs node/npm and the
+npm packages that scripts/check-cdk.sh installs under .cache/cdk-deps: run
+`MWAAGEN_BIN=<release binary> bash scripts/check-cdk.sh specs/default.toml` once first.
+
+Other processes on the machine (a build, say) slow the wall times down: the load average is
+printed before and after, and CPU time (user + system) is printed beside each wall time.
+
+Writing 20,000 files costs the kernel more when the file system is busy: output folders are never
+deleted and re-created between runs (each run writes to a new folder, all removed at the end), and
+dirty pages are synced before each timed write. Still, on ext4 the system time of the 1000-spec
+write grows when many files were created or deleted shortly before (by an earlier benchmark run,
+for one); `--out-root /dev/shm` writes to tmpfs instead, which measures mwaagen rather than the disk.
 """
 
 import argparse
+import datetime
+import json
 import os
-import resource
-import shutil
+import platform
 import statistics
 import subprocess
 import sys
@@ -24,20 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("MWAAGEN_BIN", ROOT / os.environ.get("CARGO_TARGET_DIR", "target") / "release" / "mwaagen"))
 
-
-def measure(cmd, cwd=None, env=None):
-    """Runs cmd once; returns (wall seconds, peak RSS in MiB). A fresh helper process runs the
-    command so that RUSAGE_CHILDREN's max RSS is this command's alone."""
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE, *map(str, cmd)],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
-    )
-    if probe.returncode != 0:
-        sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{probe.stdout}\n{probe.stderr}")
-    wall, rss_kib = probe.stdout.split()
-    return float(wall), int(rss_kib) / 1024
-
-
+# Runs the command given as arguments in a fresh helper process, so that RUSAGE_CHILDREN (max RSS,
+# CPU time) covers this command and its own children alone.
 PROBE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
@@ -45,17 +47,31 @@ r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PI
 wall = time.perf_counter() - start
 if r.returncode != 0:
     sys.stderr.write(r.stderr.decode()); sys.exit(r.returncode)
-print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, u.ru_utime + u.ru_stime, u.ru_maxrss)
 """
 
 
-def median_of(runs, cmd, **kw):
-    results = [measure(cmd, **kw) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def measure(cmd, cwd=None, env=None):
+    """Runs cmd once; returns (wall s, CPU s, peak RSS MiB)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, *map(str, cmd)],
+        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+    )
+    if probe.returncode != 0:
+        sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{probe.stdout}\n{probe.stderr}")
+    wall, cpu, rss_kib = probe.stdout.split()
+    return float(wall), float(cpu), int(rss_kib) / 1024
+
+
+def summary(results):
+    """Median wall, median CPU, max peak RSS of several measurements."""
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
 
 
 def make_specs(dest: Path, count: int):
-    """count specs, cycling through the examples, each with its own environment name."""
+    """count specs, cycling through the examples under specs/, each with its own environment name."""
     examples = sorted((ROOT / "specs").glob("*.toml"))
     paths = []
     for i in range(count):
@@ -65,63 +81,165 @@ def make_specs(dest: Path, count: int):
             if in_env and not renamed and line.startswith("name = "):
                 line, renamed = f'name = "bench-{i:04d}"', True
             out.append(line)
+        if not renamed:
+            sys.exit(f"{examples[i % len(examples)]}: no name in [environment] to rename")
         path = dest / f"spec-{i:04d}.toml"
         path.write_text("\n".join(out) + "\n")
         paths.append(str(path))
     return paths
 
 
+def synced(f, *args, **kw):
+    """Flushes dirty pages first, so that an earlier run's writeback does not land on this one."""
+    os.sync()
+    return f(*args, **kw)
+
+
+def loadavg():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+        "cores": os.cpu_count(), "cpu": model, "kernel": platform.release(), "binary": str(BIN),
+        "version": version,
+    }
+
+
+def part1(tmp: Path, runs: int, report):
+    print("\n1. built-in default spec, one process each (median of %d; CPU = user + system)" % runs)
+    print(f"   {'command':<42} {'wall ms':>8} {'CPU ms':>8} {'peak MiB':>9}")
+    rows = []
+    for target in ["ir", "cfn", "terraform", "cdk", "all"]:
+        wall, cpu, rss = summary([measure([BIN, "--target", target]) for _ in range(runs)])
+        rows.append({"command": f"mwaagen --target {target}", "wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "peak_mib": rss})
+    outs = [tmp / f"default-{i}" for i in range(runs)]
+    wall, cpu, rss = summary([measure([BIN, "--target", "all", "--out", out]) for out in outs])
+    rows.append({"command": "mwaagen --target all --out DIR (new DIR)", "wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "peak_mib": rss})
+    for r in rows:
+        print(f"   {r['command']:<42} {r['wall_ms']:>8.1f} {r['cpu_ms']:>8.1f} {r['peak_mib']:>9.1f}")
+    report["part1"] = rows
+
+
+def part2(tmp: Path, runs: int, counts, report):
+    print("\n2. --target all over N generated specs into a new folder, then --check of that folder")
+    print(f"   (median of {runs} runs, 3 for N >= 1000; peak = max over the runs)")
+    print(f"   {'specs':>6} {'files':>6} {'write s':>8} {'ms/spec':>8} {'CPU s':>7} {'peak MiB':>9}"
+          f" {'check s':>8} {'ms/spec':>8} {'peak MiB':>9}")
+    rows = []
+    for n in counts:
+        spec_dir = tmp / f"specs-{n}"
+        spec_dir.mkdir()
+        specs = make_specs(spec_dir, n)
+        k = runs if n < 1000 else min(runs, 3)
+        outs = [tmp / f"out-{n}-{i}" for i in range(k)]
+        write = summary([synced(measure, [BIN, "--target", "all", "--out", out, *specs]) for out in outs])
+        check = summary([measure([BIN, "--target", "all", "--out", outs[0], "--check", *specs]) for _ in range(k)])
+        files = sum(1 for p in outs[0].rglob("*") if p.is_file())
+        row = {"specs": n, "files": files, "write_s": write[0], "write_cpu_s": write[1], "write_peak_mib": write[2],
+               "check_s": check[0], "check_cpu_s": check[1], "check_peak_mib": check[2]}
+        rows.append(row)
+        print(f"   {n:>6} {files:>6} {write[0]:>8.3f} {write[0] / n * 1000:>8.2f} {write[1]:>7.2f} {write[2]:>9.1f}"
+              f" {check[0]:>8.3f} {check[0] / n * 1000:>8.2f} {check[2]:>9.1f}")
+    if len(rows) >= 2 and rows[-2]["specs"] > 1:
+        a, b = rows[-2], rows[-1]
+        print(f"   growth {a['specs']} -> {b['specs']} specs: write x{b['write_s'] / a['write_s']:.1f},"
+              f" check x{b['check_s'] / a['check_s']:.1f} (x{b['specs'] / a['specs']:.0f} would be linear)")
+    report["part2"] = rows
+
+
+def cdk_deps_key(package_json: Path):
+    p = json.loads(package_json.read_text())
+    return {"dependencies": p.get("dependencies"), "devDependencies": p.get("devDependencies")}
+
+
+def part3(tmp: Path, runs: int, spec, report):
+    deps = ROOT / ".cache" / "cdk-deps"
+    if not (deps / "node_modules").exists():
+        sys.exit(f"\n3. needs {deps}/node_modules: run `MWAAGEN_BIN={BIN} bash scripts/check-cdk.sh"
+                 " specs/default.toml` once first (or pass --skip-cdk)")
+    spec_args = [spec] if spec else []
+    app = tmp / "cdk-app"
+    subprocess.run([BIN, *spec_args, "--target", "cdk", "--out", app], check=True, stdout=subprocess.DEVNULL)
+    installed = json.loads((deps / "deps.json").read_text()) if (deps / "deps.json").exists() else None
+    if installed != cdk_deps_key(app / "package.json"):
+        sys.exit(f"\n3. {deps} holds other npm packages than the generated package.json asks for:"
+                 " run scripts/check-cdk.sh once to update them")
+    (app / "node_modules").symlink_to(deps / "node_modules")
+    # Offline and without credentials, as scripts/check-cdk.sh synthesizes.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CDK_DISABLE_CLI_TELEMETRY="true", AWS_EC2_METADATA_DISABLED="true",
+               AWS_CONFIG_FILE=str(tmp / "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"))
+    synth_cmd = ["npx", "--no-install", "cdk", "synth", "--quiet", "--no-notices", "-o", "cdk.out"]
+    gen_cmd = [BIN, *spec_args, "--target", "cfn"]
+    measure(synth_cmd, cwd=app, env=env)  # once to warm caches (node, tsc), not counted
+    synth, gen = [], []
+    for _ in range(runs):
+        synth.append(measure(synth_cmd, cwd=app, env=env))
+        # As many mwaagen runs as fit in the same minute of machine time, interleaved.
+        gen.extend(measure(gen_cmd) for _ in range(5))
+    s, g = summary(synth), summary(gen)
+    label = spec or "built-in default spec"
+    print(f"\n3. CloudFormation template of the {label}: mwaagen vs cdk synth of the generated app"
+          f" (median of {len(gen)} and {len(synth)} runs, interleaved)")
+    print(f"   {'command':<42} {'wall ms':>9} {'CPU ms':>9} {'peak MiB':>9}")
+    print(f"   {'mwaagen --target cfn':<42} {g[0] * 1000:>9.1f} {g[1] * 1000:>9.1f} {g[2]:>9.1f}")
+    print(f"   {'npx cdk synth (tsc, then the app)':<42} {s[0] * 1000:>9.0f} {s[1] * 1000:>9.0f} {s[2]:>9.1f}")
+    print(f"   ratio of wall times: cdk synth takes {s[0] / g[0]:.0f}x as long as mwaagen")
+    report["part3"] = {"spec": label, "mwaagen_wall_ms": g[0] * 1000, "mwaagen_cpu_ms": g[1] * 1000,
+                       "mwaagen_peak_mib": g[2], "synth_wall_ms": s[0] * 1000, "synth_cpu_ms": s[1] * 1000,
+                       "synth_peak_mib": s[2], "ratio": s[0] / g[0]}
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--counts", default="1,10,100,1000")
-    ap.add_argument("--skip-cdk", action="store_true")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement (part 1 uses 4x as many)")
+    ap.add_argument("--counts", default="1,10,100,1000", help="numbers of specs for part 2")
+    ap.add_argument("--cdk-spec", default="", help="spec for part 3 (default: the built-in default spec)")
+    ap.add_argument("--skip-cdk", action="store_true", help="skip part 3")
+    ap.add_argument("--parts", default="1,2,3", help="which parts to run")
+    ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--out-root", help="where the temporary specs and output folders go (default: the system's)")
     args = ap.parse_args()
     if not BIN.exists():
-        sys.exit(f"{BIN} not found: run cargo build --release first")
-    print(f"machine: {os.cpu_count()} cores; binary: {BIN}")
+        sys.exit(f"{BIN} not found: run cargo build --release first (or set MWAAGEN_BIN)")
+    parts = {int(p) for p in args.parts.split(",")}
+    report = {"machine": machine(), "out_root": args.out_root or tempfile.gettempdir()}
+    m = report["machine"]
+    print(f"{m['date']}, commit {m['commit']}, {m['version']}")
+    print(f"machine: {m['cores']} cores, {m['cpu']}, Linux {m['kernel']}; binary: {m['binary']}")
+    report["load_before"] = loadavg()
+    print(f"load average before: {report['load_before']}")
 
-    with tempfile.TemporaryDirectory() as tmp:
+    print(f"output folders under: {args.out_root or tempfile.gettempdir()}")
+    with tempfile.TemporaryDirectory(prefix="mwaagen-bench-", dir=args.out_root) as tmp:
         tmp = Path(tmp)
-        wall, rss = median_of(max(args.runs, 20), [BIN, "--target", "all", "--out", tmp / "default"])
-        print(f"\n1. default spec, --target all, one process: {wall * 1000:.1f} ms wall (median), {rss:.1f} MiB peak")
-
-        print("\n2. --target all over N generated specs (median wall, max peak RSS)")
-        print(f"{'specs':>6} {'wall s':>9} {'ms/spec':>9} {'peak MiB':>9} {'files':>7}")
-        for n in [int(c) for c in args.counts.split(",")]:
-            spec_dir = tmp / f"specs-{n}"
-            spec_dir.mkdir()
-            specs = make_specs(spec_dir, n)
-            out = tmp / f"out-{n}"
-            runs = args.runs if n <= 100 else max(3, args.runs // 2)
-            results = []
-            for _ in range(runs):
-                shutil.rmtree(out, ignore_errors=True)
-                results.append(measure([BIN, "--target", "all", "--out", out, *specs]))
-            wall = statistics.median(r[0] for r in results)
-            rss = max(r[1] for r in results)
-            files = sum(1 for _ in out.rglob("*") if _.is_file())
-            print(f"{n:>6} {wall:>9.3f} {wall / n * 1000:>9.2f} {rss:>9.1f} {files:>7}")
-
-        if args.skip_cdk:
+        if 1 in parts:
+            part1(tmp, max(args.runs * 4, 20), report)
+        if 2 in parts:
+            part2(tmp, args.runs, [int(c) for c in args.counts.split(",")], report)
+        if 3 in parts and not args.skip_cdk:
+            part3(tmp, max(3, args.runs), args.cdk_spec, report)
+        elif 3 in parts:
             print("\n3. skipped (--skip-cdk)")
-            return
-        deps = ROOT / ".cache" / "cdk-deps" / "node_modules"
-        if not deps.exists():
-            sys.exit(f"\n3. needs {deps}: run scripts/check-cdk.sh once first (or pass --skip-cdk)")
-        app = tmp / "cdk-app"
-        subprocess.run([BIN, "--target", "cdk", "--out", app], check=True, stdout=subprocess.DEVNULL)
-        (app / "node_modules").symlink_to(deps)
-        env = dict(os.environ, CDK_DISABLE_CLI_TELEMETRY="true")
-        subprocess.run(["npx", "tsc"], cwd=app, env=env, check=True)
-        cdk_runs = max(3, args.runs // 2)
-        synth = [measure(["npx", "cdk", "synth", "--quiet", "--no-notices", "--no-version-reporting", "-o", "cdk.out"], cwd=app, env=env)
-                 for _ in range(cdk_runs)]
-        synth_wall = statistics.median(r[0] for r in synth)
-        gen_wall, _ = median_of(max(args.runs, 20), [BIN, "--target", "cfn"])
-        print("\n3. CloudFormation template of the default spec")
-        print(f"   mwaagen --target cfn: {gen_wall * 1000:.1f} ms   npx cdk synth: {synth_wall * 1000:.0f} ms"
-              f"   ratio: {synth_wall / gen_wall:.0f}x")
+    report["load_after"] = loadavg()
+    print(f"\nload average after: {report['load_after']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -296,3 +296,70 @@ fn a_read_only_file_fails_the_run_and_nothing_changes() {
     assert!(stderr(&o).contains("mwaa.tf is read-only"), "{}", stderr(&o));
     assert_eq!(listing(tmp.path()), before, "the folder must be exactly as it was, with no temporary files");
 }
+
+/// `--target all --out DIR` over every example spec: the arguments, and each spec's environment.
+fn all_examples_into(dir: &str) -> (Vec<String>, Vec<String>) {
+    let specs: Vec<String> = support::example_specs().iter().map(|p| support::rel(p)).collect();
+    let envs = support::example_specs().iter().map(|p| support::compile_file(p).environment_name).collect();
+    let mut args: Vec<String> = ["--target", "all", "--out", dir].map(String::from).to_vec();
+    args.extend(specs);
+    (args, envs)
+}
+
+#[test]
+fn check_over_several_specs_names_the_one_changed_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let (args, envs) = all_examples_into(&dir);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut check = args.clone();
+    check.push("--check");
+    let c = mwaagen(&check);
+    assert_eq!(c.status.code(), Some(0), "{}", stderr(&c));
+    assert!(stdout(&c).starts_with("up to date: "), "{}", stdout(&c));
+
+    // One hand edit in one environment's Terraform folder.
+    let edited = tmp.path().join(&envs[1]).join("terraform/mwaa.tf");
+    let mut text = fs::read_to_string(&edited).expect("written");
+    text.push_str("# a hand edit\n");
+    fs::write(&edited, &text).expect("edit");
+    let before = listing(tmp.path());
+    let c = mwaagen(&check);
+    assert_eq!(c.status.code(), Some(1), "{}", stderr(&c));
+    assert!(stdout(&c).is_empty(), "{}", stdout(&c));
+    let err = stderr(&c);
+    let drift: Vec<&str> = err.lines().filter(|l| !l.starts_with("error: ")).collect();
+    assert_eq!(drift, [format!("changed: {}", edited.display())], "exactly the edited file: {err}");
+    assert!(err.contains("differs from what mwaagen would write (1 files)"), "{err}");
+    assert_eq!(listing(tmp.path()), before, "--check must not write");
+
+    // Writing again rewrites that file alone, and the check passes.
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("wrote {}\n", edited.display()));
+    assert_eq!(mwaagen(&check).status.code(), Some(0));
+}
+
+#[test]
+fn a_failure_in_one_environment_leaves_every_environment_as_it_was() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let (args, envs) = all_examples_into(&dir);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // The last environment cannot be written: a file stands where its folder must go. Every
+    // other environment is new and would be written, in parallel, before the failure is known.
+    let last = envs.last().expect("several examples");
+    fs::write(tmp.path().join(last), "in the way\n").expect("blocker");
+    let before = listing(tmp.path());
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert_eq!(listing(tmp.path()), before, "the folder must be exactly as it was");
+    assert_eq!(names(tmp.path()), [last.as_str()], "no folders or temporary files are left behind");
+    // Hidden folders count too: nothing at all besides the blocker.
+    let entries: Vec<_> = fs::read_dir(tmp.path()).expect("readable").collect();
+    assert_eq!(entries.len(), 1);
+}

@@ -54,7 +54,7 @@ pub fn default_source() -> Source {
     Source::from_text(DEFAULT_SPEC_NAME, DEFAULT_SPEC)
 }
 
-/// Why a generation run produced no files.
+/// Why a generation run produced no files (or, with `--out`, changed nothing).
 #[derive(Debug)]
 pub enum GenerateError {
     /// Some specs are invalid: (index into the sources, their diagnostics), in input order.
@@ -63,6 +63,8 @@ pub enum GenerateError {
     DuplicateEnvironment { name: String, first: String, second: String },
     /// A template failed: a bug of mwaagen.
     Render(render::RenderError),
+    /// Reading or writing the output folder failed (a write was rolled back).
+    Io(std::io::Error),
 }
 
 impl std::fmt::Display for GenerateError {
@@ -74,56 +76,101 @@ impl std::fmt::Display for GenerateError {
                 "{first} and {second} both describe environment \"{name}\"; each environment needs its own spec and name"
             ),
             GenerateError::Render(e) => e.fmt(f),
+            GenerateError::Io(e) => e.fmt(f),
         }
     }
 }
 
-/// Compiles and renders every source for every target, in parallel where there are several, and
-/// returns the files in a fixed order with their paths relative to the output folder:
-/// - one spec, one target: the target's files as they are (`template.yaml`);
-/// - one spec, several targets: `cloudformation/...`, `terraform/...`, `cdk/...`;
-/// - several specs: `ENVIRONMENT/cloudformation/...` and so on, for any target.
+impl std::error::Error for GenerateError {}
+
+/// Specs that were all validated together, ready to be rendered one at a time.
 ///
-/// # Errors
-/// Every invalid spec with its diagnostics, two specs with one environment name, or a render bug.
-pub fn generate(sources: &[Source], targets: &[render::Target]) -> Result<Vec<render::OutputFile>, GenerateError> {
-    let results = parallel_map(sources, |source| {
-        let ir = compile(source)?;
-        let mut per_target = Vec::with_capacity(targets.len());
-        for t in targets {
-            per_target.push((*t, render::render(&ir, *t)));
+/// Validation keeps only each environment's name, never its IR or files, so that a run over
+/// thousands of specs holds one spec's output per thread at a time: rendering compiles a spec
+/// again (a small fraction of the cost of rendering it) and hands its files on at once.
+#[derive(Debug)]
+pub struct Batch<'a> {
+    sources: &'a [Source],
+    targets: &'a [render::Target],
+    environments: Vec<String>,
+}
+
+impl<'a> Batch<'a> {
+    /// Validates every source, in parallel, and checks that no two name the same environment.
+    ///
+    /// # Errors
+    /// Every invalid spec with its diagnostics (in input order), or the first two specs that
+    /// name the same environment.
+    pub fn prepare(sources: &'a [Source], targets: &'a [render::Target]) -> Result<Self, GenerateError> {
+        let results = parallel_map(sources.len(), |i| compile(&sources[i]).map(|ir| ir.environment_name));
+        let mut invalid = Vec::new();
+        let mut environments = Vec::with_capacity(sources.len());
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(name) => environments.push(name),
+                Err(d) => invalid.push((i, d)),
+            }
         }
-        Ok::<_, Diagnostics>((ir.environment_name, per_target))
-    });
-    let mut invalid = Vec::new();
-    let mut ok = Vec::new();
-    for (i, r) in results.into_iter().enumerate() {
-        match r {
-            Ok(v) => ok.push((i, v)),
-            Err(d) => invalid.push((i, d)),
+        if !invalid.is_empty() {
+            return Err(GenerateError::Invalid(invalid));
+        }
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, name) in environments.iter().enumerate() {
+            if let Some(first) = seen.insert(name.as_str(), i) {
+                return Err(GenerateError::DuplicateEnvironment {
+                    name: name.clone(),
+                    first: sources[first].name.clone(),
+                    second: sources[i].name.clone(),
+                });
+            }
+        }
+        Ok(Self { sources, targets, environments })
+    }
+
+    /// The environment name of each spec, in input order.
+    #[must_use]
+    pub fn environments(&self) -> &[String] {
+        &self.environments
+    }
+
+    /// The `--target` markers of the targets being generated (see [`output::check`]).
+    #[must_use]
+    pub fn markers(&self) -> Vec<String> {
+        self.targets.iter().map(|t| t.marker()).collect()
+    }
+
+    /// The units of work, in output order: one per spec, or one per spec and target when there are
+    /// fewer specs than threads (so that one spec's three targets render side by side).
+    fn units(&self) -> Vec<(usize, &'a [render::Target])> {
+        let targets = self.targets;
+        if self.sources.len() < threads() && targets.len() > 1 {
+            (0..self.sources.len()).flat_map(|i| (0..targets.len()).map(move |t| (i, &targets[t..=t]))).collect()
+        } else {
+            (0..self.sources.len()).map(|i| (i, targets)).collect()
         }
     }
-    if !invalid.is_empty() {
-        return Err(GenerateError::Invalid(invalid));
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, (name, _)) in &ok {
-        if let Some(first) = seen.insert(name.as_str(), *i) {
-            return Err(GenerateError::DuplicateEnvironment {
-                name: name.clone(),
-                first: sources[first].name.clone(),
-                second: sources[*i].name.clone(),
-            });
-        }
-    }
-    let several_specs = sources.len() > 1;
-    let several_targets = targets.len() > 1;
-    let mut files = Vec::new();
-    for (_, (env, per_target)) in ok {
-        for (target, rendered) in per_target {
-            let rendered = rendered.map_err(GenerateError::Render)?;
-            for f in rendered {
-                let path = match (several_specs, several_targets || several_specs) {
+
+    /// Renders spec `spec` for `targets`, with paths relative to the output folder:
+    /// - one spec, one target: the target's files as they are (`template.yaml`);
+    /// - one spec, several targets: `cloudformation/...`, `terraform/...`, `cdk/...`;
+    /// - several specs: `ENVIRONMENT/cloudformation/...` and so on, for any target.
+    ///
+    /// # Errors
+    /// A template failed, which is a bug of mwaagen.
+    pub fn render(
+        &self,
+        spec: usize,
+        targets: &[render::Target],
+    ) -> Result<Vec<render::OutputFile>, render::RenderError> {
+        let ir = compile(&self.sources[spec])
+            .map_err(|_| render::RenderError(format!("{} was valid and is not any more", self.sources[spec].name)))?;
+        let several_specs = self.sources.len() > 1;
+        let several_targets = self.targets.len() > 1;
+        let env = &self.environments[spec];
+        let mut files = Vec::new();
+        for target in targets {
+            for f in render::render(&ir, *target)? {
+                let path = match (several_specs, several_targets) {
                     (true, _) => format!("{env}/{}/{}", target.folder(), f.path),
                     (false, true) => format!("{}/{}", target.folder(), f.path),
                     (false, false) => f.path,
@@ -131,20 +178,118 @@ pub fn generate(sources: &[Source], targets: &[render::Target]) -> Result<Vec<re
                 files.push(render::OutputFile { path, contents: f.contents });
             }
         }
+        Ok(files)
     }
-    Ok(files)
+
+    /// Renders every spec, in parallel, and hands each unit's files to `consume` as soon as they
+    /// are rendered; returns what `consume` returned, in output order. Stops early after an error.
+    ///
+    /// # Errors
+    /// The first error (in output order) of rendering or of `consume`.
+    pub fn try_for_each<R: Send>(
+        &self,
+        consume: impl Fn(Vec<render::OutputFile>) -> Result<R, GenerateError> + Sync,
+    ) -> Result<Vec<R>, GenerateError> {
+        let units = self.units();
+        parallel_try_map(units.len(), |u| {
+            let (spec, targets) = units[u];
+            consume(self.render(spec, targets).map_err(GenerateError::Render)?)
+        })
+    }
 }
 
-/// Maps `items` on up to as many threads as the machine has cores, keeping the input order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(items.len());
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
+/// Compiles and renders every source for every target, in parallel where there are several, and
+/// returns the files in a fixed order with their paths relative to the output folder (see
+/// [`Batch::render`]). This holds every file in memory: to write or check many specs, use
+/// [`write`] or [`check`], which hold one spec's files per thread at a time.
+///
+/// # Errors
+/// Every invalid spec with its diagnostics, two specs with one environment name, or a render bug.
+pub fn generate(sources: &[Source], targets: &[render::Target]) -> Result<Vec<render::OutputFile>, GenerateError> {
+    let batch = Batch::prepare(sources, targets)?;
+    Ok(batch.try_for_each(Ok)?.into_iter().flatten().collect())
+}
+
+/// Generates every source for every target into `dir`, all or nothing (see [`output::Staging`]):
+/// validates all specs first, then renders them in parallel, staging each spec's files beside
+/// their targets as soon as they are rendered; renames them into place when all are staged and
+/// removes stale generated files. On any failure `dir` is left as it was.
+///
+/// # Errors
+/// As [`generate`], or an I/O error (after the rollback).
+pub fn write(
+    sources: &[Source],
+    targets: &[render::Target],
+    dir: &std::path::Path,
+) -> Result<output::WriteReport, GenerateError> {
+    let batch = Batch::prepare(sources, targets)?;
+    let staging = output::Staging::begin(dir).map_err(GenerateError::Io)?;
+    // On an error, `staging` is dropped here, which rolls back what was staged.
+    let groups = batch.try_for_each(|files| staging.stage(&files).map_err(GenerateError::Io))?;
+    staging.finish(groups, &batch.markers()).map_err(GenerateError::Io)
+}
+
+/// Compares what [`write`] would write with `dir`, spec by spec, without writing anything.
+///
+/// # Errors
+/// As [`generate`], or an I/O error other than "not found" while reading `dir`.
+pub fn check(
+    sources: &[Source],
+    targets: &[render::Target],
+    dir: &std::path::Path,
+) -> Result<output::CheckReport, GenerateError> {
+    let batch = Batch::prepare(sources, targets)?;
+    let groups = batch.try_for_each(|files| output::compare(dir, &files).map_err(GenerateError::Io))?;
+    output::finish_check(dir, groups, &batch.markers()).map_err(GenerateError::Io)
+}
+
+/// How many threads to work on: as many as the machine has cores.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// `f(0..n)` on up to [`threads`] threads, each taking the next index when it is done with one
+/// (items differ in cost), keeping the input order.
+fn parallel_map<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    match parallel_try_map(n, |i| Ok::<R, std::convert::Infallible>(f(i))) {
+        Ok(v) => v,
+        Err(never) => match never {},
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
+}
+
+/// Like [`parallel_map`] for a function that can fail: after the first error no new index is
+/// started, and the error of the lowest index that failed is returned.
+fn parallel_try_map<R: Send, E: Send>(n: usize, f: impl Fn(usize) -> Result<R, E> + Sync) -> Result<Vec<R>, E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let threads = threads().min(n);
+    if threads <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = || {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let r = f(i);
+            if r.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            done.push((i, r));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<R, E>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    results.sort_unstable_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }

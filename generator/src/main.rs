@@ -124,54 +124,61 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
         sources.push(mwaagen::default_source());
     }
     let targets = target.targets();
-    let files = match mwaagen::generate(&sources, &targets) {
-        Ok(files) => files,
-        Err(GenerateError::Invalid(list)) => {
-            for (i, diags) in &list {
-                eprint!("{}", diags.render(&sources[*i]));
-            }
-            return ExitCode::FAILURE;
+    let invalid = |list: &[(usize, mwaagen::diagnostics::Diagnostics)]| {
+        for (i, diags) in list {
+            eprint!("{}", diags.render(&sources[*i]));
         }
-        Err(e) => return fail(e),
+        ExitCode::FAILURE
     };
     let Some(dir) = out else {
-        return print_files(&files);
+        return match mwaagen::generate(&sources, &targets) {
+            Ok(files) => print_files(&files),
+            Err(GenerateError::Invalid(list)) => invalid(&list),
+            Err(e) => fail(e),
+        };
     };
-    let markers: Vec<String> = targets.iter().map(|t| t.marker()).collect();
     if check {
-        return match output::check(dir, &files, &markers) {
-            Ok(drift) if drift.is_empty() => {
-                println!("up to date: {} ({} files)", dir.display(), files.len());
+        return match mwaagen::check(&sources, &targets, dir) {
+            Ok(report) if report.drift.is_empty() => {
+                println!("up to date: {} ({} files)", dir.display(), report.files);
                 ExitCode::SUCCESS
             }
-            Ok(drift) => {
-                for d in &drift {
-                    eprintln!("{d}");
+            Ok(report) => {
+                let mut stderr = std::io::stderr().lock();
+                for d in &report.drift {
+                    let _ = writeln!(stderr, "{d}");
                 }
-                eprintln!(
+                let _ = writeln!(
+                    stderr,
                     "error: {} differs from what mwaagen would write ({} files); run without --check to update",
                     dir.display(),
-                    drift.len()
+                    report.drift.len()
                 );
                 ExitCode::FAILURE
             }
+            Err(GenerateError::Invalid(list)) => invalid(&list),
             Err(e) => fail(e),
         };
     }
-    match output::write_all(dir, &files, &markers) {
+    match mwaagen::write(&sources, &targets, dir) {
         Ok(report) => {
+            // One write for thousands of lines, not one per line.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             for p in &report.written {
-                println!("wrote {}", p.display());
+                let _ = writeln!(stdout, "wrote {}", p.display());
             }
             for p in &report.removed {
-                println!("removed stale {}", p.display());
+                let _ = writeln!(stdout, "removed stale {}", p.display());
             }
             if report.written.is_empty() && report.removed.is_empty() {
-                println!("up to date: {} ({} files)", dir.display(), files.len());
+                let _ = writeln!(stdout, "up to date: {} ({} files)", dir.display(), report.unchanged.len());
             }
+            let _ = stdout.flush();
             ExitCode::SUCCESS
         }
-        Err(e) => fail(format!("{e}; nothing was changed in {}", dir.display())),
+        Err(GenerateError::Invalid(list)) => invalid(&list),
+        Err(GenerateError::Io(e)) => fail(format!("{e}; nothing was changed in {}", dir.display())),
+        Err(e) => fail(e),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Writing generated files, all or nothing, and comparing them with what is on disk (`--check`).
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::render::{OutputFile, GENERATED_MARKER};
 
@@ -31,55 +33,105 @@ impl std::fmt::Display for Drift {
 const TOOL_DIRS: &[&str] = &["node_modules", "cdk.out", ".terraform", "dist"];
 
 /// Compares `files` with `dir`. Reads only; never writes.
+/// `markers`: a file under `dir` that is not among `files` counts as stale when it carries
+/// [`GENERATED_MARKER`] and one of these (the `--target` markers of the targets being generated).
 ///
 /// # Errors
 /// An I/O error other than "not found" while reading `dir`.
-/// `markers`: a file under `dir` that is not among `files` counts as stale when it carries
-/// [`GENERATED_MARKER`] and one of these (the `--target` markers of the targets being generated).
 pub fn check(dir: &Path, files: &[OutputFile], markers: &[String]) -> io::Result<Vec<Drift>> {
-    let mut drift = Vec::new();
+    let group = compare(dir, files)?;
+    finish_check(dir, [group], markers).map(|report| report.drift)
+}
+
+/// How one group of files compares with what is on disk: a part of a `--check` over many groups,
+/// made with [`compare`] (on any thread) and put together by [`finish_check`].
+#[derive(Debug, Default)]
+pub struct Compared {
+    /// Every path the group would write.
+    wanted: Vec<PathBuf>,
+    /// Its missing and changed files.
+    drift: Vec<Drift>,
+}
+
+/// Compares one group of `files` with `dir`; the files can be dropped afterwards.
+///
+/// # Errors
+/// An I/O error other than "not found" while reading `dir`.
+pub fn compare(dir: &Path, files: &[OutputFile]) -> io::Result<Compared> {
+    let mut out = Compared { wanted: Vec::with_capacity(files.len()), drift: Vec::new() };
     for f in files {
         let path = dir.join(&f.path);
         match fs::read(&path) {
             Ok(bytes) if bytes == f.contents.as_bytes() => {}
-            Ok(_) => drift.push(Drift::Changed(path)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.push(Drift::Missing(path)),
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+            Ok(_) => out.drift.push(Drift::Changed(path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => out.drift.push(Drift::Missing(path.clone())),
+            Err(e) => return Err(ctx(&path, e)),
         }
+        out.wanted.push(path);
     }
-    for p in stale_files(dir, files, markers)? {
-        drift.push(Drift::Stale(p));
-    }
-    drift.sort();
-    Ok(drift)
+    Ok(out)
 }
 
-/// Files under `dir` that carry mwaagen's marker but are not among `files`.
-fn stale_files(dir: &Path, files: &[OutputFile], markers: &[String]) -> io::Result<Vec<PathBuf>> {
+/// The outcome of a `--check`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// How many files were compared.
+    pub files: usize,
+    /// Every difference, sorted; empty when `dir` is up to date.
+    pub drift: Vec<Drift>,
+}
+
+/// Puts the groups of a `--check` together and adds the stale files (see [`check`]).
+///
+/// # Errors
+/// An I/O error while looking for stale files.
+pub fn finish_check(
+    dir: &Path,
+    groups: impl IntoIterator<Item = Compared>,
+    markers: &[String],
+) -> io::Result<CheckReport> {
+    let mut wanted = HashSet::new();
+    let mut drift = Vec::new();
+    for g in groups {
+        wanted.extend(g.wanted);
+        drift.extend(g.drift);
+    }
+    drift.extend(stale_files(dir, &wanted, markers)?.into_iter().map(Drift::Stale));
+    drift.sort();
+    Ok(CheckReport { files: wanted.len(), drift })
+}
+
+/// Files under `dir` that carry mwaagen's marker but are not `wanted`. One walk of `dir`, with a
+/// hash lookup per file, so that it grows linearly with the number of files.
+fn stale_files(dir: &Path, wanted: &HashSet<PathBuf>, markers: &[String]) -> io::Result<Vec<PathBuf>> {
     if markers.is_empty() {
         return Ok(Vec::new());
     }
-    let wanted: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries = match fs::read_dir(&d) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", d.display()))),
+            Err(e) => return Err(ctx(&d, e)),
         };
         for entry in entries {
-            let entry = entry?;
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let ty = entry.file_type()?;
+            let entry = entry.map_err(|e| ctx(&d, e))?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let ty = entry.file_type().map_err(|e| ctx(&entry.path(), e))?;
             if ty.is_dir() {
-                if !name.starts_with('.') && !TOOL_DIRS.contains(&name.as_str()) {
-                    stack.push(path);
+                if !TOOL_DIRS.contains(&name.as_ref()) {
+                    stack.push(entry.path());
                 }
-            } else if ty.is_file() && !wanted.contains(&path) && !name.starts_with('.') && is_generated(&path, markers)
-            {
-                out.push(path);
+            } else if ty.is_file() {
+                let path = entry.path();
+                if !wanted.contains(&path) && is_generated(&path, markers) {
+                    out.push(path);
+                }
             }
         }
     }
@@ -113,20 +165,125 @@ pub struct WriteReport {
 /// # Errors
 /// The first I/O error, after the rollback.
 pub fn write_all(dir: &Path, files: &[OutputFile], markers: &[String]) -> io::Result<WriteReport> {
-    let mut tx = Transaction::default();
-    match tx.run(dir, files, markers) {
-        Ok(report) => {
-            tx.commit();
-            Ok(report)
-        }
-        Err(e) => {
+    let staging = Staging::begin(dir)?;
+    let group = staging.stage(files)?;
+    staging.finish([group], markers)
+}
+
+/// A write in progress, all or nothing, fed in groups from any number of threads:
+/// 1. [`Staging::stage`] writes each file of a group to a temporary file beside its target (files
+///    whose contents are already there are left alone), so the group's text can be dropped;
+/// 2. [`Staging::finish`] moves the old files aside, renames the temporary files into place,
+///    moves stale generated files aside, and on success deletes what was moved aside.
+///
+/// If any step fails, or the staging is dropped without `finish`, everything is undone: temporary
+/// files and folders created are removed and moved files are put back, so `dir` is as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    tx: Mutex<Transaction>,
+}
+
+/// The files of one group that [`Staging::stage`] wrote to temporary files or found up to date.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// (temporary file, target) pairs.
+    staged: Vec<(PathBuf, PathBuf)>,
+    unchanged: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Starts a write into `dir`, creating it (and its missing parents) if needed.
+    ///
+    /// # Errors
+    /// `dir` cannot be created.
+    pub fn begin(dir: &Path) -> io::Result<Self> {
+        let mut tx = Transaction::default();
+        if let Err(e) = tx.create_dirs(dir) {
             tx.rollback();
-            Err(e)
+            return Err(e);
+        }
+        Ok(Self { dir: dir.to_path_buf(), tx: Mutex::new(tx) })
+    }
+
+    fn tx(&self) -> std::sync::MutexGuard<'_, Transaction> {
+        // A panic while holding the lock leaves the lists intact: keep using them to roll back.
+        self.tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the files of one group to temporary files beside their targets. Safe to call from
+    /// several threads at once, for groups of distinct files.
+    ///
+    /// # Errors
+    /// The first I/O error, or a target someone made read-only. The caller should then drop the
+    /// staging, which rolls everything back.
+    pub fn stage(&self, files: &[OutputFile]) -> io::Result<Staged> {
+        let mut out = Staged { staged: Vec::with_capacity(files.len()), unchanged: Vec::new() };
+        // Folders this group already made sure of: one check per folder, not per file.
+        let mut folders: HashSet<&Path> = HashSet::new();
+        for f in files {
+            let target = self.dir.join(&f.path);
+            match fs::read(&target) {
+                Ok(bytes) if bytes == f.contents.as_bytes() => {
+                    out.unchanged.push(target);
+                    continue;
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                // A file someone made read-only is not replaced behind their back (renaming over
+                // it would succeed, even though writing to it would not).
+                _ if fs::metadata(&target).is_ok_and(|m| m.is_file() && m.permissions().readonly()) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::PermissionDenied,
+                        format!("{} is read-only; make it writable to let mwaagen update it", target.display()),
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(folder) = Path::new(&f.path).parent() {
+                if folders.insert(folder) {
+                    let mut created = Transaction::default();
+                    let result = created.create_dirs(&self.dir.join(folder));
+                    self.tx().created_dirs.append(&mut created.created_dirs);
+                    result?;
+                }
+            }
+            let temp = with_suffix(&target, "mwaagen-tmp");
+            self.tx().temps.push(temp.clone());
+            fs::write(&temp, &f.contents).map_err(|e| ctx(&temp, e))?;
+            out.staged.push((temp, target));
+        }
+        Ok(out)
+    }
+
+    /// Puts the staged groups into place, in order, and removes stale generated files (those
+    /// under the folder that carry one of `markers` and that no group wrote or found up to date).
+    ///
+    /// # Errors
+    /// The first I/O error, after the rollback.
+    pub fn finish(self, groups: impl IntoIterator<Item = Staged>, markers: &[String]) -> io::Result<WriteReport> {
+        let mut tx = std::mem::take(&mut *self.tx());
+        match tx.place(&self.dir, groups, markers) {
+            Ok(report) => {
+                tx.commit();
+                Ok(report)
+            }
+            Err(e) => {
+                tx.rollback();
+                Err(e)
+            }
         }
     }
 }
 
-#[derive(Default)]
+impl Drop for Staging {
+    /// A staging dropped before [`Staging::finish`] (after an error elsewhere, or a panic) is
+    /// rolled back. After `finish`, there is nothing left to undo.
+    fn drop(&mut self) {
+        std::mem::take(&mut *self.tx()).rollback();
+    }
+}
+
+#[derive(Debug, Default)]
 struct Transaction {
     created_dirs: Vec<PathBuf>,
     temps: Vec<PathBuf>,
@@ -146,47 +303,35 @@ fn ctx(path: &Path, e: io::Error) -> io::Error {
 }
 
 impl Transaction {
-    fn run(&mut self, dir: &Path, files: &[OutputFile], markers: &[String]) -> io::Result<WriteReport> {
-        let stale = stale_files(dir, files, markers)?;
+    fn place(
+        &mut self,
+        dir: &Path,
+        groups: impl IntoIterator<Item = Staged>,
+        markers: &[String],
+    ) -> io::Result<WriteReport> {
         let mut report = WriteReport::default();
-        // 1. Stage every file beside its target.
+        let mut wanted = HashSet::new();
         let mut staged = Vec::new();
-        for f in files {
-            let target = dir.join(&f.path);
-            if fs::read(&target).is_ok_and(|b| b == f.contents.as_bytes()) {
-                report.unchanged.push(target);
-                continue;
-            }
-            // A file someone made read-only is not replaced behind their back (renaming over it
-            // would succeed, even though writing to it would not).
-            if fs::metadata(&target).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
-                return Err(io::Error::new(
-                    io::ErrorKind::PermissionDenied,
-                    format!("{} is read-only; make it writable to let mwaagen update it", target.display()),
-                ));
-            }
-            if let Some(parent) = target.parent() {
-                self.create_dirs(parent)?;
-            }
-            let temp = with_suffix(&target, "mwaagen-tmp");
-            self.temps.push(temp.clone());
-            fs::write(&temp, &f.contents).map_err(|e| ctx(&temp, e))?;
-            staged.push((temp, target));
+        for g in groups {
+            wanted.extend(g.unchanged.iter().cloned());
+            wanted.extend(g.staged.iter().map(|(_, target)| target.clone()));
+            report.unchanged.extend(g.unchanged);
+            staged.extend(g.staged);
         }
-        // 2. Move old files aside and the new ones into place.
-        for (temp, target) in staged {
-            if target.exists() {
-                let backup = with_suffix(&target, "mwaagen-bak");
-                fs::rename(&target, &backup).map_err(|e| ctx(&target, e))?;
-                self.backups.push((backup, target.clone()));
-            } else {
-                self.placed_new.push(target.clone());
+        let stale = stale_files(dir, &wanted, markers)?;
+        drop(wanted);
+        // Move old files aside and the new ones into place. Every temporary file is renamed
+        // from here on, so the list of those left to remove on a rollback is cut as we go.
+        self.temps.clear();
+        for (i, (temp, target)) in staged.iter().enumerate() {
+            let placed = self.place_one(temp, target);
+            if let Err(e) = placed {
+                self.temps.extend(staged[i..].iter().map(|(temp, _)| temp.clone()));
+                return Err(e);
             }
-            fs::rename(&temp, &target).map_err(|e| ctx(&target, e))?;
-            self.temps.retain(|t| t != &temp);
-            report.written.push(target);
         }
-        // 3. Stale generated files are moved aside too, and deleted on commit.
+        report.written = staged.into_iter().map(|(_, target)| target).collect();
+        // Stale generated files are moved aside too, and deleted on commit.
         for path in stale {
             let backup = with_suffix(&path, "mwaagen-bak");
             fs::rename(&path, &backup).map_err(|e| ctx(&path, e))?;
@@ -196,19 +341,35 @@ impl Transaction {
         Ok(report)
     }
 
+    fn place_one(&mut self, temp: &Path, target: &Path) -> io::Result<()> {
+        if target.exists() {
+            let backup = with_suffix(target, "mwaagen-bak");
+            fs::rename(target, &backup).map_err(|e| ctx(target, e))?;
+            self.backups.push((backup, target.to_path_buf()));
+        } else {
+            self.placed_new.push(target.to_path_buf());
+        }
+        fs::rename(temp, target).map_err(|e| ctx(target, e))
+    }
+
+    /// Creates `dir` and its missing parents, remembering each folder it created. A folder that
+    /// another thread creates at the same moment is that thread's to remember.
     fn create_dirs(&mut self, dir: &Path) -> io::Result<()> {
         let mut missing = Vec::new();
         let mut d = Some(dir);
         while let Some(p) = d {
-            if p.as_os_str().is_empty() || p.exists() {
+            if p.as_os_str().is_empty() || p.is_dir() {
                 break;
             }
             missing.push(p.to_path_buf());
             d = p.parent();
         }
         for p in missing.into_iter().rev() {
-            fs::create_dir(&p).map_err(|e| ctx(&p, e))?;
-            self.created_dirs.push(p);
+            match fs::create_dir(&p) {
+                Ok(()) => self.created_dirs.push(p),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && p.is_dir() => {}
+                Err(e) => return Err(ctx(&p, e)),
+            }
         }
         Ok(())
     }
@@ -219,7 +380,7 @@ impl Transaction {
         }
     }
 
-    fn rollback(self) {
+    fn rollback(mut self) {
         for t in &self.temps {
             let _ = fs::remove_file(t);
         }
@@ -229,7 +390,9 @@ impl Transaction {
         for (backup, original) in self.backups.iter().rev() {
             let _ = fs::rename(backup, original);
         }
-        for d in self.created_dirs.iter().rev() {
+        // Deepest first: threads created folders in no particular order.
+        self.created_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in &self.created_dirs {
             let _ = fs::remove_dir(d);
         }
     }
@@ -290,6 +453,38 @@ mod tests {
             .collect::<Result<_, _>>()?;
         names.sort();
         assert_eq!(names, ["a.txt", "b.txt"], "no temporary files or folders are left behind");
+        Ok(())
+    }
+
+    #[test]
+    fn groups_staged_from_several_threads_are_written_in_order_or_not_at_all() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let dir = tmp.path().join("out");
+        let groups: Vec<Vec<OutputFile>> = (0..8)
+            .map(|i| vec![file(&format!("env{i}/a.txt"), "A"), file(&format!("env{i}/sub/b.txt"), "B")])
+            .collect();
+        // Dropped before `finish`: everything staged so far is removed, `out` included.
+        {
+            let staging = Staging::begin(&dir)?;
+            std::thread::scope(|s| {
+                for g in &groups {
+                    let staging = &staging;
+                    s.spawn(move || staging.stage(g).map(|_| ()));
+                }
+            });
+            assert!(dir.exists());
+        }
+        assert!(!dir.exists(), "a staging dropped without finish is rolled back");
+        // Finished: every file is in place, and the report lists them in group order.
+        let staging = Staging::begin(&dir)?;
+        let staged = std::thread::scope(|s| {
+            let handles: Vec<_> = groups.iter().map(|g| s.spawn(|| staging.stage(g))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect::<Vec<_>>()
+        });
+        let report = staging.finish(staged.into_iter().collect::<io::Result<Vec<_>>>()?, &[])?;
+        let expected: Vec<PathBuf> = groups.iter().flatten().map(|f| dir.join(&f.path)).collect();
+        assert_eq!(report.written, expected);
+        assert!(check(&dir, &groups.concat(), &[])?.is_empty());
         Ok(())
     }
 
