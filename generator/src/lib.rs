@@ -102,6 +102,8 @@ impl<'a> Batch<'a> {
     /// Every invalid spec with its diagnostics (in input order), or the first two specs that
     /// name the same environment.
     pub fn prepare(sources: &'a [Source], targets: &'a [render::Target]) -> Result<Self, GenerateError> {
+        // Template parsing does not depend on the specs: start it now, beside the validation.
+        render::warm(targets);
         let results = parallel_map(sources.len(), |i| compile(&sources[i]).map(|ir| ir.environment_name));
         let mut invalid = Vec::new();
         let mut environments = Vec::with_capacity(sources.len());
@@ -191,10 +193,16 @@ impl<'a> Batch<'a> {
         consume: impl Fn(Vec<render::OutputFile>) -> Result<R, GenerateError> + Sync,
     ) -> Result<Vec<R>, GenerateError> {
         let units = self.units();
-        parallel_try_map(units.len(), |u| {
-            let (spec, targets) = units[u];
-            consume(self.render(spec, targets).map_err(GenerateError::Render)?)
-        })
+        // Units are taken cheapest templates first (`render::warm` parses the dearest meanwhile);
+        // results come back in unit order.
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_by_key(|&u| units[u].1.iter().map(|t| render::parse_cost(*t)).sum::<usize>());
+        let mut done: Vec<(usize, R)> = parallel_try_map(order.len(), |k| {
+            let (spec, targets) = units[order[k]];
+            Ok((order[k], consume(self.render(spec, targets).map_err(GenerateError::Render)?)?))
+        })?;
+        done.sort_by_key(|(u, _)| *u);
+        Ok(done.into_iter().map(|(_, r)| r).collect())
     }
 }
 

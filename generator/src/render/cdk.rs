@@ -58,28 +58,22 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(Value::String(ts_value(s)))
     });
     tera.register_filter("ts_expr", |v: &Value, args: &HashMap<String, Value>| {
-        let vars: HashMap<String, String> = match args.get("vars") {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?,
-            None => return Err(tera::Error::msg("ts_expr needs vars=vars")),
-        };
         // A list of expressions (e.g. managed policy ARNs) or one expression.
         let e = match v {
             Value::Array(items) => Expr::List(items.iter().map(expr_arg).collect::<tera::Result<_>>()?),
             v => expr_arg(v)?,
         };
         let indent = usize_arg(args, "indent", 0);
-        Printer { vars: &vars }.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
+        Printer.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
     });
     tera.register_filter("ts_str_map", |v: &Value, args: &HashMap<String, Value>| {
-        let map: IndexMap<String, String> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let map: IndexMap<String, String> = super::json_arg(v)?;
         let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
         let indent = usize_arg(args, "indent", 0);
-        Printer { vars: &HashMap::new() }.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
+        Printer.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
     });
     tera.register_filter("ts_tags", |v: &Value, args: &HashMap<String, Value>| {
-        let map: IndexMap<String, String> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let map: IndexMap<String, String> = super::json_arg(v)?;
         Ok(Value::String(tags(&map, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("ts_int", |v: &Value, _: &HashMap<String, Value>| {
@@ -120,18 +114,17 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     };
     let (dependencies, dev_dependencies) = (deps(DEPENDENCIES), deps(DEV_DEPENDENCIES));
+    let mut ctx = super::base_context(ir, Target::Cdk);
+    ctx.insert("resources", &plan.resources);
+    ctx.insert("vars", &plan.vars);
+    ctx.insert("imports", &plan.imports);
+    ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
+    ctx.insert("dependencies", &dependencies);
+    ctx.insert("dev_dependencies", &dev_dependencies);
     FILES
         .iter()
         .map(|(path, template)| {
-            let contents = super::render_with(template, ir, Target::Cdk, |ctx| {
-                ctx.insert("resources", &plan.resources);
-                ctx.insert("vars", &plan.vars);
-                ctx.insert("imports", &plan.imports);
-                ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
-                ctx.insert("dependencies", &dependencies);
-                ctx.insert("dev_dependencies", &dev_dependencies);
-            })?;
-            Ok(OutputFile { path: (*path).to_owned(), contents })
+            Ok(OutputFile { path: (*path).to_owned(), contents: super::render_ctx(Target::Cdk, template, &ctx)? })
         })
         .collect()
 }
@@ -141,7 +134,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
 struct Plan {
     /// Resources in declaration order, each with a `cdk` object added (see [`CdkInfo`]).
     resources: Vec<Value>,
-    /// Logical id -> TypeScript variable.
+    /// Logical id -> TypeScript variable, for the template (`addResourceDependency`).
     vars: HashMap<String, String>,
     /// alias -> module, for `import * as alias from 'module'`.
     imports: BTreeMap<String, String>,
@@ -161,6 +154,17 @@ struct CdkInfo {
 impl Plan {
     fn new(ir: &Ir) -> Result<Self, RenderError> {
         let index: HashMap<&str, usize> = ir.resources.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        // The printer names a referenced resource's variable from its logical id.
+        if let Some(r) =
+            ir.resources.iter().find(|r| r.var_name != crate::ir::camel_case(&crate::ir::snake_case(&r.id)))
+        {
+            return Err(RenderError(format!(
+                "cdk: {} is named {}, not {}",
+                r.id,
+                r.var_name,
+                crate::ir::camel_case(&crate::ir::snake_case(&r.id))
+            )));
+        }
         let lookup = |id: &str, from: &str| {
             index.get(id).copied().ok_or_else(|| RenderError(format!("{from} refers to {id}, which is not a resource")))
         };
@@ -517,11 +521,9 @@ const WIDTH: usize = 110;
 
 /// Writes IR expressions as TypeScript values, prettier-style: on one line when short, else one
 /// item per line with a trailing comma.
-struct Printer<'a> {
-    vars: &'a HashMap<String, String>,
-}
+struct Printer;
 
-impl Printer<'_> {
+impl Printer {
     /// `e` as a value that starts at column `col` of a line indented by `indent`.
     fn value(&self, e: &Expr, indent: usize, col: usize) -> Result<String, String> {
         if let Some(flat) = self.flat(e)? {
@@ -565,7 +567,9 @@ impl Printer<'_> {
             Expr::Int(n) => n.to_string(),
             Expr::Bool(b) => b.to_string(),
             Expr::Ref(r) => {
-                let var = self.vars.get(&r.id).ok_or_else(|| format!("reference to unknown resource {}", r.id))?;
+                // A resource's variable follows from its logical id (checked by `Plan::new`, which also
+                // checks that every referenced id is a resource).
+                let var = crate::ir::camel_case(&crate::ir::snake_case(&r.id));
                 let attr = match r.attr {
                     Attr::Id => "ref",
                     Attr::Arn => "attrArn",
@@ -675,9 +679,7 @@ mod tests {
 
     #[test]
     fn expressions() {
-        let vars: HashMap<String, String> =
-            [("SecurityGroup".to_owned(), "securityGroup".to_owned()), ("VPC".to_owned(), "vpc".to_owned())].into();
-        let p = Printer { vars: &vars };
+        let p = Printer;
         let v = |e: &Expr| p.value(e, 4, 4).expect("renders");
         assert_eq!(v(&r("VPC", Attr::Id)), "vpc.ref");
         assert_eq!(v(&r("SecurityGroup", Attr::GroupId)), "securityGroup.attrGroupId");
@@ -703,13 +705,11 @@ mod tests {
             .collect(),
         );
         assert_eq!(v(&m), "{\n      Version: '2012-10-17',\n      Principal: { Service: ['a'] },\n    }");
-        assert!(p.value(&r("Nope", Attr::Id), 0, 0).is_err());
     }
 
     #[test]
     fn long_lists_break_one_item_per_line() {
-        let vars = HashMap::new();
-        let p = Printer { vars: &vars };
+        let p = Printer;
         let e = Expr::strs(["x".repeat(60), "y".repeat(60)]);
         assert_eq!(
             p.value(&e, 2, 20).expect("renders"),

@@ -25,18 +25,16 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("cfn_list", |v: &Value, args: &HashMap<String, Value>| {
-        let items: Vec<Expr> = serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let items: Vec<Expr> = super::json_arg(v)?;
         Ok(Value::String(block(&Expr::List(items), usize_arg(args, "indent", 0))))
     });
     tera.register_filter("cfn_map", |v: &Value, args: &HashMap<String, Value>| {
-        let map: indexmap::IndexMap<String, String> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let map: indexmap::IndexMap<String, String> = super::json_arg(v)?;
         let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
         Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("cfn_tags", |v: &Value, args: &HashMap<String, Value>| {
-        let map: indexmap::IndexMap<String, String> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let map: indexmap::IndexMap<String, String> = super::json_arg(v)?;
         let list = Expr::List(
             map.into_iter()
                 .map(|(k, v)| {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use serde::Deserialize;
 use tera::{Context, Tera, Value};
 
 use crate::ir::{Expr, Ir};
@@ -81,14 +82,21 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-fn engine() -> Result<&'static Tera, RenderError> {
-    static ENGINE: OnceLock<Result<Tera, String>> = OnceLock::new();
-    ENGINE
+/// One engine per target, each parsing only its own templates, the first time that target is
+/// rendered: `--target cfn` parses no Terraform or CDK template, and under `--target all` the
+/// three are parsed side by side on the threads that render them.
+fn engine(target: Target) -> Result<&'static Tera, RenderError> {
+    static ENGINES: [OnceLock<Result<Tera, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (slot, templates): (usize, &[(&str, &str)]) = match target {
+        Target::Cfn | Target::Ir => (0, cfn::TEMPLATES),
+        Target::Terraform => (1, terraform::TEMPLATES),
+        Target::Cdk => (2, cdk::TEMPLATES),
+    };
+    ENGINES[slot]
         .get_or_init(|| {
             let mut tera = Tera::default();
             tera.autoescape_on(Vec::new());
-            let templates = cfn::TEMPLATES.iter().chain(terraform::TEMPLATES).chain(cdk::TEMPLATES);
-            tera.add_raw_templates(templates.copied()).map_err(|e| error_chain(&e))?;
+            tera.add_raw_templates(templates.iter().copied()).map_err(|e| error_chain(&e))?;
             cfn::register(&mut tera);
             terraform::register(&mut tera);
             cdk::register(&mut tera);
@@ -97,6 +105,40 @@ fn engine() -> Result<&'static Tera, RenderError> {
         })
         .as_ref()
         .map_err(|e| RenderError(e.clone()))
+}
+
+/// Starts parsing the templates of `targets` on a background thread and returns at once.
+///
+/// Parsing does not depend on the spec, so it can overlap reading and validating the specs (and
+/// a new thread's start-up delay). Whatever the background thread has not parsed by the time a
+/// template is needed is parsed by the thread that needs it; an engine is never parsed twice.
+pub fn warm(targets: &[Target]) {
+    let mut order: Vec<Target> = targets.iter().copied().filter(|t| *t != Target::Ir).collect();
+    if order.len() < 2 {
+        // One engine: the thread that renders it would only wait for the parse (measured slower).
+        return;
+    }
+    // Largest template set first: the rendering threads take the targets in the opposite order.
+    order.sort_by_key(|t| std::cmp::Reverse(parse_cost(*t)));
+    let spawned = std::thread::Builder::new().name("mwaagen-warm".into()).spawn(move || {
+        for t in order {
+            // An error is reported by the rendering thread, which sees the same result.
+            let _ = engine(t);
+        }
+    });
+    // No thread (e.g. a resource limit): the templates are parsed on first use instead.
+    drop(spawned);
+}
+
+/// Relative parse cost of a target's templates (bytes of template text).
+pub(crate) fn parse_cost(target: Target) -> usize {
+    let templates: &[(&str, &str)] = match target {
+        Target::Cfn => cfn::TEMPLATES,
+        Target::Terraform => terraform::TEMPLATES,
+        Target::Cdk => cdk::TEMPLATES,
+        Target::Ir => &[],
+    };
+    templates.iter().map(|(_, text)| text.len()).sum()
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -149,28 +191,77 @@ pub fn render(ir: &Ir, target: Target) -> Result<Vec<OutputFile>, RenderError> {
 /// Renders one template with the standard context: `ir` (the graph) and `header` (two lines of
 /// text for the generated-file header, without comment markers).
 pub(crate) fn render_one(template: &str, ir: &Ir, target: Target) -> Result<String, RenderError> {
-    render_with(template, ir, target, |_| {})
+    render_ctx(target, template, &base_context(ir, target))
 }
 
-/// Like [`render_one`], with extra context values added by `extend`.
-pub(crate) fn render_with(
-    template: &str,
-    ir: &Ir,
-    target: Target,
-    extend: impl FnOnce(&mut Context),
-) -> Result<String, RenderError> {
-    let tera = engine()?;
+/// The standard context, built once per target and reused for each of its templates.
+///
+/// Terraform and CDK pass their templates the resources in a form of their own (`views`,
+/// `resources`), so their `ir` leaves the resources out: serializing them a second time was a
+/// tenth of the render time.
+pub(crate) fn base_context(ir: &Ir, target: Target) -> Context {
     let mut ctx = Context::new();
-    ctx.insert("ir", ir);
+    match target {
+        Target::Cfn | Target::Ir => ctx.insert("ir", ir),
+        Target::Terraform | Target::Cdk => ctx.insert("ir", &IrHead::from(ir)),
+    }
     ctx.insert("header", &header_lines(ir, target));
-    extend(&mut ctx);
-    tera.render(template, &ctx).map_err(|e| RenderError(error_chain(&e)))
+    ctx
+}
+
+/// Every field of [`Ir`] but `resources`.
+#[derive(serde::Serialize)]
+struct IrHead<'a> {
+    source_name: &'a str,
+    environment_name: &'a str,
+    description: &'a str,
+    region: Option<&'a str>,
+    stack_name: &'a str,
+    terraform_aws_provider: &'a str,
+    uses_az_lookup: bool,
+    outputs: &'a [crate::ir::Output],
+}
+
+impl<'a> From<&'a Ir> for IrHead<'a> {
+    fn from(ir: &'a Ir) -> Self {
+        // Destructured so that a new field of `Ir` cannot be forgotten here.
+        let Ir {
+            source_name,
+            environment_name,
+            description,
+            region,
+            stack_name,
+            terraform_aws_provider,
+            uses_az_lookup,
+            resources: _,
+            outputs,
+        } = ir;
+        Self {
+            source_name,
+            environment_name,
+            description,
+            region: region.as_deref(),
+            stack_name,
+            terraform_aws_provider,
+            uses_az_lookup: *uses_az_lookup,
+            outputs,
+        }
+    }
+}
+
+/// Renders one template with a context made by [`base_context`] and extended by the caller.
+pub(crate) fn render_ctx(target: Target, template: &str, ctx: &Context) -> Result<String, RenderError> {
+    engine(target)?.render(template, ctx).map_err(|e| RenderError(error_chain(&e)))
 }
 
 /// Reads a filter argument that must be an IR [`Expr`].
 pub(crate) fn expr_arg(value: &Value) -> tera::Result<Expr> {
-    serde_json::from_value(value.clone())
-        .map_err(|e| tera::Error::msg(format!("expected an IR expression, got {value}: {e}")))
+    Expr::deserialize(value).map_err(|e| tera::Error::msg(format!("expected an IR expression, got {value}: {e}")))
+}
+
+/// Reads a filter argument of any deserializable type, borrowing the value instead of cloning it.
+pub(crate) fn json_arg<T: serde::de::DeserializeOwned>(value: &Value) -> tera::Result<T> {
+    T::deserialize(value).map_err(|e| tera::Error::msg(e.to_string()))
 }
 
 /// Reads an integer keyword argument with a default.

@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use tera::{Tera, Value};
 
-use super::{expr_arg, render_with, usize_arg, OutputFile, RenderError, Target};
+use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
 use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Part, Pseudo, Ref, Resource};
 
 /// This backend's templates, embedded at build time: (name, text).
@@ -64,12 +64,11 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(Value::String(format!("jsonencode({})", expr(&e, usize_arg(args, "indent", 0)))))
     });
     tera.register_filter("hcl_list", |v: &Value, args: &HashMap<String, Value>| {
-        let items: Vec<Expr> = serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let items: Vec<Expr> = super::json_arg(v)?;
         Ok(Value::String(expr(&Expr::List(items), usize_arg(args, "indent", 0))))
     });
     tera.register_filter("hcl_map", |v: &Value, args: &HashMap<String, Value>| {
-        let map: IndexMap<String, String> =
-            serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let map: IndexMap<String, String> = super::json_arg(v)?;
         let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
         Ok(Value::String(expr(&e, usize_arg(args, "indent", 0))))
     });
@@ -430,6 +429,8 @@ struct View<'a> {
 
 #[derive(Debug, Default, Serialize)]
 struct TfInfo {
+    /// The file the resource is written to (`network.tf`).
+    file: &'static str,
     /// `aws_subnet`.
     #[serde(rename = "type")]
     ty: &'static str,
@@ -649,6 +650,7 @@ fn views(ir: &Ir) -> Vec<View<'_>> {
     for r in &ir.resources {
         let ty = tf_type(r.kind.tag()).unwrap_or("UNKNOWN_KIND");
         let mut tf = TfInfo {
+            file: file_of(&r.kind),
             ty,
             address: format!("{ty}.{}", r.tf_name),
             retain: r.lifecycle == Some(Lifecycle::Retain),
@@ -976,42 +978,42 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     let mocks = mocks(&data, &types_of(&views));
     let needs_region_variable = ir.region.is_none();
 
-    let render = |template: &str, extend: &dyn Fn(&mut tera::Context)| -> Result<String, RenderError> {
-        let text = render_with(template, ir, Target::Terraform, |ctx| {
-            ctx.insert("views", &views);
-            ctx.insert("data", &data);
-            ctx.insert("region_variable", &needs_region_variable);
-            ctx.insert("bucket_prefix", &bucket_prefix(&ir.environment_name));
-            ctx.insert("provider_note", &provider_note(&ir.terraform_aws_provider));
-            ctx.insert("required_terraform", REQUIRED_TERRAFORM);
-            ctx.insert("retained", &retained);
-            ctx.insert("mocks", &mocks);
-            extend(ctx);
-        })?;
+    let mut ctx = super::base_context(ir, Target::Terraform);
+    ctx.insert("views", &views);
+    ctx.insert("data", &data);
+    ctx.insert("region_variable", &needs_region_variable);
+    ctx.insert("bucket_prefix", &bucket_prefix(&ir.environment_name));
+    ctx.insert("provider_note", &provider_note(&ir.terraform_aws_provider));
+    ctx.insert("required_terraform", REQUIRED_TERRAFORM);
+    ctx.insert("retained", &retained);
+    ctx.insert("mocks", &mocks);
+    let render = |template: &str, ctx: &tera::Context| -> Result<String, RenderError> {
+        let text = super::render_ctx(Target::Terraform, template, ctx)?;
         Ok(align(text.trim_end()) + "\n")
     };
     let mut files = Vec::new();
     let mut add = |path: &str, contents: String| files.push(OutputFile { path: path.to_owned(), contents });
 
-    add("versions.tf", render("terraform/versions.tf", &|_| {})?);
-    add("providers.tf", render("terraform/providers.tf", &|_| {})?);
+    add("versions.tf", render("terraform/versions.tf", &ctx)?);
+    add("providers.tf", render("terraform/providers.tf", &ctx)?);
     if needs_region_variable {
-        add("variables.tf", render("terraform/variables.tf", &|_| {})?);
+        add("variables.tf", render("terraform/variables.tf", &ctx)?);
     }
     if data.region || data.account_id || data.partition || data.availability_zones {
-        add("data.tf", render("terraform/data.tf", &|_| {})?);
+        add("data.tf", render("terraform/data.tf", &ctx)?);
     }
     for file in RESOURCE_FILES {
-        let these: Vec<&View<'_>> = views.iter().filter(|v| file_of(&v.r.kind) == *file).collect();
-        if these.is_empty() {
+        if !views.iter().any(|v| v.tf.file == *file) {
             continue;
         }
-        add(file, render("terraform/resources.tf", &|ctx| ctx.insert("resources", &these))?);
+        ctx.insert("file", file);
+        add(file, render("terraform/resources.tf", &ctx)?);
     }
-    add("outputs.tf", render("terraform/outputs.tf", &|_| {})?);
-    add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &|_| {})?);
+    ctx.remove("file");
+    add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
+    add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
     if !retained.is_empty() {
-        add("tests/release/main.tf", render("terraform/tests/release/main.tf", &|_| {})?);
+        add("tests/release/main.tf", render("terraform/tests/release/main.tf", &ctx)?);
     }
     Ok(files)
 }
