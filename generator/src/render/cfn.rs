@@ -15,7 +15,45 @@ use crate::ir::{Attr, Expr, Part, Pseudo, Ref};
 pub(crate) const TEMPLATES: &[(&str, &str)] =
     &[("cfn/template.yaml", include_str!("../../../templates/cfn/template.yaml.tera"))];
 
+/// The CloudFormation resource type of an IR kind (`subnet` -> `AWS::EC2::Subnet`).
+#[must_use]
+pub fn cfn_type(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "vpc" => "AWS::EC2::VPC",
+        "internet_gateway" => "AWS::EC2::InternetGateway",
+        "vpc_gateway_attachment" => "AWS::EC2::VPCGatewayAttachment",
+        "subnet" => "AWS::EC2::Subnet",
+        "eip" => "AWS::EC2::EIP",
+        "nat_gateway" => "AWS::EC2::NatGateway",
+        "route_table" => "AWS::EC2::RouteTable",
+        "route" => "AWS::EC2::Route",
+        "subnet_route_table_association" => "AWS::EC2::SubnetRouteTableAssociation",
+        "security_group" => "AWS::EC2::SecurityGroup",
+        "security_group_ingress" => "AWS::EC2::SecurityGroupIngress",
+        "network_acl" => "AWS::EC2::NetworkAcl",
+        "network_acl_entry" => "AWS::EC2::NetworkAclEntry",
+        "subnet_network_acl_association" => "AWS::EC2::SubnetNetworkAclAssociation",
+        "vpc_endpoint" => "AWS::EC2::VPCEndpoint",
+        "log_group" => "AWS::Logs::LogGroup",
+        "flow_log" => "AWS::EC2::FlowLog",
+        "iam_role" => "AWS::IAM::Role",
+        "role_policy" => "AWS::IAM::RolePolicy",
+        "managed_policy" => "AWS::IAM::ManagedPolicy",
+        "bucket" => "AWS::S3::Bucket",
+        "bucket_policy" => "AWS::S3::BucketPolicy",
+        "kms_key" => "AWS::KMS::Key",
+        "kms_alias" => "AWS::KMS::Alias",
+        "mwaa_environment" => "AWS::MWAA::Environment",
+        _ => return None,
+    })
+}
+
 pub(crate) fn register(tera: &mut Tera) {
+    tera.register_filter("cfn_type", |v: &Value, _: &HashMap<String, Value>| {
+        let kind = v.as_str().ok_or_else(|| tera::Error::msg(format!("cfn_type expects a kind, got {v}")))?;
+        let ty = cfn_type(kind).ok_or_else(|| tera::Error::msg(format!("cfn: no resource type for kind {kind:?}")))?;
+        Ok(Value::String(ty.to_owned()))
+    });
     tera.register_filter("yaml_str", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("yaml_str expects a string, got {v}")))?;
         Ok(Value::String(yaml_scalar(s)))
