@@ -19,7 +19,7 @@ printed before and after, and CPU time (user + system) is printed beside each wa
 
 Writing 20,000 files costs the kernel more when the file system is busy: output folders are never
 deleted and re-created between runs (each run writes to a new folder, all removed at the end), and
-dirty pages are synced before each timed write. Still, on ext4 the system time of the 1000-spec
+dirty pages are synced before each timed write and check. Still, on ext4 the system time of the 1000-spec
 write grows when many files were created or deleted shortly before (by an earlier benchmark run,
 for one); `--out-root /dev/shm` writes to tmpfs instead, which measures mwaagen rather than the disk.
 """
@@ -40,12 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("MWAAGEN_BIN", ROOT / os.environ.get("CARGO_TARGET_DIR", "target") / "release" / "mwaagen"))
 
 def measure(cmd, cwd=None, env=None):
-    """Runs cmd once; returns (wall s, CPU s, peak RSS MiB) of that process alone.
+    """Runs cmd once; returns (wall s, CPU s) of that process and its children.
 
     The process is started from this long-lived interpreter and reaped with wait4, whose resource
-    usage covers that one child (and its own children). An earlier version started a new Python
-    interpreter before each run to read RUSAGE_CHILDREN; the interpreter's start-up evicted the CPU
-    caches and about doubled the time of a 2 ms process, which no shell or CI job pays.
+    usage covers that one child. An earlier version started a new Python interpreter before each
+    run; its start-up evicted the CPU caches and about doubled the time of a 2 ms process.
     """
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -56,13 +55,30 @@ def measure(cmd, cwd=None, env=None):
         if proc.returncode != 0:
             err.seek(0)
             sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{err.read().decode(errors='replace')}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def peak_mib(cmd, cwd=None, env=None):
+    """Peak memory (max RSS, MiB) of one run of cmd, its children included, through GNU time.
+
+    Not from the timed runs: a process started from Python counts the interpreter's own pages in
+    its max RSS (the child is the interpreter until it calls exec), ~16 MiB here. GNU time is small
+    and starts the command with fork and exec, so what it reports is the command's own peak.
+    """
+    gnu_time = Path("/usr/bin/time")
+    if not gnu_time.exists():
+        sys.exit("peak memory needs GNU time at /usr/bin/time (Debian/Ubuntu package `time`)")
+    r = subprocess.run([str(gnu_time), "-f", "mwaagen-bench-peak-kib %M", *map(str, cmd)], cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    lines = [line for line in r.stderr.splitlines() if line.startswith("mwaagen-bench-peak-kib ")]
+    if r.returncode != 0 or not lines:
+        sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{r.stderr}")
+    return int(lines[-1].split()[1]) / 1024
 
 
 def summary(results):
-    """Median wall, median CPU, max peak RSS of several measurements."""
-    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
-            max(r[2] for r in results))
+    """Median wall and median CPU of several measurements."""
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
 def make_specs(dest: Path, count: int):
@@ -121,10 +137,12 @@ def part1(tmp: Path, runs: int, report):
     rows = []
     for target in ["ir", "cfn", "terraform", "cdk", "all"]:
         measure([BIN, "--target", target])  # warm-up, not counted: binary and page cache loaded
-        wall, cpu, rss = summary([measure([BIN, "--target", target]) for _ in range(runs)])
+        wall, cpu = summary([measure([BIN, "--target", target]) for _ in range(runs)])
+        rss = peak_mib([BIN, "--target", target])
         rows.append({"command": f"mwaagen --target {target}", "wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "peak_mib": rss})
     outs = [tmp / f"default-{i}" for i in range(runs)]
-    wall, cpu, rss = summary([measure([BIN, "--target", "all", "--out", out]) for out in outs])
+    wall, cpu = summary([measure([BIN, "--target", "all", "--out", out]) for out in outs])
+    rss = peak_mib([BIN, "--target", "all", "--out", tmp / "default-peak"])
     rows.append({"command": "mwaagen --target all --out DIR (new DIR)", "wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "peak_mib": rss})
     for r in rows:
         print(f"   {r['command']:<42} {r['wall_ms']:>8.1f} {r['cpu_ms']:>8.1f} {r['peak_mib']:>9.1f}")
@@ -133,7 +151,7 @@ def part1(tmp: Path, runs: int, report):
 
 def part2(tmp: Path, runs: int, counts, report):
     print("\n2. --target all over N generated specs into a new folder, then --check of that folder")
-    print(f"   (median of {runs} runs, 3 for N >= 1000; peak = max over the runs)")
+    print(f"   (median of {runs} runs, 3 for N >= 1000; peak memory of one more run, through GNU time)")
     print(f"   {'specs':>6} {'files':>6} {'write s':>8} {'ms/spec':>8} {'CPU s':>7} {'peak MiB':>9}"
           f" {'check s':>8} {'ms/spec':>8} {'peak MiB':>9}")
     rows = []
@@ -144,7 +162,9 @@ def part2(tmp: Path, runs: int, counts, report):
         k = runs if n < 1000 else min(runs, 3)
         outs = [tmp / f"out-{n}-{i}" for i in range(k)]
         write = summary([synced(measure, [BIN, "--target", "all", "--out", out, *specs]) for out in outs])
-        check = summary([measure([BIN, "--target", "all", "--out", outs[0], "--check", *specs]) for _ in range(k)])
+        write += (synced(peak_mib, [BIN, "--target", "all", "--out", tmp / f"out-{n}-peak", *specs]),)
+        check_cmd = [BIN, "--target", "all", "--out", outs[0], "--check", *specs]
+        check = summary([synced(measure, check_cmd) for _ in range(k)]) + (peak_mib(check_cmd),)
         files = sum(1 for p in outs[0].rglob("*") if p.is_file())
         row = {"specs": n, "files": files, "write_s": write[0], "write_cpu_s": write[1], "write_peak_mib": write[2],
                "check_s": check[0], "check_cpu_s": check[1], "check_peak_mib": check[2]}
@@ -188,7 +208,8 @@ def part3(tmp: Path, runs: int, spec, report):
         synth.append(measure(synth_cmd, cwd=app, env=env))
         # As many mwaagen runs as fit in the same minute of machine time, interleaved.
         gen.extend(measure(gen_cmd) for _ in range(5))
-    s, g = summary(synth), summary(gen)
+    s = summary(synth) + (peak_mib(synth_cmd, cwd=app, env=env),)
+    g = summary(gen) + (peak_mib(gen_cmd),)
     label = spec or "built-in default spec"
     print(f"\n3. CloudFormation template of the {label}: mwaagen vs cdk synth of the generated app"
           f" (median of {len(gen)} and {len(synth)} runs, interleaved)")
