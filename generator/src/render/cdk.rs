@@ -709,6 +709,17 @@ mod tests {
         assert_eq!(v(&m), "{\n      Version: '2012-10-17',\n      Principal: { Service: ['a'] },\n    }");
     }
 
+    /// The printer derives a reference's variable from the logical id; a resource whose variable
+    /// is named otherwise is refused instead of written with a dangling reference.
+    #[test]
+    fn variables_must_follow_from_logical_ids() {
+        let mut ir = crate::compile(&crate::default_source()).expect("the default spec compiles");
+        assert!(render(&ir).is_ok());
+        ir.resources[0].var_name = "somethingElse".into();
+        let err = render(&ir).expect_err("a renamed variable is refused");
+        assert!(err.0.contains("is named somethingElse"), "{}", err.0);
+    }
+
     #[test]
     fn long_lists_break_one_item_per_line() {
         let p = Printer;
