@@ -253,7 +253,9 @@ pub fn check(
 
 /// How many threads to work on: as many as the machine has cores.
 fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    // Asked once: on Linux each call reads the cgroup's CPU quota from /proc and /sys.
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 /// `f(0..n)` on up to [`threads`] threads, each taking the next index when it is done with one
