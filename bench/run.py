@@ -140,11 +140,12 @@ def part1(tmp: Path, runs: int, report):
                      lambda i: [BIN, "--target", "all", "--out", tmp / f"default-{i}"]))
     for _, cmd in commands:
         measure(cmd("warm-up"))  # not counted: binary and page cache loaded
-    # Round robin, so that a slow minute of the machine slows every command alike.
+    # Round robin, so that a slow minute of the machine slows every command alike; synced, so that
+    # the writeback of the files an earlier --out run wrote does not compete with the next run.
     results = {label: [] for label, _ in commands}
     for i in range(runs):
         for label, cmd in commands:
-            results[label].append(measure(cmd(i)))
+            results[label].append(synced(measure, cmd(i)))
     rows = []
     for label, cmd in commands:
         wall, cpu = summary(results[label])
