@@ -157,15 +157,11 @@ impl Plan {
     fn new(ir: &Ir) -> Result<Self, RenderError> {
         let index: HashMap<&str, usize> = ir.resources.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
         // The printer names a referenced resource's variable from its logical id.
-        if let Some(r) =
-            ir.resources.iter().find(|r| r.var_name != crate::ir::camel_case(&crate::ir::snake_case(&r.id)))
-        {
-            return Err(RenderError(format!(
-                "cdk: {} is named {}, not {}",
-                r.id,
-                r.var_name,
-                crate::ir::camel_case(&crate::ir::snake_case(&r.id))
-            )));
+        for r in &ir.resources {
+            let expected = variable_of(&r.id);
+            if r.var_name != expected {
+                return Err(RenderError(format!("cdk: {} is named {}, not {expected}", r.id, r.var_name)));
+            }
         }
         let lookup = |id: &str, from: &str| {
             index.get(id).copied().ok_or_else(|| RenderError(format!("{from} refers to {id}, which is not a resource")))
@@ -519,6 +515,12 @@ fn ts_key(k: &str) -> String {
 }
 
 /// Lines are kept within this many columns where a value can be written on one line.
+/// The TypeScript variable of the resource with this logical id (`PublicSubnet1` ->
+/// `publicSubnet1`), as `lower` names it.
+fn variable_of(id: &str) -> String {
+    crate::ir::camel_case(&crate::ir::snake_case(id))
+}
+
 const WIDTH: usize = 110;
 
 /// Writes IR expressions as TypeScript values, prettier-style: on one line when short, else one
@@ -569,9 +571,9 @@ impl Printer {
             Expr::Int(n) => n.to_string(),
             Expr::Bool(b) => b.to_string(),
             Expr::Ref(r) => {
-                // A resource's variable follows from its logical id (checked by `Plan::new`, which also
-                // checks that every referenced id is a resource).
-                let var = crate::ir::camel_case(&crate::ir::snake_case(&r.id));
+                // Checked by `Plan::new`: every resource's variable is this, and every referenced id is
+                // a resource.
+                let var = variable_of(&r.id);
                 let attr = match r.attr {
                     Attr::Id => "ref",
                     Attr::Arn => "attrArn",

@@ -86,17 +86,19 @@ impl std::error::Error for RenderError {}
 /// rendered: `--target cfn` parses no Terraform or CDK template, and under `--target all` the
 /// three are parsed side by side on the threads that render them.
 fn engine(target: Target) -> Result<&'static Tera, RenderError> {
-    static ENGINES: [OnceLock<Result<Tera, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let (slot, templates): (usize, &[(&str, &str)]) = match target {
-        Target::Cfn | Target::Ir => (0, cfn::TEMPLATES),
-        Target::Terraform => (1, terraform::TEMPLATES),
-        Target::Cdk => (2, cdk::TEMPLATES),
+    static ENGINES: [OnceLock<Result<Tera, String>>; 4] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let slot = match target {
+        Target::Cfn => 0,
+        Target::Terraform => 1,
+        Target::Cdk => 2,
+        Target::Ir => 3,
     };
     ENGINES[slot]
         .get_or_init(|| {
             let mut tera = Tera::default();
             tera.autoescape_on(Vec::new());
-            tera.add_raw_templates(templates.iter().copied()).map_err(|e| error_chain(&e))?;
+            tera.add_raw_templates(templates_of(target).iter().copied()).map_err(|e| error_chain(&e))?;
             cfn::register(&mut tera);
             terraform::register(&mut tera);
             cdk::register(&mut tera);
@@ -130,15 +132,19 @@ pub fn warm(targets: &[Target]) {
     drop(spawned);
 }
 
-/// Relative parse cost of a target's templates (bytes of template text).
-pub(crate) fn parse_cost(target: Target) -> usize {
-    let templates: &[(&str, &str)] = match target {
+/// A target's templates, (name, text); the IR is printed without any.
+fn templates_of(target: Target) -> &'static [(&'static str, &'static str)] {
+    match target {
         Target::Cfn => cfn::TEMPLATES,
         Target::Terraform => terraform::TEMPLATES,
         Target::Cdk => cdk::TEMPLATES,
         Target::Ir => &[],
-    };
-    templates.iter().map(|(_, text)| text.len()).sum()
+    }
+}
+
+/// Relative parse cost of a target's templates (bytes of template text).
+pub(crate) fn parse_cost(target: Target) -> usize {
+    templates_of(target).iter().map(|(_, text)| text.len()).sum()
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
