@@ -26,7 +26,13 @@ fn every_example_renders_as_yaml_that_parses() {
         let resources = doc["Resources"].as_object().expect("Resources");
         assert_eq!(resources.len(), ir.resources.len(), "{}", spec.display());
         for r in &ir.resources {
-            assert_eq!(resources[&r.id]["Type"], r.kind.cfn_type(), "{} in {}", r.id, spec.display());
+            assert_eq!(
+                resources[&r.id]["Type"],
+                mwaagen::render::cfn::cfn_type(r.kind.tag()).expect("a CloudFormation type"),
+                "{} in {}",
+                r.id,
+                spec.display()
+            );
         }
     }
 }

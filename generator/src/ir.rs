@@ -365,35 +365,61 @@ impl Kind {
         }
     }
 
-    /// The CloudFormation resource type.
+    /// Every IR expression this resource's properties hold (to find what it refers to and what
+    /// it needs from the deployment: region, account, zones).
     #[must_use]
-    pub fn cfn_type(&self) -> &'static str {
+    pub fn exprs(&self) -> Vec<&Expr> {
         match self {
-            Kind::Vpc { .. } => "AWS::EC2::VPC",
-            Kind::InternetGateway => "AWS::EC2::InternetGateway",
-            Kind::VpcGatewayAttachment { .. } => "AWS::EC2::VPCGatewayAttachment",
-            Kind::Subnet { .. } => "AWS::EC2::Subnet",
-            Kind::Eip => "AWS::EC2::EIP",
-            Kind::NatGateway { .. } => "AWS::EC2::NatGateway",
-            Kind::RouteTable { .. } => "AWS::EC2::RouteTable",
-            Kind::Route { .. } => "AWS::EC2::Route",
-            Kind::SubnetRouteTableAssociation { .. } => "AWS::EC2::SubnetRouteTableAssociation",
-            Kind::SecurityGroup { .. } => "AWS::EC2::SecurityGroup",
-            Kind::SecurityGroupIngress { .. } => "AWS::EC2::SecurityGroupIngress",
-            Kind::NetworkAcl { .. } => "AWS::EC2::NetworkAcl",
-            Kind::NetworkAclEntry { .. } => "AWS::EC2::NetworkAclEntry",
-            Kind::SubnetNetworkAclAssociation { .. } => "AWS::EC2::SubnetNetworkAclAssociation",
-            Kind::VpcEndpoint { .. } => "AWS::EC2::VPCEndpoint",
-            Kind::LogGroup { .. } => "AWS::Logs::LogGroup",
-            Kind::FlowLog { .. } => "AWS::EC2::FlowLog",
-            Kind::IamRole { .. } => "AWS::IAM::Role",
-            Kind::RolePolicy { .. } => "AWS::IAM::RolePolicy",
-            Kind::ManagedPolicy { .. } => "AWS::IAM::ManagedPolicy",
-            Kind::Bucket { .. } => "AWS::S3::Bucket",
-            Kind::BucketPolicy { .. } => "AWS::S3::BucketPolicy",
-            Kind::KmsKey { .. } => "AWS::KMS::Key",
-            Kind::KmsAlias { .. } => "AWS::KMS::Alias",
-            Kind::MwaaEnvironment(_) => "AWS::MWAA::Environment",
+            Kind::Vpc { .. } | Kind::InternetGateway | Kind::Eip => Vec::new(),
+            Kind::VpcGatewayAttachment { vpc, internet_gateway } => vec![vpc, internet_gateway],
+            Kind::Subnet { vpc, availability_zone, .. } => vec![vpc, availability_zone],
+            Kind::NatGateway { allocation, subnet } => vec![allocation, subnet],
+            Kind::RouteTable { vpc } | Kind::NetworkAcl { vpc } => vec![vpc],
+            Kind::Route { route_table, gateway, nat_gateway, .. } => {
+                let mut v = vec![route_table];
+                v.extend(gateway.iter().chain(nat_gateway));
+                v
+            }
+            Kind::SubnetRouteTableAssociation { subnet, route_table } => vec![subnet, route_table],
+            Kind::SecurityGroup { vpc, egress, .. } => {
+                let mut v = vec![vpc];
+                v.extend(egress.iter().filter_map(|r| r.peer_group.as_ref()));
+                v
+            }
+            Kind::SecurityGroupIngress { group, rule } => {
+                let mut v = vec![group];
+                v.extend(rule.peer_group.iter());
+                v
+            }
+            Kind::NetworkAclEntry { acl, .. } => vec![acl],
+            Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
+            Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
+                let mut v = vec![vpc, service, policy];
+                v.extend(route_tables.iter().chain(subnets).chain(security_groups));
+                v
+            }
+            Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),
+            Kind::FlowLog { vpc, log_group_name, role_arn, .. } => vec![vpc, log_group_name, role_arn],
+            Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => {
+                let mut v = vec![assume_role_policy];
+                v.extend(managed_policy_arns.iter());
+                v
+            }
+            Kind::RolePolicy { role, document, .. } => vec![role, document],
+            Kind::ManagedPolicy { document, roles, groups, .. } => {
+                let mut v = vec![document];
+                v.extend(roles.iter().chain(groups));
+                v
+            }
+            Kind::Bucket { kms_key, .. } => kms_key.iter().collect(),
+            Kind::BucketPolicy { bucket, document } => vec![bucket, document],
+            Kind::KmsKey { policy, .. } => vec![policy],
+            Kind::KmsAlias { target, .. } => vec![target],
+            Kind::MwaaEnvironment(m) => {
+                let mut v = vec![&m.source_bucket_arn, &m.execution_role_arn];
+                v.extend(m.kms_key.iter().chain(&m.security_group_ids).chain(&m.subnet_ids));
+                v
+            }
         }
     }
 }

@@ -172,7 +172,7 @@ impl Plan {
         let mut read: BTreeSet<usize> = BTreeSet::new();
         for (i, r) in ir.resources.iter().enumerate() {
             let mut ids = Vec::new();
-            for e in kind_exprs(&r.kind) {
+            for e in r.kind.exprs() {
                 variable_refs(e, &mut ids);
             }
             ids.extend(r.depends_on.iter().map(String::as_str));
@@ -295,49 +295,6 @@ fn doc_suffix(kind: &Kind) -> Option<&'static str> {
             Some("Document")
         }
         _ => None,
-    }
-}
-
-/// Every expression a resource's properties hold.
-fn kind_exprs(kind: &Kind) -> Vec<&Expr> {
-    match kind {
-        Kind::Vpc { .. } | Kind::InternetGateway | Kind::Eip => Vec::new(),
-        Kind::VpcGatewayAttachment { vpc, internet_gateway } => vec![vpc, internet_gateway],
-        Kind::Subnet { vpc, availability_zone, .. } => vec![vpc, availability_zone],
-        Kind::NatGateway { allocation, subnet } => vec![allocation, subnet],
-        Kind::RouteTable { vpc } | Kind::NetworkAcl { vpc } => vec![vpc],
-        Kind::Route { route_table, gateway, nat_gateway, .. } => {
-            std::iter::once(route_table).chain(gateway).chain(nat_gateway).collect()
-        }
-        Kind::SubnetRouteTableAssociation { subnet, route_table } => vec![subnet, route_table],
-        Kind::SecurityGroup { vpc, egress, .. } => {
-            std::iter::once(vpc).chain(egress.iter().filter_map(|r| r.peer_group.as_ref())).collect()
-        }
-        Kind::SecurityGroupIngress { group, rule } => std::iter::once(group).chain(&rule.peer_group).collect(),
-        Kind::NetworkAclEntry { acl, .. } => vec![acl],
-        Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
-        Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
-            [vpc, service, policy].into_iter().chain(route_tables).chain(subnets).chain(security_groups).collect()
-        }
-        Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),
-        Kind::FlowLog { vpc, log_group_name, role_arn, .. } => vec![vpc, log_group_name, role_arn],
-        Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => {
-            std::iter::once(assume_role_policy).chain(managed_policy_arns).collect()
-        }
-        Kind::RolePolicy { role, document, .. } => vec![role, document],
-        Kind::ManagedPolicy { document, roles, groups, .. } => {
-            std::iter::once(document).chain(roles).chain(groups).collect()
-        }
-        Kind::Bucket { kms_key, .. } => kms_key.iter().collect(),
-        Kind::BucketPolicy { bucket, document } => vec![bucket, document],
-        Kind::KmsKey { policy, .. } => vec![policy],
-        Kind::KmsAlias { target, .. } => vec![target],
-        Kind::MwaaEnvironment(m) => [&m.source_bucket_arn, &m.execution_role_arn]
-            .into_iter()
-            .chain(&m.kms_key)
-            .chain(&m.security_group_ids)
-            .chain(&m.subnet_ids)
-            .collect(),
     }
 }
 

@@ -520,62 +520,6 @@ fn file_of(kind: &Kind) -> &'static str {
 const RESOURCE_FILES: &[&str] =
     &["network.tf", "security_group.tf", "endpoints.tf", "logs.tf", "kms.tf", "s3.tf", "iam.tf", "mwaa.tf"];
 
-/// The IR expressions a resource's properties hold (to find what the configuration refers to).
-fn exprs_of(kind: &Kind) -> Vec<&Expr> {
-    match kind {
-        Kind::Vpc { .. } | Kind::InternetGateway | Kind::Eip => Vec::new(),
-        Kind::VpcGatewayAttachment { vpc, internet_gateway } => vec![vpc, internet_gateway],
-        Kind::Subnet { vpc, availability_zone, .. } => vec![vpc, availability_zone],
-        Kind::NatGateway { allocation, subnet } => vec![allocation, subnet],
-        Kind::RouteTable { vpc } | Kind::NetworkAcl { vpc } => vec![vpc],
-        Kind::Route { route_table, gateway, nat_gateway, .. } => {
-            let mut v = vec![route_table];
-            v.extend(gateway.iter().chain(nat_gateway));
-            v
-        }
-        Kind::SubnetRouteTableAssociation { subnet, route_table } => vec![subnet, route_table],
-        Kind::SecurityGroup { vpc, egress, .. } => {
-            let mut v = vec![vpc];
-            v.extend(egress.iter().filter_map(|r| r.peer_group.as_ref()));
-            v
-        }
-        Kind::SecurityGroupIngress { group, rule } => {
-            let mut v = vec![group];
-            v.extend(rule.peer_group.iter());
-            v
-        }
-        Kind::NetworkAclEntry { acl, .. } => vec![acl],
-        Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
-        Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
-            let mut v = vec![vpc, service, policy];
-            v.extend(route_tables.iter().chain(subnets).chain(security_groups));
-            v
-        }
-        Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),
-        Kind::FlowLog { vpc, log_group_name, role_arn, .. } => vec![vpc, log_group_name, role_arn],
-        Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => {
-            let mut v = vec![assume_role_policy];
-            v.extend(managed_policy_arns.iter());
-            v
-        }
-        Kind::RolePolicy { role, document, .. } => vec![role, document],
-        Kind::ManagedPolicy { document, roles, groups, .. } => {
-            let mut v = vec![document];
-            v.extend(roles.iter().chain(groups));
-            v
-        }
-        Kind::Bucket { kms_key, .. } => kms_key.iter().collect(),
-        Kind::BucketPolicy { bucket, document } => vec![bucket, document],
-        Kind::KmsKey { policy, .. } => vec![policy],
-        Kind::KmsAlias { target, .. } => vec![target],
-        Kind::MwaaEnvironment(m) => {
-            let mut v = vec![&m.source_bucket_arn, &m.execution_role_arn];
-            v.extend(m.kms_key.iter().chain(&m.security_group_ids).chain(&m.subnet_ids));
-            v
-        }
-    }
-}
-
 /// What the configuration needs from data sources.
 #[derive(Debug, Default, Serialize)]
 struct DataUse {
@@ -967,7 +911,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     let views = views(ir);
     let mut data = DataUse::default();
     for r in &ir.resources {
-        for e in exprs_of(&r.kind) {
+        for e in r.kind.exprs() {
             data.visit(e);
         }
     }
