@@ -121,7 +121,7 @@ pub fn lower(config: &Config) -> Ir {
 
     // --- Execution role and its least-privilege policy ------------------------------------------
     let env_arn = env_arn(env);
-    if let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn } = &config.execution_role {
+    if let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn, .. } = &config.execution_role {
         let trust = policy(vec![statement(
             "AllowMwaaToAssumeRole",
             "Allow",

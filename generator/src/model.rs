@@ -18,6 +18,10 @@ pub const LOG_LEVELS: &[&str] = &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG
 /// The Airflow roles MWAA maps web-login tokens to.
 pub const AIRFLOW_ROLES: &[&str] = &["Admin", "Op", "User", "Viewer", "Public"];
 
+/// The retention periods CloudWatch Logs accepts (logs API, PutRetentionPolicy `retentionInDays`).
+pub const LOG_RETENTION_DAYS: &[i64] =
+    &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 /// The five Airflow components MWAA can log, in the order of the MWAA API.
 pub const LOG_MODULES: &[&str] = &["dag_processing", "scheduler", "task", "webserver", "worker"];
 
@@ -35,6 +39,10 @@ pub struct Config {
     pub kms: Kms,
     pub execution_role: ExecutionRole,
     pub web_access: Vec<WebAccess>,
+    /// `[secrets]`: Airflow reads connections and variables from AWS.
+    pub secrets: Option<Secrets>,
+    /// `[monitoring]`: alarms and a dashboard.
+    pub monitoring: Option<Monitoring>,
     pub tags: IndexMap<String, String>,
     pub output: Output,
 }
@@ -60,6 +68,8 @@ pub struct Environment {
     pub airflow_configuration_options: IndexMap<String, String>,
     /// One entry per module of [`LOG_MODULES`], in that order; `None` is `off`.
     pub logging: Vec<(String, Option<String>)>,
+    /// `logging.retention_days`: retention of the log groups the stack creates for MWAA.
+    pub log_retention_days: i64,
 }
 
 /// An object in the environment's bucket, optionally pinned to a version.
@@ -94,6 +104,8 @@ pub enum Network {
         availability_zones: Option<[String; 2]>,
         nat_gateways: NatGateways,
         flow_logs: bool,
+        /// Private routing only: further buckets the S3 gateway endpoint policy admits.
+        s3_endpoint_bucket_arns: Vec<String>,
     },
     /// The user brings the VPC and two private subnets.
     Existing { vpc_id: String, private_subnet_ids: [String; 2] },
@@ -132,8 +144,32 @@ pub enum Kms {
 
 #[derive(Debug, Clone)]
 pub enum ExecutionRole {
-    Generated { additional_policy_arns: Vec<String>, permissions_boundary_arn: Option<String> },
+    Generated {
+        additional_policy_arns: Vec<String>,
+        permissions_boundary_arn: Option<String>,
+        /// `[[execution_role.statements]]`, in spec order.
+        statements: Vec<Statement>,
+    },
     Existing(String),
+}
+
+/// An inline statement of the execution policy, as the spec writes it.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    /// Operator -> condition key -> values, in spec order.
+    pub condition: IndexMap<String, IndexMap<String, ConditionValue>>,
+}
+
+/// A condition value: one string, or a list (IAM takes either).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConditionValue {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +177,43 @@ pub struct WebAccess {
     pub airflow_role: String,
     pub attach_to_roles: Vec<String>,
     pub attach_to_groups: Vec<String>,
+    /// Also `airflow:CreateCliToken` on the environment.
+    pub cli: bool,
+    /// Also `airflow:InvokeRestApi` as this Airflow role.
+    pub rest_api: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretsBackend {
+    SecretsManager,
+    ParameterStore,
+}
+
+/// `[secrets]`, with its defaults applied.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    pub backend: SecretsBackend,
+    pub connections_prefix: String,
+    pub variables_prefix: String,
+    /// `None` (or empty in the spec): Airflow's configuration is not read from the backend.
+    pub config_prefix: Option<String>,
+    pub kms_key_arns: Vec<String>,
+}
+
+/// Where the alarms of `[monitoring]` go.
+#[derive(Debug, Clone)]
+pub enum AlarmTopic {
+    /// A topic the stack creates, with these email subscriptions.
+    Created { emails: Vec<String> },
+    /// An existing topic (`sns_topic_arn`).
+    Existing(String),
+}
+
+/// `[monitoring]`, with its defaults applied.
+#[derive(Debug, Clone)]
+pub struct Monitoring {
+    pub topic: AlarmTopic,
+    pub dashboard: bool,
 }
 
 #[derive(Debug, Clone)]

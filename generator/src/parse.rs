@@ -14,7 +14,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
 use crate::diagnostics::{did_you_mean, key_path, quote, user_key_path, Diagnostic, Diagnostics, Source};
-use crate::spec::{is_string_map, table_fields, RawSpec};
+use crate::spec::{is_string_map, is_table_array, table_fields, RawSpec};
 
 /// A parsed spec with the problems that do not stop validation: unknown keys, which are dropped
 /// from `spec` and reported (with a did-you-mean where one is close).
@@ -138,10 +138,11 @@ fn drop_unknown_keys(
         let child_shown = key_path(shown, &key);
         match value.get_mut() {
             DeValue::Table(t) => drop_unknown_keys(t, &child_schema, &child_shown, diags, suggested),
-            DeValue::Array(items) if child_schema == "web_access" => {
+            DeValue::Array(items) if is_table_array(&child_schema) => {
+                let element = format!("{child_schema}[]");
                 for (i, item) in items.iter_mut().enumerate() {
                     if let DeValue::Table(t) = item.get_mut() {
-                        drop_unknown_keys(t, "web_access[]", &format!("{child_shown}[{i}]"), diags, suggested);
+                        drop_unknown_keys(t, &element, &format!("{child_shown}[{i}]"), diags, suggested);
                     }
                 }
             }
@@ -209,11 +210,12 @@ fn walk_leaves<'a, 'i>(table: &'a DeTable<'i>, schema: &str, path: &mut Vec<Step
                     path.pop();
                 }
             }
-            DeValue::Array(items) if child == "web_access" => {
+            DeValue::Array(items) if is_table_array(&child) => {
+                let element = format!("{child}[]");
                 for (i, item) in items.iter().enumerate() {
                     path.push(Step::Index(i, item.span()));
                     match item.get_ref() {
-                        DeValue::Table(t) => walk_leaves(t, "web_access[]", path, out),
+                        DeValue::Table(t) => walk_leaves(t, &element, path, out),
                         _ => out.push((path.clone(), item)),
                     }
                     path.pop();
@@ -304,6 +306,10 @@ fn type_error(path: &[Step<'_>], leaf: &Spanned<DeValue<'_>>, err: &toml::de::Er
         (_, "an array" | "a table") if shown.starts_with("web_access") => {
             Some("write each grant as a [[web_access]] table (double brackets) with its keys below it".to_owned())
         }
+        (_, "an array" | "a table") if shown.starts_with("execution_role.statements") && !shown.contains("].") => Some(
+            "write each statement as an [[execution_role.statements]] table (double brackets) with its keys below it"
+                .to_owned(),
+        ),
         (DeValue::String(s), "an array") => Some(format!("put the value in brackets: [{}]", quote(s))),
         (_, "a table") => Some(format!("write it as a table: a [{shown}] line with its keys below it")),
         _ => None,

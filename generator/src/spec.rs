@@ -19,12 +19,16 @@ pub type StrMap = IndexMap<Spanned<String>, Spanned<String>>;
 #[serde(deny_unknown_fields)]
 pub struct RawSpec {
     pub version: O<i64>,
+    /// A base spec (a path relative to this file) whose tables this one overrides key by key.
+    pub extends: O<String>,
     pub environment: O<RawEnvironment>,
     pub network: O<RawNetwork>,
     pub bucket: O<RawBucket>,
     pub kms: O<RawKms>,
     pub execution_role: O<RawExecutionRole>,
     pub web_access: O<Vec<S<RawWebAccess>>>,
+    pub secrets: O<RawSecrets>,
+    pub monitoring: O<RawMonitoring>,
     pub tags: O<StrMap>,
     pub output: O<RawOutput>,
 }
@@ -65,6 +69,7 @@ pub struct RawLogging {
     pub task: O<String>,
     pub webserver: O<String>,
     pub worker: O<String>,
+    pub retention_days: O<i64>,
 }
 
 /// `[network]`
@@ -78,6 +83,7 @@ pub struct RawNetwork {
     pub availability_zones: O<Vec<S<String>>>,
     pub nat_gateways: O<String>,
     pub flow_logs: O<bool>,
+    pub s3_endpoint_bucket_arns: O<Vec<S<String>>>,
     pub existing_vpc_id: O<String>,
     pub existing_private_subnet_ids: O<Vec<S<String>>>,
     pub security_group: O<RawSecurityGroup>,
@@ -124,6 +130,33 @@ pub struct RawExecutionRole {
     pub existing_arn: O<String>,
     pub additional_policy_arns: O<Vec<S<String>>>,
     pub permissions_boundary_arn: O<String>,
+    pub statements: O<Vec<S<RawStatement>>>,
+}
+
+/// One `[[execution_role.statements]]` entry: an inline statement of the execution policy.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatement {
+    pub sid: O<String>,
+    pub effect: O<String>,
+    pub actions: O<Vec<S<String>>>,
+    pub resources: O<Vec<S<String>>>,
+    /// IAM's condition block: `{ Operator = { "key" = "value" or ["values"] } }`.
+    pub condition: O<RawCondition>,
+}
+
+/// A condition block: operator -> condition key -> value.
+pub type RawCondition = IndexMap<S<String>, S<IndexMap<S<String>, S<RawConditionValue>>>>;
+
+/// A condition value as IAM takes it: one string or a list of strings (booleans and numbers are
+/// written as IAM's JSON writes them, as text).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawConditionValue {
+    One(String),
+    Bool(bool),
+    Int(i64),
+    Many(Vec<S<String>>),
 }
 
 /// One `[[web_access]]` grant.
@@ -133,6 +166,28 @@ pub struct RawWebAccess {
     pub airflow_role: O<String>,
     pub attach_to_roles: O<Vec<S<String>>>,
     pub attach_to_groups: O<Vec<S<String>>>,
+    pub cli: O<bool>,
+    pub rest_api: O<bool>,
+}
+
+/// `[secrets]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecrets {
+    pub backend: O<String>,
+    pub connections_prefix: O<String>,
+    pub variables_prefix: O<String>,
+    pub config_prefix: O<String>,
+    pub kms_key_arns: O<Vec<S<String>>>,
+}
+
+/// `[monitoring]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonitoring {
+    pub alarm_emails: O<Vec<S<String>>>,
+    pub sns_topic_arn: O<String>,
+    pub dashboard: O<bool>,
 }
 
 /// `[output]`
@@ -160,10 +215,20 @@ pub fn table_fields(path: &str) -> Option<&'static [&'static str]> {
         "bucket" => fields_of::<RawBucket>(),
         "kms" => fields_of::<RawKms>(),
         "execution_role" => fields_of::<RawExecutionRole>(),
+        "execution_role.statements[]" => fields_of::<RawStatement>(),
         "web_access[]" => fields_of::<RawWebAccess>(),
+        "secrets" => fields_of::<RawSecrets>(),
+        "monitoring" => fields_of::<RawMonitoring>(),
         "output" => fields_of::<RawOutput>(),
         _ => return None,
     })
+}
+
+/// Arrays of tables (`[[web_access]]`): each element is a table whose keys are looked up under
+/// `PATH[]` in [`table_fields`].
+#[must_use]
+pub fn is_table_array(path: &str) -> bool {
+    matches!(path, "web_access" | "execution_role.statements")
 }
 
 /// The free-form `key = "string"` tables: their keys are the user's, their values are leaves.

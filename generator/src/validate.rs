@@ -8,9 +8,10 @@ use ipnet::Ipv4Net;
 
 use crate::diagnostics::{did_you_mean, one_of, quote, user_key_path, Diagnostic, Diagnostics};
 use crate::model::{
-    Bucket, Config, Encryption, Environment, ExecutionRole, Ingress, Kms, NatGateways, Network, Output, Routing,
-    S3Object, SecurityGroup, WebAccess, AIRFLOW_ROLES, AIRFLOW_VERSIONS, DEFAULT_TF_AWS_PROVIDER, ENVIRONMENT_CLASSES,
-    LOG_LEVELS, LOG_MODULES,
+    AlarmTopic, Bucket, ConditionValue, Config, Encryption, Environment, ExecutionRole, Ingress, Kms, Monitoring,
+    NatGateways, Network, Output, Routing, S3Object, Secrets, SecretsBackend, SecurityGroup, Statement, WebAccess,
+    AIRFLOW_ROLES, AIRFLOW_VERSIONS, DEFAULT_TF_AWS_PROVIDER, ENVIRONMENT_CLASSES, LOG_LEVELS, LOG_MODULES,
+    LOG_RETENTION_DAYS,
 };
 use crate::spec::{RawNetwork, RawSpec, O, S};
 
@@ -118,7 +119,17 @@ impl Validator {
         let bucket = self.bucket(raw, &kms);
         let execution_role = self.execution_role(raw);
         let web_access = self.web_access(raw);
+        let secrets = self.secrets(raw);
+        let monitoring = self.monitoring(raw);
         let tags = self.tags(raw);
+        if let Some(e) = &raw.extends {
+            self.err(
+                "extends",
+                span(e),
+                "`extends` is not supported by this build yet",
+                "remove `extends` and write the whole spec",
+            );
+        }
         Some(Config {
             source_name: source_name.to_owned(),
             environment: environment?,
@@ -129,6 +140,8 @@ impl Validator {
             kms,
             execution_role,
             web_access,
+            secrets,
+            monitoring,
             tags,
             output,
         })
@@ -242,6 +255,15 @@ impl Validator {
                         "write \"section.key\", e.g. \"core.default_task_retries\" (letters, digits and '_' on each side of one dot)",
                     );
                 }
+                if k.get_ref().starts_with("secrets.") {
+                    self.err(
+                        &user_key_path("environment.airflow_configuration_options", k.get_ref()),
+                        span(k),
+                        format!("{} is written by mwaagen from [secrets]", quote(k.get_ref())),
+                        "remove it here and add a [secrets] table (backend = \"secrets_manager\" or \"parameter_store\"): \
+                         mwaagen then sets secrets.backend and secrets.backend_kwargs and grants the execution role read access",
+                    );
+                }
                 if let Some(c) = v.get_ref().chars().find(|c| c.is_control()) {
                     self.err(
                         &user_key_path("environment.airflow_configuration_options", k.get_ref()),
@@ -266,6 +288,22 @@ impl Validator {
             let level = self.choice(&format!("environment.logging.{module}"), &o.cloned(), LOG_LEVELS, "INFO");
             logging.push(((*module).to_owned(), (level != "off").then_some(level)));
         }
+        let log_retention_days = match raw_log.and_then(|l| l.retention_days.as_ref()) {
+            None => 365,
+            Some(d) if LOG_RETENTION_DAYS.contains(d.get_ref()) => *d.get_ref(),
+            Some(d) => {
+                self.err(
+                    "environment.logging.retention_days",
+                    span(d),
+                    format!("{} days is not a retention CloudWatch Logs allows", d.get_ref()),
+                    format!(
+                        "use one of {} (CloudWatch Logs API, PutRetentionPolicy retentionInDays)",
+                        LOG_RETENTION_DAYS.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+                365
+            }
+        };
         Some(Environment {
             name: name?,
             airflow_version,
@@ -285,6 +323,7 @@ impl Validator {
             startup_script,
             airflow_configuration_options: options,
             logging,
+            log_retention_days,
         })
     }
 
@@ -499,6 +538,31 @@ impl Validator {
             _ => NatGateways::OnePerAz,
         };
         let flow_logs = val(&net.flow_logs).copied().unwrap_or(true);
+        let mut s3_endpoint_bucket_arns = Vec::new();
+        if let Some(list) = &net.s3_endpoint_bucket_arns {
+            if routing == Routing::Public && !list.get_ref().is_empty() {
+                self.err(
+                    "network.s3_endpoint_bucket_arns",
+                    span(list),
+                    "`s3_endpoint_bucket_arns` only applies to routing = \"private\"",
+                    "public routing has no S3 gateway endpoint: the NAT gateways reach every bucket; remove this",
+                );
+            }
+            for (i, a) in list.get_ref().iter().enumerate() {
+                let field = format!("network.s3_endpoint_bucket_arns[{i}]");
+                if bucket_arn_name(a.get_ref()).is_none() {
+                    self.err(
+                        &field,
+                        span(a),
+                        format!("{} is not an S3 bucket ARN", quote(a.get_ref())),
+                        "write arn:aws:s3:::BUCKET-NAME (no key or path after the name)",
+                    );
+                } else if s3_endpoint_bucket_arns.contains(a.get_ref()) {
+                    self.err(&field, span(a), format!("\"{}\" is listed twice", a.get_ref()), "list each bucket once");
+                }
+                s3_endpoint_bucket_arns.push(a.get_ref().clone());
+            }
+        }
         (
             Network::Created {
                 routing,
@@ -508,6 +572,7 @@ impl Validator {
                 availability_zones,
                 nat_gateways,
                 flow_logs,
+                s3_endpoint_bucket_arns,
             },
             acl,
         )
@@ -787,12 +852,7 @@ impl Validator {
                     );
                 }
             }
-            let name = arn
-                .get_ref()
-                .split_once(":s3:::")
-                .filter(|(p, _)| is_partition_prefix(p))
-                .map(|(_, n)| n.to_owned())
-                .filter(|n| bucket_name_problem(n).is_none());
+            let name = bucket_arn_name(arn.get_ref()).map(str::to_owned);
             let Some(name) = name else {
                 self.err(
                     "bucket.existing_arn",
@@ -873,7 +933,11 @@ impl Validator {
 
     fn execution_role(&mut self, raw: &RawSpec) -> ExecutionRole {
         let Some(r) = &raw.execution_role else {
-            return ExecutionRole::Generated { additional_policy_arns: Vec::new(), permissions_boundary_arn: None };
+            return ExecutionRole::Generated {
+                additional_policy_arns: Vec::new(),
+                permissions_boundary_arn: None,
+                statements: Vec::new(),
+            };
         };
         let r = r.get_ref();
         let boundary = r.permissions_boundary_arn.as_ref().filter(|b| !b.get_ref().is_empty());
@@ -890,6 +954,7 @@ impl Validator {
             for (key, s) in [
                 ("additional_policy_arns", extra.and_then(span)),
                 ("permissions_boundary_arn", boundary.and_then(span)),
+                ("statements", r.statements.as_ref().filter(|s| !s.get_ref().is_empty()).and_then(span)),
             ] {
                 if s.is_some() {
                     self.err(
@@ -940,7 +1005,9 @@ impl Validator {
                 );
             }
         }
+        let statements = self.statements(r.statements.as_ref());
         ExecutionRole::Generated {
+            statements,
             additional_policy_arns: arns,
             permissions_boundary_arn: boundary.map(|b| b.get_ref().clone()),
         }
@@ -980,7 +1047,13 @@ impl Validator {
             };
             let attach_to_roles = names("attach_to_roles", &g.attach_to_roles, 64, "role");
             let attach_to_groups = names("attach_to_groups", &g.attach_to_groups, 128, "group");
-            out.push(WebAccess { airflow_role, attach_to_roles, attach_to_groups });
+            out.push(WebAccess {
+                airflow_role,
+                attach_to_roles,
+                attach_to_groups,
+                cli: val(&g.cli).copied().unwrap_or(false),
+                rest_api: val(&g.rest_api).copied().unwrap_or(false),
+            });
         }
         out
     }
@@ -1037,6 +1110,164 @@ impl Validator {
             out.insert(key.clone(), value.clone());
         }
         out
+    }
+
+    fn statements(&mut self, list: Option<&S<Vec<S<crate::spec::RawStatement>>>>) -> Vec<Statement> {
+        let mut out = Vec::new();
+        for (i, st_s) in list.map(|l| l.get_ref().as_slice()).unwrap_or_default().iter().enumerate() {
+            let st = st_s.get_ref();
+            let prefix = format!("execution_role.statements[{i}]");
+            let sid = st.sid.as_ref().map(|s| {
+                if s.get_ref().is_empty() || !s.get_ref().chars().all(|c| c.is_ascii_alphanumeric()) {
+                    self.err(
+                        &format!("{prefix}.sid"),
+                        span(s),
+                        format!("{} is not a statement id", quote(s.get_ref())),
+                        "use letters and digits only (IAM policy grammar: Sid)",
+                    );
+                }
+                s.get_ref().clone()
+            });
+            let effect = self.choice(&format!("{prefix}.effect"), &st.effect, &["Allow", "Deny"], "Allow");
+            let mut strings = |key: &str, o: &O<Vec<S<String>>>| -> Vec<String> {
+                match o {
+                    None => {
+                        self.err(
+                            &format!("{prefix}.{key}"),
+                            span(st_s),
+                            format!("missing required key `{key}`"),
+                            format!("add `{key} = [...]` to the statement"),
+                        );
+                        Vec::new()
+                    }
+                    Some(l) if l.get_ref().is_empty() => {
+                        self.err(
+                            &format!("{prefix}.{key}"),
+                            span(l),
+                            format!("`{key}` is empty"),
+                            format!("list at least one entry in `{key}`"),
+                        );
+                        Vec::new()
+                    }
+                    Some(l) => l.get_ref().iter().map(|a| a.get_ref().clone()).collect(),
+                }
+            };
+            let actions = strings("actions", &st.actions);
+            let resources = strings("resources", &st.resources);
+            let mut condition = IndexMap::new();
+            if let Some(c) = &st.condition {
+                for (op, keys) in c.get_ref() {
+                    let mut m = IndexMap::new();
+                    for (key, value) in keys.get_ref() {
+                        let v = match value.get_ref() {
+                            crate::spec::RawConditionValue::One(s) => ConditionValue::One(s.clone()),
+                            crate::spec::RawConditionValue::Bool(b) => ConditionValue::One(b.to_string()),
+                            crate::spec::RawConditionValue::Int(n) => ConditionValue::One(n.to_string()),
+                            crate::spec::RawConditionValue::Many(l) => {
+                                ConditionValue::Many(l.iter().map(|s| s.get_ref().clone()).collect())
+                            }
+                        };
+                        m.insert(key.get_ref().clone(), v);
+                    }
+                    condition.insert(op.get_ref().clone(), m);
+                }
+            }
+            out.push(Statement { sid, effect, actions, resources, condition });
+        }
+        out
+    }
+
+    fn secrets(&mut self, raw: &RawSpec) -> Option<Secrets> {
+        let s_s = raw.secrets.as_ref()?;
+        let s = s_s.get_ref();
+        let backend = match &s.backend {
+            None => {
+                self.err(
+                    "secrets.backend",
+                    span(s_s),
+                    "missing required key `backend`",
+                    "add `backend = \"secrets_manager\"` or `backend = \"parameter_store\"` to [secrets]",
+                );
+                SecretsBackend::SecretsManager
+            }
+            Some(_) => {
+                match self
+                    .choice("secrets.backend", &s.backend, &["secrets_manager", "parameter_store"], "secrets_manager")
+                    .as_str()
+                {
+                    "parameter_store" => SecretsBackend::ParameterStore,
+                    _ => SecretsBackend::SecretsManager,
+                }
+            }
+        };
+        let prefix = |o: &O<String>, default: &str| val(o).cloned().unwrap_or_else(|| default.to_owned());
+        let mut kms_key_arns = Vec::new();
+        for (i, a) in s.kms_key_arns.as_ref().map(|l| l.get_ref().as_slice()).unwrap_or_default().iter().enumerate() {
+            if parse_kms_key_arn(a.get_ref()).is_none() {
+                self.err(
+                    &format!("secrets.kms_key_arns[{i}]"),
+                    span(a),
+                    format!("{} is not a KMS key ARN", quote(a.get_ref())),
+                    "write arn:aws:kms:REGION:ACCOUNT-ID:key/KEY-ID",
+                );
+            }
+            kms_key_arns.push(a.get_ref().clone());
+        }
+        Some(Secrets {
+            backend,
+            connections_prefix: prefix(&s.connections_prefix, "airflow/connections"),
+            variables_prefix: prefix(&s.variables_prefix, "airflow/variables"),
+            config_prefix: val(&s.config_prefix).filter(|p| !p.is_empty()).cloned(),
+            kms_key_arns,
+        })
+    }
+
+    fn monitoring(&mut self, raw: &RawSpec) -> Option<Monitoring> {
+        let m = raw.monitoring.as_ref()?.get_ref();
+        let emails: Vec<String> = m
+            .alarm_emails
+            .as_ref()
+            .map(|l| l.get_ref().iter().map(|e| e.get_ref().clone()).collect())
+            .unwrap_or_default();
+        if let Some(list) = &m.alarm_emails {
+            for (i, e) in list.get_ref().iter().enumerate() {
+                let ok = e.get_ref().split_once('@').is_some_and(|(user, domain)| {
+                    !user.is_empty() && domain.contains('.') && !e.get_ref().chars().any(char::is_whitespace)
+                });
+                if !ok {
+                    self.err(
+                        &format!("monitoring.alarm_emails[{i}]"),
+                        span(e),
+                        format!("{} is not an email address", quote(e.get_ref())),
+                        "write an address like \"oncall@example.com\"",
+                    );
+                }
+            }
+        }
+        let topic = match &m.sns_topic_arn {
+            Some(t) => {
+                if let Some(l) = m.alarm_emails.as_ref().filter(|l| !l.get_ref().is_empty()) {
+                    self.err(
+                        "monitoring.alarm_emails",
+                        span(l),
+                        "`alarm_emails` cannot be combined with `sns_topic_arn`",
+                        "subscribe the addresses to the existing topic instead, or remove sns_topic_arn to let mwaagen create one",
+                    );
+                }
+                let ok = t.get_ref().strip_prefix("arn:").and_then(|r| r.split_once(":sns:")).is_some();
+                if !ok {
+                    self.err(
+                        "monitoring.sns_topic_arn",
+                        span(t),
+                        format!("{} is not an SNS topic ARN", quote(t.get_ref())),
+                        "write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME",
+                    );
+                }
+                AlarmTopic::Existing(t.get_ref().clone())
+            }
+            None => AlarmTopic::Created { emails },
+        };
+        Some(Monitoring { topic, dashboard: val(&m.dashboard).copied().unwrap_or(true) })
     }
 
     fn output(&mut self, raw: &RawSpec) -> Output {
@@ -1179,6 +1410,14 @@ fn is_policy_arn(s: &str) -> bool {
     iam_arn_parts(s).is_some_and(|(acct, res)| {
         (is_account(acct) || acct == "aws") && res.strip_prefix("policy/").is_some_and(is_iam_path_name)
     })
+}
+
+/// The bucket name of an S3 bucket ARN (`arn:PARTITION:s3:::NAME`), if `s` is one.
+fn bucket_arn_name(s: &str) -> Option<&str> {
+    s.split_once(":s3:::")
+        .filter(|(p, _)| is_partition_prefix(p))
+        .map(|(_, n)| n)
+        .filter(|n| bucket_name_problem(n).is_none())
 }
 
 /// The region of a KMS key ARN, if `s` is one.
