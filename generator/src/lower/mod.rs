@@ -1,0 +1,164 @@
+//! [`Config`] -> [`Ir`]: the resources of architecture.md, in a fixed order, with their links.
+//!
+//! One module per resource family; [`lower`] calls them in the order the resources appear in the
+//! output, and hands them what they refer to through [`Refs`].
+
+mod bucket;
+mod endpoints;
+mod iam;
+mod kms;
+mod logs;
+mod mwaa;
+mod network;
+mod policy;
+mod suppressions;
+
+pub use endpoints::INTERFACE_ENDPOINTS;
+
+use indexmap::IndexMap;
+
+use crate::ir::{camel_case, snake_case, Attr, Expr, Ir, Kind, Resource};
+use crate::model::{Config, Kms, Network, Routing};
+
+/// What resources of one family refer to in others: ids, ARNs and names, as IR expressions.
+struct Refs {
+    vpc: Expr,
+    private_subnets: Vec<Expr>,
+    public_subnets: Vec<Expr>,
+    /// The private route tables (private routing puts the S3 gateway endpoint on them).
+    route_tables: Vec<Expr>,
+    sg: Expr,
+    /// The environment's key, unless it is AWS-owned.
+    kms_key: Option<Expr>,
+    bucket_arn: Expr,
+    /// `BUCKET-ARN/*`.
+    bucket_objects: Expr,
+    bucket_name: Expr,
+    role_arn: Expr,
+    env_arn: Expr,
+}
+
+/// Lowers a validated spec into the resource graph.
+#[must_use]
+pub fn lower(config: &Config) -> Ir {
+    let mut b = Builder { resources: Vec::new(), tags: config.tags.clone(), env: config.environment.name.clone() };
+    let env = &config.environment.name;
+
+    let (vpc, private_subnets, public_subnets, route_tables) = b.network(config);
+    let sg = b.security_group(config, &vpc);
+    if config.acl {
+        b.acl(&vpc, &public_subnets, &private_subnets);
+    }
+    let (bucket_arn, bucket_objects, bucket_name) = bucket::bucket_refs(&config.bucket);
+    let refs = Refs {
+        vpc,
+        private_subnets,
+        public_subnets,
+        route_tables,
+        sg,
+        kms_key: kms::key_arn(&config.kms),
+        bucket_arn,
+        bucket_objects,
+        bucket_name,
+        role_arn: iam::role_arn(&config.execution_role),
+        env_arn: env_arn(env),
+    };
+    // Private routing: VPC endpoints instead of the internet.
+    if let Network::Created { routing: Routing::Private, .. } = &config.network {
+        b.endpoints(
+            &refs.vpc,
+            &refs.private_subnets,
+            &refs.route_tables,
+            &refs.sg,
+            &refs.bucket_arn,
+            &refs.bucket_objects,
+        );
+    }
+    if let Network::Created { flow_logs: true, .. } = &config.network {
+        b.flow_logs(&refs.vpc, refs.kms_key.as_ref());
+    }
+    // The key policy names the execution role.
+    if matches!(config.kms, Kms::Create) {
+        b.kms_key(&refs.role_arn);
+    }
+    b.bucket(&config.bucket, &refs);
+    b.execution_role(config, &refs);
+    b.web_access(config);
+    b.environment(config, &refs);
+    let outputs = mwaa::outputs(&refs);
+
+    suppressions::apply(config, &mut b.resources);
+    let uses_az_lookup =
+        b.resources.iter().any(|r| matches!(&r.kind, Kind::Subnet { availability_zone: Expr::Az(_), .. }));
+    Ir {
+        source_name: config.source_name.clone(),
+        environment_name: env.clone(),
+        description: format!("Amazon MWAA environment {env} and the network, bucket, keys and roles it needs"),
+        region: config.output.region.clone(),
+        stack_name: config.output.stack_name.clone().unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
+        terraform_aws_provider: config.output.terraform_aws_provider.clone(),
+        uses_az_lookup,
+        resources: b.resources,
+        outputs,
+    }
+}
+
+fn join(sep: &str, items: Vec<Expr>) -> Expr {
+    let literals: Option<Vec<&str>> =
+        items.iter().map(|e| if let Expr::Str(s) = e { Some(s.as_str()) } else { None }).collect();
+    match literals {
+        Some(parts) => Expr::s(parts.join(sep)),
+        None => Expr::Join { sep: sep.to_owned(), items },
+    }
+}
+
+fn env_arn(env: &str) -> Expr {
+    Expr::sub(&format!("arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"))
+}
+
+struct Builder {
+    resources: Vec<Resource>,
+    tags: IndexMap<String, String>,
+    env: String,
+}
+
+impl Builder {
+    fn add(&mut self, id: &str, kind: Kind) -> &mut Resource {
+        let tf_name = snake_case(id);
+        self.resources.push(Resource {
+            id: id.to_owned(),
+            var_name: camel_case(&tf_name),
+            tf_name,
+            kind,
+            depends_on: Vec::new(),
+            tags: None,
+            lifecycle: None,
+            suppressions: Vec::new(),
+        });
+        self.last()
+    }
+
+    fn last(&mut self) -> &mut Resource {
+        let n = self.resources.len() - 1;
+        &mut self.resources[n]
+    }
+
+    /// The spec's tags, plus a `Name` tag when given one and the spec sets none (and has room).
+    fn tags_with_name(&self, name: Option<&str>) -> IndexMap<String, String> {
+        let mut tags = IndexMap::new();
+        if let Some(name) = name {
+            if !self.tags.contains_key("Name") && self.tags.len() < 50 {
+                tags.insert("Name".to_owned(), name.to_owned());
+            }
+        }
+        tags.extend(self.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        tags
+    }
+
+    fn add_tagged(&mut self, id: &str, kind: Kind, name: &str) -> Expr {
+        let tags = self.tags_with_name(Some(name));
+        let r = self.add(id, kind);
+        r.tags = Some(tags);
+        r.attr(Attr::Id)
+    }
+}

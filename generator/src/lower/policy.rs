@@ -1,0 +1,48 @@
+//! Building IAM policy documents as IR expressions.
+
+use indexmap::IndexMap;
+
+use crate::ir::Expr;
+
+pub(super) fn policy(statements: Vec<Expr>) -> Expr {
+    Expr::Map(IndexMap::from([
+        ("Version".to_owned(), Expr::s("2012-10-17")),
+        ("Statement".to_owned(), Expr::List(statements)),
+    ]))
+}
+
+pub(super) fn principal(kind: &str, value: Expr) -> Expr {
+    Expr::Map(IndexMap::from([(kind.to_owned(), value)]))
+}
+
+pub(super) fn principal_any() -> Expr {
+    Expr::s("*")
+}
+
+pub(super) fn condition(op: &str, key: &str, value: Expr) -> Expr {
+    Expr::Map(IndexMap::from([(op.to_owned(), Expr::Map(IndexMap::from([(key.to_owned(), value)])))]))
+}
+
+pub(super) fn statement(
+    sid: &str,
+    effect: &str,
+    principal: Option<Expr>,
+    actions: Expr,
+    resource: Option<(&str, Expr)>,
+    condition: Option<Expr>,
+) -> Expr {
+    let mut m = IndexMap::new();
+    m.insert("Sid".to_owned(), Expr::s(sid));
+    m.insert("Effect".to_owned(), Expr::s(effect));
+    if let Some(p) = principal {
+        m.insert("Principal".to_owned(), p);
+    }
+    m.insert("Action".to_owned(), actions);
+    if let Some((k, v)) = resource {
+        m.insert(k.to_owned(), v);
+    }
+    if let Some(c) = condition {
+        m.insert("Condition".to_owned(), c);
+    }
+    Expr::Map(m)
+}
