@@ -1,0 +1,102 @@
+//! The hashicorp/aws version constraint: which major versions it admits, and the note above it.
+
+use super::TESTED_AWS_PROVIDER;
+
+type Version = (u64, u64, u64);
+
+/// One condition of a version constraint: (operator, version, number of parts written).
+fn parse_condition(c: &str) -> Option<(&str, Version, usize)> {
+    let c = c.trim();
+    let op = ["~>", ">=", "<=", "!=", ">", "<", "="].into_iter().find(|op| c.starts_with(op)).unwrap_or("");
+    let parts: Vec<u64> = c[op.len()..].trim().split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    let get = |i: usize| parts.get(i).copied().unwrap_or(0);
+    Some((if op.is_empty() { "=" } else { op }, (get(0), get(1), get(2)), parts.len()))
+}
+
+fn satisfies(v: Version, op: &str, c: Version, parts: usize) -> bool {
+    match op {
+        "=" => v == c,
+        "!=" => v != c,
+        ">" => v > c,
+        ">=" => v >= c,
+        "<" => v < c,
+        "<=" => v <= c,
+        // `~> 5` and `~> 5.1`: same major; `~> 5.1.2`: same minor.
+        _ => v >= c && if parts == 3 { (v.0, v.1) == (c.0, c.1) } else { v.0 == c.0 },
+    }
+}
+
+/// Whether `v` meets every condition of `constraint` (`None` if it cannot be parsed).
+fn admits(constraint: &str, v: Version) -> Option<bool> {
+    let conds: Vec<_> = constraint.split(',').map(parse_condition).collect::<Option<_>>()?;
+    Some(conds.iter().all(|(op, c, parts)| satisfies(v, op, *c, *parts)))
+}
+
+/// The highest major version [`admitted_majors`] looks at.
+const MAX_MAJOR: u64 = 20;
+
+/// The major versions (1..=[`MAX_MAJOR`]) that `constraint` admits some version of.
+fn admitted_majors(constraint: &str) -> Option<Vec<u64>> {
+    let conds: Vec<_> = constraint.split(',').map(parse_condition).collect::<Option<_>>()?;
+    // The admitted set is an intersection of intervals minus points: if it holds a version of a
+    // major, it holds one of these candidates.
+    let mut candidates: Vec<Version> = Vec::new();
+    for (_, c, _) in &conds {
+        candidates.extend([*c, (c.0, c.1, c.2 + 1), (c.0, c.1 + 1, 0)]);
+    }
+    Some(
+        (1..=MAX_MAJOR)
+            .filter(|m| {
+                candidates
+                    .iter()
+                    .chain(&[(*m, 0, 0), (*m, 0, 1)])
+                    .any(|v| v.0 == *m && conds.iter().all(|(op, c, parts)| satisfies(*v, op, *c, *parts)))
+            })
+            .collect(),
+    )
+}
+
+/// The comment above the provider constraint in `versions.tf`.
+pub(super) fn provider_note(constraint: &str) -> Vec<String> {
+    let tested: Version = (5, 100, 0);
+    let majors = admitted_majors(constraint).unwrap_or_default();
+    let list: Vec<String> = majors.iter().map(|m| format!("{m}.x")).collect();
+    let mut lines = vec![match list.as_slice() {
+        [] => "It admits no provider version.".to_owned(),
+        [one] => format!("It admits provider {one} only."),
+        [first, .., last] if majors.last() == Some(&MAX_MAJOR) => {
+            format!("It admits provider {first} and every later major version up to {last} and beyond.")
+        }
+        [init @ .., last] => format!("It admits provider {} and {last}.", init.join(", ")),
+    }];
+    lines
+        .push(format!("Written for the aws_* resources of provider 5.x; mwaagen tests it with {TESTED_AWS_PROVIDER}."));
+    if admits(constraint, tested) != Some(true) {
+        lines.push(format!("WARNING: this constraint excludes {TESTED_AWS_PROVIDER}, the version mwaagen tests with."));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints() {
+        assert_eq!(admitted_majors(">= 5.0, < 7.0"), Some(vec![5, 6]));
+        assert_eq!(admitted_majors("~> 5.100"), Some(vec![5]));
+        assert_eq!(admitted_majors("~> 5.100.0"), Some(vec![5]));
+        assert_eq!(admitted_majors(">= 5.50"), Some((5..=20).collect()));
+        assert_eq!(admitted_majors("= 4.67.0"), Some(vec![4]));
+        assert_eq!(admitted_majors("> 5.0, < 5.0"), Some(vec![]));
+        assert_eq!(admits("~> 5.100.0", (5, 100, 3)), Some(true));
+        assert_eq!(admits("~> 5.100.0", (5, 101, 0)), Some(false));
+        assert_eq!(admits("~> 5.99", (5, 100, 0)), Some(true));
+        assert_eq!(admits("!= 5.100.0", (5, 100, 0)), Some(false));
+        assert!(provider_note("~> 4.0").iter().any(|l| l.starts_with("WARNING")));
+        assert!(!provider_note(">= 5.0, < 7.0").iter().any(|l| l.starts_with("WARNING")));
+    }
+}

@@ -1,0 +1,390 @@
+//! The view of each resource that the templates read: the IR resource plus what only Terraform
+//! needs (its `aws_*` type and address, the extra resources it becomes, `depends_on` as
+//! addresses, name prefixes, policy attachments), what the configuration needs from data
+//! sources, and the mock values of the generated `terraform test`.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::hcl::hcl_string;
+use super::kinds::{file_of, tf_type};
+use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Part, Pseudo, Resource};
+
+/// An IR resource with what the Terraform templates need besides it.
+#[derive(Debug, Serialize)]
+pub(super) struct View<'a> {
+    #[serde(flatten)]
+    pub(super) r: &'a Resource,
+    pub(super) tf: TfInfo,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(super) struct TfInfo {
+    /// The file the resource is written to (`network.tf`).
+    pub(super) file: &'static str,
+    /// `aws_subnet`.
+    #[serde(rename = "type")]
+    ty: &'static str,
+    /// `aws_subnet.public_subnet_1`.
+    address: String,
+    /// Terraform addresses this resource must be created after.
+    depends_on: Vec<String>,
+    /// `prevent_destroy` (the resource is retained where CloudFormation retains it).
+    pub(super) retain: bool,
+    /// With `retain`: this resource's address and those of the extra resources it becomes.
+    retained_addresses: Vec<String>,
+    /// `name_prefix`, for kinds that CloudFormation names on its own.
+    name_prefix: Option<String>,
+    /// Names of the extra resources this one becomes, by role (`versioning`, `egress_1`...).
+    names: IndexMap<String, String>,
+    /// The same extra resources as (type, name), policy attachments aside.
+    #[serde(skip)]
+    parts: Vec<(&'static str, String)>,
+    /// Policy attachments: to roles (`managed_policy`, and a role's managed policy ARNs) and groups.
+    attachments: Vec<Attachment>,
+    /// The policy document attribute and its statement ids, for the generated test.
+    policy_sids: Option<PolicySids>,
+    /// The environment's subnets that this configuration creates (addresses), for the generated test.
+    subnets: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PolicySids {
+    pub(super) attribute: &'static str,
+    pub(super) sids: Vec<String>,
+}
+
+/// The `Sid` of every statement of a policy document, if each has one.
+fn statement_ids(doc: &Expr) -> Option<Vec<String>> {
+    let Expr::Map(m) = doc else { return None };
+    let Some(Expr::List(statements)) = m.get("Statement") else { return None };
+    statements
+        .iter()
+        .map(|s| match s {
+            Expr::Map(s) => match s.get("Sid") {
+                Some(Expr::Str(sid)) => Some(sid.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct Attachment {
+    /// Terraform resource name.
+    pub(super) name: String,
+    /// `role` or `group`.
+    pub(super) to: &'static str,
+    /// The role or group name.
+    pub(super) target: Expr,
+    /// The policy ARN.
+    pub(super) policy_arn: Expr,
+}
+
+/// What the configuration needs from data sources.
+#[derive(Debug, Default, Serialize)]
+pub(super) struct DataUse {
+    pub(super) region: bool,
+    pub(super) account_id: bool,
+    pub(super) partition: bool,
+    pub(super) availability_zones: bool,
+}
+
+impl DataUse {
+    pub(super) fn visit(&mut self, e: &Expr) {
+        match e {
+            Expr::Pseudo(p) => self.pseudo(*p),
+            Expr::Sub(parts) => {
+                for p in parts {
+                    if let Part::Pseudo(ps) = p {
+                        self.pseudo(*ps);
+                    }
+                }
+            }
+            Expr::Az(_) => self.availability_zones = true,
+            Expr::Join { items, .. } | Expr::List(items) => items.iter().for_each(|i| self.visit(i)),
+            Expr::Map(m) => m.values().for_each(|v| self.visit(v)),
+            Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Ref(_) => {}
+        }
+    }
+
+    fn pseudo(&mut self, p: Pseudo) {
+        match p {
+            Pseudo::Region => self.region = true,
+            Pseudo::AccountId => self.account_id = true,
+            Pseudo::Partition => self.partition = true,
+        }
+    }
+}
+
+/// A name prefix that AWS completes with a 26-character suffix: `ENV-ROLE-` within `max` bytes.
+fn name_prefix(env: &str, tf_name: &str, max: usize) -> String {
+    let what = tf_name.replace('_', "-");
+    let room = max.saturating_sub(what.len() + 2);
+    let env: String = env.chars().take(room).collect();
+    let env = env.trim_end_matches(['-', '_']);
+    if env.is_empty() {
+        format!("{what}-").chars().take(max).collect()
+    } else {
+        format!("{env}-{what}-")
+    }
+}
+
+/// A `bucket_prefix` for an unnamed bucket: `airflow-ENV-`, lowercase, within the 37 characters
+/// the provider allows (AWS appends 26).
+#[must_use]
+pub fn bucket_prefix(env: &str) -> String {
+    let safe: String = env
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut prefix = format!("airflow-{safe}");
+    prefix.truncate(36);
+    let prefix = prefix.trim_end_matches('-');
+    format!("{prefix}-")
+}
+
+/// Builds the views: names, attachments and dependencies as Terraform addresses.
+pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
+    let kind_of = |id: &str| ir.get(id).map(|r| r.kind.tag());
+    let mut out: Vec<View<'_>> = Vec::new();
+    for r in &ir.resources {
+        let ty = tf_type(r.kind.tag()).unwrap_or("UNKNOWN_KIND");
+        let mut tf = TfInfo {
+            file: file_of(&r.kind),
+            ty,
+            address: format!("{ty}.{}", r.tf_name),
+            retain: r.lifecycle == Some(Lifecycle::Retain),
+            ..TfInfo::default()
+        };
+        let n = &r.tf_name;
+        let sids = |attribute, doc| statement_ids(doc).map(|sids| PolicySids { attribute, sids });
+        tf.policy_sids = match &r.kind {
+            Kind::ManagedPolicy { document, .. }
+            | Kind::RolePolicy { document, .. }
+            | Kind::BucketPolicy { document, .. } => sids("policy", document),
+            Kind::VpcEndpoint { policy, .. } | Kind::KmsKey { policy, .. } => sids("policy", policy),
+            Kind::IamRole { assume_role_policy, .. } => sids("assume_role_policy", assume_role_policy),
+            _ => None,
+        };
+        match &r.kind {
+            Kind::MwaaEnvironment(m) => {
+                tf.subnets = m
+                    .subnet_ids
+                    .iter()
+                    .filter_map(|s| match s {
+                        Expr::Ref(s) if kind_of(&s.id) == Some("subnet") => {
+                            Some(format!("aws_subnet.{}", crate::ir::snake_case(&s.id)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+            }
+            Kind::SecurityGroup { egress, .. } => {
+                for i in 1..=egress.len() {
+                    tf.add_part(format!("egress_{i}"), "aws_vpc_security_group_egress_rule", format!("{n}_egress_{i}"));
+                }
+            }
+            Kind::Bucket { .. } => {
+                for (role, ty) in [
+                    ("versioning", "aws_s3_bucket_versioning"),
+                    ("public_access_block", "aws_s3_bucket_public_access_block"),
+                    ("encryption", "aws_s3_bucket_server_side_encryption_configuration"),
+                    ("lifecycle", "aws_s3_bucket_lifecycle_configuration"),
+                ] {
+                    tf.add_part(role.to_owned(), ty, format!("{n}_{role}"));
+                }
+            }
+            Kind::IamRole { managed_policy_arns, .. } => {
+                tf.name_prefix = Some(name_prefix(&ir.environment_name, n, 38));
+                for (i, arn) in managed_policy_arns.iter().enumerate() {
+                    tf.attachments.push(Attachment {
+                        name: format!("{n}_managed_policy_{}", i + 1),
+                        to: "role",
+                        target: r.attr(Attr::Id),
+                        policy_arn: arn.clone(),
+                    });
+                }
+            }
+            Kind::ManagedPolicy { roles, groups, .. } => {
+                tf.name_prefix = Some(name_prefix(&ir.environment_name, n, 102));
+                for (i, role) in roles.iter().enumerate() {
+                    let name = match role {
+                        Expr::Ref(t) => format!("{n}_{}", crate::ir::snake_case(&t.id)),
+                        _ => format!("{n}_role_{}", i + 1),
+                    };
+                    tf.attachments.push(Attachment {
+                        name,
+                        to: "role",
+                        target: role.clone(),
+                        policy_arn: r.attr(Attr::Arn),
+                    });
+                }
+                for (i, group) in groups.iter().enumerate() {
+                    let name = match group {
+                        Expr::Ref(t) => format!("{n}_{}", crate::ir::snake_case(&t.id)),
+                        _ => format!("{n}_group_{}", i + 1),
+                    };
+                    tf.attachments.push(Attachment {
+                        name,
+                        to: "group",
+                        target: group.clone(),
+                        policy_arn: r.attr(Attr::Arn),
+                    });
+                }
+            }
+            _ => {}
+        }
+        out.push(View { r, tf });
+    }
+
+    // Dependencies, now that every resource's extra names are known.
+    let addresses = |id: &str| -> Vec<String> {
+        let Some(v) = out.iter().find(|v| v.r.id == id) else {
+            return Vec::new();
+        };
+        match &v.r.kind {
+            // A policy is in force once attached: depend on the attachments.
+            Kind::ManagedPolicy { .. } if !v.tf.attachments.is_empty() => extra_addresses(v),
+            _ => {
+                let mut all = vec![v.tf.address.clone()];
+                all.extend(extra_addresses(v));
+                all
+            }
+        }
+    };
+    let mut deps: Vec<Vec<String>> = Vec::new();
+    for v in &out {
+        let mut d: Vec<String> = v.r.depends_on.iter().flat_map(|id| addresses(id)).collect();
+        match &v.r.kind {
+            // MWAA refuses a bucket without versioning and Block Public Access: CloudFormation has
+            // them as properties of the bucket, Terraform as resources of their own.
+            Kind::MwaaEnvironment(m) => {
+                if let Expr::Ref(b) = &m.source_bucket_arn {
+                    if kind_of(&b.id) == Some("bucket") {
+                        let bucket = crate::ir::snake_case(&b.id);
+                        d.push(format!("aws_s3_bucket_versioning.{bucket}_versioning"));
+                        d.push(format!("aws_s3_bucket_public_access_block.{bucket}_public_access_block"));
+                    }
+                }
+            }
+            // In CloudFormation the policy comes after the whole bucket, Block Public Access included.
+            Kind::BucketPolicy { bucket: Expr::Ref(b), .. } if kind_of(&b.id) == Some("bucket") => {
+                d.push(format!(
+                    "aws_s3_bucket_public_access_block.{}_public_access_block",
+                    crate::ir::snake_case(&b.id)
+                ));
+            }
+            _ => {}
+        }
+        let mut seen = BTreeSet::new();
+        d.retain(|a| seen.insert(a.clone()));
+        deps.push(d);
+    }
+    for (v, d) in out.iter_mut().zip(deps) {
+        v.tf.depends_on = d;
+        if v.tf.retain {
+            let mut all = vec![v.tf.address.clone()];
+            all.extend(extra_addresses(v));
+            v.tf.retained_addresses = all;
+        }
+    }
+    out
+}
+
+/// Every Terraform resource type the views become.
+pub(super) fn types_of(views: &[View<'_>]) -> BTreeSet<&'static str> {
+    views.iter().flat_map(|v| std::iter::once(v.tf.ty).chain(extras(v).into_iter().map(|(ty, _)| ty))).collect()
+}
+
+/// Mock ARNs for the generated test, for the types whose ARN other resources pass to arguments
+/// that the provider checks are ARNs.
+const MOCK_ARNS: &[(&str, &str)] = &[
+    ("aws_cloudwatch_log_group", "arn:aws:logs:us-east-1:123456789012:log-group:mock"),
+    ("aws_iam_policy", "arn:aws:iam::123456789012:policy/mock"),
+    ("aws_iam_role", "arn:aws:iam::123456789012:role/mock"),
+    ("aws_kms_key", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"),
+    ("aws_mwaa_environment", "arn:aws:airflow:us-east-1:123456789012:environment/mock"),
+    ("aws_s3_bucket", "arn:aws:s3:::mock-bucket"),
+];
+
+/// One `mock_data` or `mock_resource` block of the generated test, with one default.
+#[derive(Debug, Serialize)]
+pub(super) struct Mock {
+    pub(super) block: &'static str,
+    #[serde(rename = "type")]
+    pub(super) ty: &'static str,
+    pub(super) attribute: &'static str,
+    /// HCL text.
+    pub(super) value: String,
+}
+
+/// The mocks the generated test needs: data sources the configuration reads, and ARNs.
+pub(super) fn mocks(data: &DataUse, types: &BTreeSet<&'static str>) -> Vec<Mock> {
+    let mut out = Vec::new();
+    let mut data_mock = |used: bool, ty, attribute, value: &str| {
+        if used {
+            out.push(Mock { block: "mock_data", ty, attribute, value: value.to_owned() });
+        }
+    };
+    data_mock(
+        data.availability_zones,
+        "aws_availability_zones",
+        "names",
+        r#"["us-east-1a", "us-east-1b", "us-east-1c"]"#,
+    );
+    data_mock(data.account_id, "aws_caller_identity", "account_id", r#""123456789012""#);
+    data_mock(data.partition, "aws_partition", "partition", r#""aws""#);
+    data_mock(data.region, "aws_region", "name", r#""us-east-1""#);
+    for (ty, arn) in MOCK_ARNS {
+        if types.contains(ty) {
+            out.push(Mock { block: "mock_resource", ty, attribute: "arn", value: hcl_string(arn) });
+        }
+    }
+    out
+}
+
+impl TfInfo {
+    fn add_part(&mut self, role: String, ty: &'static str, name: String) {
+        self.names.insert(role, name.clone());
+        self.parts.push((ty, name));
+    }
+}
+
+/// The extra resources a view becomes, besides its primary one: (type, name).
+fn extras(v: &View<'_>) -> Vec<(&'static str, String)> {
+    let mut out = v.tf.parts.clone();
+    out.extend(v.tf.attachments.iter().map(|a| {
+        let ty = if a.to == "group" { "aws_iam_group_policy_attachment" } else { "aws_iam_role_policy_attachment" };
+        (ty, a.name.clone())
+    }));
+    out
+}
+
+/// Addresses of the extra resources a view becomes.
+fn extra_addresses(v: &View<'_>) -> Vec<String> {
+    extras(v).into_iter().map(|(ty, name)| format!("{ty}.{name}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(bucket_prefix("dev_sandbox"), "airflow-dev-sandbox-");
+        assert_eq!(bucket_prefix("Mwaa--Public"), "airflow-mwaa-public-");
+        let long = bucket_prefix(&"a".repeat(80));
+        assert!(long.len() <= 37 && long.ends_with("a-"), "{long}");
+        assert_eq!(name_prefix("analytics-prod", "execution_role", 38), "analytics-prod-execution-role-");
+        let p = name_prefix(&"x".repeat(80), "flow_logs_role", 38);
+        assert!(p.len() <= 38 && p.ends_with("-flow-logs-role-"), "{p}");
+    }
+}
