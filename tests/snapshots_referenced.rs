@@ -33,7 +33,15 @@ fn every_snapshot_has_a_case() {
     let snaps = stems(&root.join("snapshots/extends"), "snap");
     let orphans: Vec<_> = snaps.difference(&extends).collect();
     assert!(orphans.is_empty(), "snapshots/extends has snapshots of no spec: {orphans:?}");
-    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends"]
+    let mut diff_cases = BTreeSet::new();
+    for case in stems(&root.join("tests/diff"), "toml") {
+        diff_cases.insert(format!("{case}-cfn"));
+        diff_cases.insert(format!("{case}-terraform"));
+    }
+    let snaps = stems(&root.join("snapshots/diff"), "snap");
+    let orphans: Vec<_> = snaps.difference(&diff_cases).collect();
+    assert!(orphans.is_empty(), "snapshots/diff has snapshots of no case: {orphans:?}");
+    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff"]
         .iter()
         .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
         .collect();

@@ -6,6 +6,7 @@
 //! `--check` live in [`output`]. This crate has no CLI dependency; `main.rs` only parses arguments.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod extends;
 pub mod ir;
 pub mod lower;

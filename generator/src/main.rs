@@ -19,7 +19,7 @@ use mwaagen::GenerateError;
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml"
+    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,24 @@ enum Command {
         #[arg(value_name = "SPEC", required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Compare what two specs deploy, resource by resource
+    ///
+    /// Each resource is added, removed, updated in place (each property, old -> new) or replaced
+    /// (naming the property that forces it, and what a stateful resource loses).
+    Diff {
+        /// The spec as deployed now.
+        #[arg(value_name = "OLD.toml")]
+        old: PathBuf,
+        /// The changed spec.
+        #[arg(value_name = "NEW.toml")]
+        new: PathBuf,
+        /// Whose words to use: CloudFormation logical ids, or Terraform addresses and arguments.
+        #[arg(long, short, value_enum, default_value = "cfn")]
+        target: DiffTarget,
+        /// Exit 3 when a stateful resource (environment, bucket, key, log group) would be replaced.
+        #[arg(long)]
+        fail_on_replace: bool,
+    },
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -60,6 +78,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffTarget {
+    /// CloudFormation logical ids, types and property names
+    Cfn,
+    /// Terraform resource addresses and argument names
+    Terraform,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,6 +119,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Validate { specs }) => validate(&specs),
         Some(Command::Init { path, force }) => init(&path, force),
+        Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
         None => generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
     }
 }
@@ -222,6 +249,59 @@ fn validate(specs: &[PathBuf]) -> ExitCode {
         eprintln!("error: {failed} of {} specs are invalid", specs.len());
         ExitCode::FAILURE
     }
+}
+
+fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> ExitCode {
+    use mwaagen::diff::Language;
+    let mut irs = Vec::with_capacity(2);
+    let mut invalid = false;
+    for path in [old, new] {
+        let source = match read_source(path) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
+        match mwaagen::compile(&source) {
+            Ok(ir) => irs.push(ir),
+            Err(diags) => {
+                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
+                invalid = true;
+            }
+        }
+    }
+    let (Some(old_ir), Some(new_ir), false) = (irs.first(), irs.get(1), invalid) else {
+        return ExitCode::FAILURE;
+    };
+    let report = match mwaagen::diff::compare(old_ir, new_ir) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let language = match target {
+        DiffTarget::Cfn => Language::Cfn,
+        DiffTarget::Terraform => Language::Terraform,
+    };
+    // Colour only for a person at a terminal (https://no-color.org: any non-empty NO_COLOR).
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
+    let name = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let text = report.render(&name(old), &name(new), language, color);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(format!("cannot write to standard output: {e}"));
+        }
+    }
+    let stateful = report.stateful_replacements();
+    if fail_on_replace && !stateful.is_empty() {
+        let names: Vec<String> = stateful.iter().map(|c| report.name(&c.id, language)).collect();
+        eprintln!(
+            "error: --fail-on-replace: {} stateful resource{} would be replaced: {}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
 }
 
 fn init(path: &Path, force: bool) -> ExitCode {
