@@ -174,6 +174,11 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
                 let mut stderr = std::io::stderr().lock();
                 for d in &report.drift {
                     let _ = writeln!(stderr, "{d}");
+                    if let output::Drift::Changed(p) = d {
+                        for why in report.explained.get(p).into_iter().flatten() {
+                            let _ = writeln!(stderr, "    {why}");
+                        }
+                    }
                 }
                 let _ = writeln!(
                     stderr,

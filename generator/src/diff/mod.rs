@@ -13,6 +13,7 @@
 //! loses something; the report says what. Output in Terraform's words: [`terraform`].
 
 pub mod create_only;
+pub mod explain;
 pub mod template;
 pub mod terraform;
 
