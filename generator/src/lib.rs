@@ -8,6 +8,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod extends;
+pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod model;

@@ -69,6 +69,25 @@ enum Command {
         #[arg(long)]
         fail_on_replace: bool,
     },
+    /// Write a spec that describes a live environment, from `aws mwaa get-environment` output
+    ///
+    /// The spec brings what the environment runs in (subnets, security groups, bucket, role, key)
+    /// and carries every setting; what it cannot carry is said in its comments.
+    Import {
+        /// What `aws mwaa get-environment --name NAME` printed (JSON).
+        #[arg(value_name = "GET-ENVIRONMENT.json")]
+        file: PathBuf,
+        /// The VPC of the environment's subnets (get-environment does not name it). Without it the
+        /// spec holds a placeholder that validation refuses.
+        #[arg(long, value_name = "VPC")]
+        vpc_id: Option<String>,
+        /// Write the spec to SPEC instead of printing it.
+        #[arg(long, short, value_name = "SPEC")]
+        out: Option<PathBuf>,
+        /// Overwrite SPEC if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -120,6 +139,7 @@ fn main() -> ExitCode {
         Some(Command::Validate { specs }) => validate(&specs),
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
+        Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
         None => generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
     }
 }
@@ -305,6 +325,63 @@ fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> Ex
             names.join(", ")
         );
         return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) -> ExitCode {
+    let source = match read_source(file) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let imported = match mwaagen::import::import(&source, vpc_id) {
+        Ok(i) => i,
+        Err(diags) => {
+            eprint!("{}", diags.render(&source));
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = out.filter(|p| p.exists() && !force) {
+        return fail(format!("{} already exists; use --force to overwrite it", path.display()));
+    }
+    // The spec is checked as mwaagen will read it: only the VPC placeholder may be refused.
+    let spec_name = out.map_or_else(|| "<imported spec>".to_owned(), |p| p.to_string_lossy().replace('\\', "/"));
+    let spec_source = Source::from_text(spec_name.clone(), imported.spec.as_str());
+    let problems = mwaagen::compile(&spec_source)
+        .err()
+        .filter(|d| !(imported.vpc_placeholder && d.0.iter().all(|d| d.field == "network.existing_vpc_id")));
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(imported.spec.as_bytes()).and_then(|()| stdout.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return fail(format!("cannot write to standard output: {e}"));
+                }
+            }
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let Some(name) = path.file_name() else {
+                return fail(format!("{} is not a file path", path.display()));
+            };
+            let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: imported.spec.clone() };
+            if let Err(e) = output::write_all(dir, &[file], &[]) {
+                return fail(e);
+            }
+            println!("wrote {} (environment {})", path.display(), imported.name);
+        }
+    }
+    if let Some(diags) = problems {
+        eprint!("{}", diags.render(&spec_source).replace("; nothing was written", ""));
+        eprintln!("error: the spec written for {} does not validate yet: fix the errors above", imported.name);
+        return ExitCode::FAILURE;
+    }
+    if imported.vpc_placeholder {
+        eprintln!(
+            "note: {spec_name}: network.existing_vpc_id is a placeholder ({}): write the VPC of the environment's \
+             subnets there (the comment above it says how to find it), or import again with --vpc-id",
+            mwaagen::import::VPC_PLACEHOLDER
+        );
     }
     ExitCode::SUCCESS
 }
