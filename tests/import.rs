@@ -318,3 +318,45 @@ fn a_file_that_is_not_a_get_environment_output_is_refused_clearly() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read tests/no-such-file.json"));
 }
+
+#[test]
+fn hostile_strings_come_back_as_they_were() {
+    let ir = support::compile_file(&support::root().join("specs/default.toml"));
+    let mut output = get_environment(&ir, &mut MadeUp::new(&ir));
+    let nasty = [
+        "a\"b",
+        "line\nbreak",
+        "tab\there",
+        "back\\slash",
+        "\"\"\"",
+        "'''",
+        "${x} %{y}",
+        "é🚀",
+        "# not a comment",
+        "]",
+    ];
+    let env = output["Environment"].as_object_mut().expect("object");
+    let mut tags = Map::new();
+    let mut options = Map::new();
+    for (i, s) in nasty.iter().enumerate() {
+        tags.insert(format!("k{i} {s}"), json!(s));
+        options.insert(format!("core.k{i}"), json!(s));
+    }
+    env.insert("Tags".into(), Value::Object(tags.clone()));
+    env.insert("AirflowConfigurationOptions".into(), Value::Object(options.clone()));
+    env.insert("DagS3Path".into(), json!("dags\n[network]\nexisting_vpc_id = \"vpc-1\""));
+    env.insert("Name".into(), json!("x\ny = 1"));
+    let text = output.to_string();
+    let imported = mwaagen::import::import(&Source::from_text("nasty.json", text.as_str()), None).expect("imports");
+    let spec: toml::Table =
+        toml::from_str(&imported.spec).unwrap_or_else(|e| panic!("not TOML: {e}\n{}", imported.spec));
+    assert_eq!(spec["environment"]["name"].as_str(), Some("x\ny = 1"));
+    assert_eq!(spec["environment"]["dag_s3_path"].as_str(), Some("dags\n[network]\nexisting_vpc_id = \"vpc-1\""));
+    assert_eq!(spec["network"]["existing_vpc_id"].as_str(), Some(mwaagen::import::VPC_PLACEHOLDER));
+    for (k, v) in &tags {
+        assert_eq!(spec["tags"][k.as_str()].as_str(), v.as_str(), "tag {k:?}");
+    }
+    for (k, v) in &options {
+        assert_eq!(spec["environment"]["airflow_configuration_options"][k.as_str()].as_str(), v.as_str(), "{k:?}");
+    }
+}
