@@ -33,6 +33,12 @@ mapfile -t SPECS < <(ls specs/*.toml)
 step "cfn-lint 1.58.0 on the CloudFormation of ${#SPECS[@]} specs and the built-in default"
 bash scripts/check-cfn.sh --default "${SPECS[@]}"
 
+step "mwaagen diff: createOnlyProperties table against cfn-lint 1.58.0's resource schemas"
+bash scripts/check-create-only.sh
+
+step "mwaagen import: round-trip JSON of ${#SPECS[@]} specs against botocore 1.44.8's GetEnvironmentOutput"
+bash scripts/check-import.sh
+
 step "terraform: init, fmt -check, validate, test"
 bash scripts/check-terraform.sh --default "${SPECS[@]}"
 

@@ -28,7 +28,20 @@ fn every_snapshot_has_a_case() {
     let snaps = stems(&root.join("snapshots/invalid"), "snap");
     let orphans: Vec<_> = snaps.difference(&fixtures).collect();
     assert!(orphans.is_empty(), "snapshots/invalid has snapshots of no fixture: {orphans:?}");
-    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli"]
+    let mut extends = stems(&root.join("tests/extends"), "toml");
+    extends.extend(stems(&root.join("tests/extends/errors"), "toml").into_iter().map(|s| format!("errors-{s}")));
+    let snaps = stems(&root.join("snapshots/extends"), "snap");
+    let orphans: Vec<_> = snaps.difference(&extends).collect();
+    assert!(orphans.is_empty(), "snapshots/extends has snapshots of no spec: {orphans:?}");
+    let mut diff_cases = BTreeSet::new();
+    for case in stems(&root.join("tests/diff"), "toml") {
+        diff_cases.insert(format!("{case}-cfn"));
+        diff_cases.insert(format!("{case}-terraform"));
+    }
+    let snaps = stems(&root.join("snapshots/diff"), "snap");
+    let orphans: Vec<_> = snaps.difference(&diff_cases).collect();
+    assert!(orphans.is_empty(), "snapshots/diff has snapshots of no case: {orphans:?}");
+    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff"]
         .iter()
         .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
         .collect();

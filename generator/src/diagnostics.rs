@@ -5,9 +5,10 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A spec file as read from disk (or the built-in default), kept for error rendering.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     /// The name shown in errors and in generated headers (a path as given, or `<built-in default spec>`).
     pub name: String,
@@ -72,12 +73,15 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// What would be valid, or how to fix it.
     pub help: Option<String>,
+    /// The file `span` points into when it is not the spec being compiled: a base spec that the
+    /// spec `extends` (see [`crate::extends`]). `None`: the spec itself.
+    pub file: Option<Arc<Source>>,
 }
 
 impl Diagnostic {
     /// A new diagnostic for `field` at `span`.
     pub fn new(field: impl Into<String>, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into(), span, help: None }
+        Self { field: field.into(), message: message.into(), span, help: None, file: None }
     }
 
     /// Adds a help line.
@@ -88,8 +92,11 @@ impl Diagnostic {
     }
 
     /// Renders the diagnostic like a compiler error: message, `file:line:col`, the line and a caret.
+    /// `source` is the spec being compiled; a diagnostic about a base spec renders against its
+    /// own [`Diagnostic::file`].
     #[must_use]
     pub fn render(&self, source: &Source) -> String {
+        let source = self.file.as_deref().unwrap_or(source);
         let span = self.span.clone().unwrap_or(0..0);
         let (line, col) = source.line_col(span.start);
         let mut out = String::new();
@@ -228,12 +235,18 @@ fn display_line(text: &str) -> String {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Sorts by position (file-level first), then field, keeping the output stable.
+    /// Sorts by file (the spec itself first, then its bases by name), then position (file-level
+    /// first), then field, keeping the output stable.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
+            let fa = a.file.as_ref().map(|f| f.name.as_str());
+            let fb = b.file.as_ref().map(|f| f.name.as_str());
             let ka = a.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
             let kb = b.span.as_ref().map_or((0, 0), |s| (s.start, s.end));
-            ka.cmp(&kb).then_with(|| a.field.cmp(&b.field)).then_with(|| a.message.cmp(&b.message))
+            fa.cmp(&fb)
+                .then_with(|| ka.cmp(&kb))
+                .then_with(|| a.field.cmp(&b.field))
+                .then_with(|| a.message.cmp(&b.message))
         });
         self.0.dedup();
     }
@@ -304,6 +317,20 @@ mod tests {
         assert!(out.contains("2 | name = \"9abc\""), "{out}");
         assert!(out.contains("  |        ^^^^^^"), "{out}");
         assert!(out.contains("= help: fix it"), "{out}");
+    }
+
+    #[test]
+    fn a_diagnostic_about_another_file_renders_against_that_file() {
+        let spec = Source::from_text("dev.toml", "version = 1\nextends = \"base.toml\"\n");
+        let base = Arc::new(Source::from_text("base.toml", "version = 1\n[environment]\nmax_workers = 30\n"));
+        let mut d = Diagnostic::new("environment.max_workers", Some(40..42), "bad");
+        d.file = Some(Arc::clone(&base));
+        let out = d.render(&spec);
+        assert!(out.contains("--> base.toml:3:15"), "{out}");
+        assert!(out.contains("3 | max_workers = 30"), "{out}");
+        assert!(!out.contains("dev.toml"), "{out}");
+        // The summary still names the spec that was compiled.
+        assert!(Diagnostics(vec![d]).render(&spec).ends_with("error: dev.toml has 1 error; nothing was written\n"));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! `--check` live in [`output`]. This crate has no CLI dependency; `main.rs` only parses arguments.
 
 pub mod diagnostics;
+pub mod diff;
+pub mod extends;
+pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod model;
@@ -43,7 +46,8 @@ pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
             }
             let mut d = Diagnostics(diags);
             d.sort();
-            Err(d)
+            // Last: sorting in the shared offset space puts the spec's errors before its bases'.
+            Err(parsed.bases.localize(d))
         }
     }
 }

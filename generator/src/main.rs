@@ -19,7 +19,7 @@ use mwaagen::GenerateError;
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml"
+    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,43 @@ enum Command {
         #[arg(value_name = "SPEC", required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Compare what two specs deploy, resource by resource
+    ///
+    /// Each resource is added, removed, updated in place (each property, old -> new) or replaced
+    /// (naming the property that forces it, and what a stateful resource loses).
+    Diff {
+        /// The spec as deployed now.
+        #[arg(value_name = "OLD.toml")]
+        old: PathBuf,
+        /// The changed spec.
+        #[arg(value_name = "NEW.toml")]
+        new: PathBuf,
+        /// Whose words to use: CloudFormation logical ids, or Terraform addresses and arguments.
+        #[arg(long, short, value_enum, default_value = "cfn")]
+        target: DiffTarget,
+        /// Exit 3 when a stateful resource (environment, bucket, key, log group) would be replaced.
+        #[arg(long)]
+        fail_on_replace: bool,
+    },
+    /// Write a spec that describes a live environment, from `aws mwaa get-environment` output
+    ///
+    /// The spec brings what the environment runs in (subnets, security groups, bucket, role, key)
+    /// and carries every setting; what it cannot carry is said in its comments.
+    Import {
+        /// What `aws mwaa get-environment --name NAME` printed (JSON).
+        #[arg(value_name = "GET-ENVIRONMENT.json")]
+        file: PathBuf,
+        /// The VPC of the environment's subnets (get-environment does not name it). Without it the
+        /// spec holds a placeholder that validation refuses.
+        #[arg(long, value_name = "VPC")]
+        vpc_id: Option<String>,
+        /// Write the spec to SPEC instead of printing it.
+        #[arg(long, short, value_name = "SPEC")]
+        out: Option<PathBuf>,
+        /// Overwrite SPEC if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -60,6 +97,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffTarget {
+    /// CloudFormation logical ids, types and property names
+    Cfn,
+    /// Terraform resource addresses and argument names
+    Terraform,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,6 +138,8 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Validate { specs }) => validate(&specs),
         Some(Command::Init { path, force }) => init(&path, force),
+        Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
+        Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
         None => generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
     }
 }
@@ -147,6 +194,11 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
                 let mut stderr = std::io::stderr().lock();
                 for d in &report.drift {
                     let _ = writeln!(stderr, "{d}");
+                    if let output::Drift::Changed(p) = d {
+                        for why in report.explained.get(p).into_iter().flatten() {
+                            let _ = writeln!(stderr, "    {why}");
+                        }
+                    }
                 }
                 let _ = writeln!(
                     stderr,
@@ -222,6 +274,116 @@ fn validate(specs: &[PathBuf]) -> ExitCode {
         eprintln!("error: {failed} of {} specs are invalid", specs.len());
         ExitCode::FAILURE
     }
+}
+
+fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> ExitCode {
+    use mwaagen::diff::Language;
+    let mut irs = Vec::with_capacity(2);
+    let mut invalid = false;
+    for path in [old, new] {
+        let source = match read_source(path) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
+        match mwaagen::compile(&source) {
+            Ok(ir) => irs.push(ir),
+            Err(diags) => {
+                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
+                invalid = true;
+            }
+        }
+    }
+    let (Some(old_ir), Some(new_ir), false) = (irs.first(), irs.get(1), invalid) else {
+        return ExitCode::FAILURE;
+    };
+    let report = match mwaagen::diff::compare(old_ir, new_ir) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let language = match target {
+        DiffTarget::Cfn => Language::Cfn,
+        DiffTarget::Terraform => Language::Terraform,
+    };
+    // Colour only for a person at a terminal (https://no-color.org: any non-empty NO_COLOR).
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
+    let name = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let text = report.render(&name(old), &name(new), language, color);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(format!("cannot write to standard output: {e}"));
+        }
+    }
+    let stateful = report.stateful_replacements();
+    if fail_on_replace && !stateful.is_empty() {
+        let names: Vec<String> = stateful.iter().map(|c| report.name(&c.id, language)).collect();
+        eprintln!(
+            "error: --fail-on-replace: {} stateful resource{} would be replaced: {}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) -> ExitCode {
+    let source = match read_source(file) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let imported = match mwaagen::import::import(&source, vpc_id) {
+        Ok(i) => i,
+        Err(diags) => {
+            eprint!("{}", diags.render(&source));
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = out.filter(|p| p.exists() && !force) {
+        return fail(format!("{} already exists; use --force to overwrite it", path.display()));
+    }
+    // The spec is checked as mwaagen will read it: only the VPC placeholder may be refused.
+    let spec_name = out.map_or_else(|| "<imported spec>".to_owned(), |p| p.to_string_lossy().replace('\\', "/"));
+    let spec_source = Source::from_text(spec_name.clone(), imported.spec.as_str());
+    let problems = mwaagen::compile(&spec_source)
+        .err()
+        .filter(|d| !(imported.vpc_placeholder && d.0.iter().all(|d| d.field == "network.existing_vpc_id")));
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(imported.spec.as_bytes()).and_then(|()| stdout.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return fail(format!("cannot write to standard output: {e}"));
+                }
+            }
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let Some(name) = path.file_name() else {
+                return fail(format!("{} is not a file path", path.display()));
+            };
+            let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: imported.spec.clone() };
+            if let Err(e) = output::write_all(dir, &[file], &[]) {
+                return fail(e);
+            }
+            println!("wrote {} (environment {})", path.display(), imported.name);
+        }
+    }
+    if let Some(diags) = problems {
+        eprint!("{}", diags.render(&spec_source).replace("; nothing was written", ""));
+        eprintln!("error: the spec written for {} does not validate yet: fix the errors above", imported.name);
+        return ExitCode::FAILURE;
+    }
+    if imported.vpc_placeholder {
+        eprintln!(
+            "note: {spec_name}: network.existing_vpc_id is a placeholder ({}): write the VPC of the environment's \
+             subnets there (the comment above it says how to find it), or import again with --vpc-id",
+            mwaagen::import::VPC_PLACEHOLDER
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn init(path: &Path, force: bool) -> ExitCode {

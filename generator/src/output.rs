@@ -51,6 +51,8 @@ pub struct Compared {
     wanted: Vec<PathBuf>,
     /// Its missing and changed files.
     drift: Vec<Drift>,
+    /// What differs in each changed file, where that can be told.
+    explained: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// Compares one group of `files` with `dir`; the files can be dropped afterwards.
@@ -58,12 +60,18 @@ pub struct Compared {
 /// # Errors
 /// An I/O error other than "not found" while reading `dir`.
 pub fn compare(dir: &Path, files: &[OutputFile]) -> io::Result<Compared> {
-    let mut out = Compared { wanted: Vec::with_capacity(files.len()), drift: Vec::new() };
+    let mut out = Compared { wanted: Vec::with_capacity(files.len()), drift: Vec::new(), explained: Vec::new() };
     for f in files {
         let path = dir.join(&f.path);
         match fs::read(&path) {
             Ok(bytes) if bytes == f.contents.as_bytes() => {}
-            Ok(_) => out.drift.push(Drift::Changed(path.clone())),
+            Ok(bytes) => {
+                let why = crate::diff::explain::changed_file(&f.path, &bytes, &f.contents);
+                if !why.is_empty() {
+                    out.explained.push((path.clone(), why));
+                }
+                out.drift.push(Drift::Changed(path.clone()));
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => out.drift.push(Drift::Missing(path.clone())),
             Err(e) => return Err(ctx(&path, e)),
         }
@@ -79,6 +87,8 @@ pub struct CheckReport {
     pub files: usize,
     /// Every difference, sorted; empty when `dir` is up to date.
     pub drift: Vec<Drift>,
+    /// For changed files: what differs (the CloudFormation resources, the Terraform blocks).
+    pub explained: std::collections::BTreeMap<PathBuf, Vec<String>>,
 }
 
 /// Puts the groups of a `--check` together and adds the stale files (see [`check`]).
@@ -92,13 +102,15 @@ pub fn finish_check(
 ) -> io::Result<CheckReport> {
     let mut wanted = HashSet::new();
     let mut drift = Vec::new();
+    let mut explained = std::collections::BTreeMap::new();
     for g in groups {
         wanted.extend(g.wanted);
         drift.extend(g.drift);
+        explained.extend(g.explained);
     }
     drift.extend(stale_files(dir, &wanted, markers)?.into_iter().map(Drift::Stale));
     drift.sort();
-    Ok(CheckReport { files: wanted.len(), drift })
+    Ok(CheckReport { files: wanted.len(), drift, explained })
 }
 
 /// Files under `dir` that carry mwaagen's marker but are not `wanted`. One walk of `dir`, with a

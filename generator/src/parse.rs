@@ -25,6 +25,9 @@ pub struct Parsed {
     /// Paths offered as did-you-mean for unknown keys (`environment.name` for `nmae`): a rule
     /// error saying such a key is missing would only repeat the suggestion.
     pub suggested: Vec<String>,
+    /// The base specs merged under this one (`extends`): spans past the spec's own text point
+    /// into them, and [`Bases::localize`](crate::extends::Bases::localize) says where.
+    pub bases: crate::extends::Bases,
 }
 
 /// Parses a spec source into its raw, spanned form.
@@ -38,32 +41,34 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostics> {
         return Err(Diagnostics(vec![Diagnostic::new("", Some(at..at + 1), "the spec is not valid UTF-8 text")
             .with_help("a spec is a TOML text file; check that the right file was given")]));
     }
-    let (mut root, errors) = DeTable::parse_recoverable(&source.text);
+    let (root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         let diags = errors.iter().map(|e| syntax_error(&source.text, e)).collect();
         let mut d = Diagnostics(diags);
         d.sort();
         return Err(d);
     }
+    let bases = crate::extends::load(source, root.get_ref())?;
+    let mut root = bases.merge_into(root);
     let mut unknown_keys = Vec::new();
     let mut suggested = Vec::new();
     drop_unknown_keys(root.get_mut(), "", "", &mut unknown_keys, &mut suggested);
 
     let root_span = root.span();
     match RawSpec::deserialize(toml::de::Deserializer::from(root.clone())) {
-        Ok(spec) => Ok(Parsed { spec, unknown_keys, suggested }),
+        Ok(spec) => Ok(Parsed { spec, unknown_keys, suggested, bases }),
         Err(_) => {
             let mut diags = unknown_keys;
-            collect_type_errors(root.get_ref(), root_span, &source.text, &mut diags);
+            collect_type_errors(root.get_ref(), root_span, &bases.text(source), &mut diags);
             let mut d = Diagnostics(diags);
             d.sort();
-            Err(d)
+            Err(bases.localize(d))
         }
     }
 }
 
 /// A TOML syntax error, worded for the two cases where the parser's own words mislead.
-fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().replace('\n', "; ");
     let span = e.span();
     let at = span.as_ref().map_or(0, |s| s.start.min(text.len()));

@@ -122,14 +122,7 @@ impl Validator {
         let secrets = self.secrets(raw);
         let monitoring = self.monitoring(raw);
         let tags = self.tags(raw);
-        if let Some(e) = &raw.extends {
-            self.err(
-                "extends",
-                span(e),
-                "`extends` is not supported by this build yet",
-                "remove `extends` and write the whole spec",
-            );
-        }
+        // `extends` was followed by the parser (crate::extends): the base is merged in already.
         Some(Config {
             source_name: source_name.to_owned(),
             environment: environment?,

@@ -103,12 +103,12 @@ pub(super) fn with_attr(e: Expr, attr: &str) -> tera::Result<Expr> {
 }
 
 /// `aws_subnet.private_subnet_1.id`.
-fn traversal(r: &Ref) -> String {
+pub(crate) fn traversal(r: &Ref) -> String {
     let ty = tf_type(&r.kind).unwrap_or("UNKNOWN_KIND");
     format!("{ty}.{}.{}", crate::ir::snake_case(&r.id), attribute(r))
 }
 
-pub(super) fn pseudo(p: Pseudo) -> &'static str {
+pub(crate) fn pseudo(p: Pseudo) -> &'static str {
     match p {
         Pseudo::Region => "data.aws_region.current.name",
         Pseudo::AccountId => "data.aws_caller_identity.current.account_id",

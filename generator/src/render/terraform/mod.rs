@@ -25,6 +25,7 @@ mod views;
 
 pub use align::align;
 pub use hcl::{expr, hcl_key, hcl_string};
+pub(crate) use hcl::{pseudo, traversal};
 pub use kinds::tf_type;
 pub use views::bucket_prefix;
 

@@ -1,0 +1,142 @@
+//! `extends`: a base spec and two specs that override it (tests/extends/), each checked against the
+//! same spec written out in full (tests/extends/flat/), snapshotted, and errors in a chain of
+//! files reported in the file where the value is written.
+
+// A report or spec that lacks what a test looks for fails the test with a panic.
+#![allow(clippy::panic)]
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mwaagen::render::{render, Target};
+
+/// The specs that extend tests/extends/base.toml.
+const OVERRIDING: &[&str] = &["dev", "prod"];
+
+fn mwaagen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
+        .args(args)
+        .current_dir(support::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ snapshot_path => "../snapshots/extends", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!(name.to_owned(), text);
+    });
+}
+
+#[test]
+fn an_overriding_spec_is_its_base_with_its_own_keys_on_top() {
+    for name in OVERRIDING {
+        let root = support::root();
+        let mut merged = support::compile_file(&root.join(format!("tests/extends/{name}.toml")));
+        let flat = support::compile_file(&root.join(format!("tests/extends/flat/{name}.toml")));
+        assert_eq!(merged.source_name, format!("tests/extends/{name}.toml"), "headers name the spec, not its base");
+        merged.source_name.clone_from(&flat.source_name);
+        assert_eq!(merged, flat, "tests/extends/{name}.toml and its written-out twin differ");
+    }
+}
+
+#[test]
+fn the_two_overriding_specs_differ_where_they_say() {
+    let root = support::root();
+    let dev = support::compile_file(&root.join("tests/extends/dev.toml"));
+    let prod = support::compile_file(&root.join("tests/extends/prod.toml"));
+    let settings = |ir: &mwaagen::ir::Ir| match ir.get("MwaaEnvironment").map(|r| &r.kind) {
+        Some(mwaagen::ir::Kind::MwaaEnvironment(m)) => (**m).clone(),
+        other => panic!("no environment: {other:?}"),
+    };
+    let (d, p) = (settings(&dev), settings(&prod));
+    // Inherited by both.
+    assert_eq!(d.weekly_maintenance_window_start.as_deref(), Some("SUN:03:30"));
+    assert_eq!(p.weekly_maintenance_window_start, d.weekly_maintenance_window_start);
+    assert_eq!(d.airflow_configuration_options["core.default_task_retries"], "3");
+    assert_eq!(p.airflow_configuration_options["core.default_task_retries"], "3");
+    // Overridden key by key inside a table.
+    assert_eq!(d.airflow_configuration_options["core.parallelism"], "8");
+    assert_eq!(p.airflow_configuration_options["core.parallelism"], "32");
+    assert_eq!((d.environment_class.as_str(), d.max_workers), ("mw1.small", 2));
+    assert_eq!((p.environment_class.as_str(), p.max_workers), ("mw1.large", 20));
+    // [[web_access]] replaces: prod has no Viewer grant of the base.
+    let grants = |ir: &mwaagen::ir::Ir| ir.resources.iter().filter(|r| r.id.starts_with("WebAccessPolicy")).count();
+    assert_eq!((grants(&dev), grants(&prod)), (2, 2));
+    let prod_cfn = &render(&prod, Target::Cfn).expect("renders")[0].contents;
+    assert!(prod_cfn.contains("role/analytics-prod/User") && !prod_cfn.contains("role/analytics-prod/Viewer"));
+}
+
+#[test]
+fn cloudformation_of_each_overriding_spec() {
+    for name in OVERRIDING {
+        let ir = support::compile_file(&support::root().join(format!("tests/extends/{name}.toml")));
+        let files = render(&ir, Target::Cfn).expect("renders");
+        snapshot(name, &files[0].contents);
+    }
+}
+
+#[test]
+fn the_base_alone_is_not_a_complete_spec() {
+    let o = mwaagen(&["validate", "tests/extends/base.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error: environment.name: missing required key `name`"));
+}
+
+/// Errors of a chain: each points into the file where the value is written. Snapshot names are
+/// `errors-` and the spec's file name.
+#[test]
+fn errors_point_into_the_file_that_holds_the_value() {
+    for (name, spec, files) in [
+        (
+            "errors-child-of-bad-base",
+            "tests/extends/errors/child-of-bad-base.toml",
+            &["tests/extends/errors/child-of-bad-base.toml:7:8", "tests/extends/errors/base-bad-value.toml:5:15"][..],
+        ),
+        ("errors-cycle-a", "tests/extends/errors/cycle-a.toml", &["tests/extends/errors/cycle-b.toml:2:11"][..]),
+    ] {
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let o = mwaagen(&[spec, "--target", "cfn", "--out", &out_dir.path().to_string_lossy()]);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(o.stdout.is_empty());
+        assert_eq!(std::fs::read_dir(out_dir.path()).expect("out dir").count(), 0, "nothing is written");
+        for at in files {
+            assert!(stderr.contains(&format!("--> {at}\n")), "{name}: no `--> {at}` in\n{stderr}");
+        }
+        // Each position is inside the file it names, and the line shown is that file's line.
+        for line in stderr.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")) {
+            let (file, pos) = line.split_once(':').expect("file:line:col");
+            let n: usize = pos.split(':').next().and_then(|l| l.parse().ok()).expect("a line number");
+            let text = std::fs::read_to_string(support::root().join(file)).expect("the named file exists");
+            let shown = text.lines().nth(n - 1).expect("the line is in the file");
+            assert!(stderr.contains(&format!("{n} | {shown}")), "{name}: line {n} of {file} is not the one shown");
+        }
+        snapshot(name, &stderr);
+    }
+}
+
+#[test]
+fn a_base_path_is_relative_to_the_spec_not_to_the_working_folder() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("envs");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::copy(support::root().join("tests/extends/base.toml"), tmp.path().join("base.toml")).expect("copy");
+    let spec = std::fs::read_to_string(support::root().join("tests/extends/dev.toml")).expect("read");
+    std::fs::write(dir.join("dev.toml"), spec.replace("\"base.toml\"", "\"../base.toml\"")).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_mwaagen"))
+        .args(["validate", "envs/dev.toml"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_mwaagen"))
+        .args(["validate", "dev.toml"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(Path::new(&dir.join("dev.toml")).exists());
+}
