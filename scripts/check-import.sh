@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
-VENV="$CACHE/venv-import-check"
+VENV="$CACHE/venv-botocore"
 
 source scripts/lib.sh
-ensure_packages "$VENV" botocore==1.44.8
+ensure_venv_packages "$VENV" botocore==1.44.8
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -13,20 +13,28 @@ ensure_venv() {
   fi
 }
 
-# ensure_packages DIR REQUIREMENT...: a venv in DIR holding each pinned REQUIREMENT (NAME==VERSION),
-# for packages without a command of their own (botocore). Missing ones are installed from PyPI
-# into the venv, which is made when it is missing.
-ensure_packages() {
-  local dir=$1; shift
+# ensure_venv_packages DIR PACKAGE==VERSION...: a venv in DIR holding exactly those pinned packages
+# (extras allowed: moto[server]==5.2.5), made anew only when one of them is missing or at another
+# version. For tools whose command has no --version, or that need several packages.
+ensure_venv_packages() {
+  local dir=$1 spec name version missing=0
+  shift
   command -v python3 >/dev/null || { echo "error: python3 is needed for $*" >&2; exit 1; }
-  [ -x "$dir/bin/python" ] || { rm -rf "$dir"; python3 -m venv "$dir"; }
-  local have req missing=()
-  have=$("$dir/bin/python" -m pip freeze --disable-pip-version-check 2>/dev/null || true)
-  for req in "$@"; do
-    grep -qix -- "$req" <<<"$have" || missing+=("$req")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} into $dir"
-    "$dir/bin/pip" install --quiet --disable-pip-version-check "${missing[@]}"
+  if [ -x "$dir/bin/pip" ]; then
+    local frozen
+    frozen=$("$dir/bin/pip" freeze --disable-pip-version-check 2>/dev/null | tr '[:upper:]_' '[:lower:]-')
+    for spec in "$@"; do
+      name=${spec%%==*}; name=${name%%\[*}; version=${spec##*==}
+      name=$(printf '%s' "$name" | tr '[:upper:]_' '[:lower:]-')
+      printf '%s\n' "$frozen" | grep -qx "$name==$version" || missing=1
+    done
+  else
+    missing=1
+  fi
+  if [ "$missing" -eq 1 ]; then
+    echo "installing $* into $dir"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
   fi
 }

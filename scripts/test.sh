@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of mwaagen on a fresh machine: Rust lints and tests, then the real tools on the
-# output of every example spec and of the built-in default. Installs what the tools need (a Python
-# venv for cfn-lint, npm packages for the CDK app) under .cache/ and reuses them on later runs.
+# output of every example spec and of the built-in default. Installs what the tools need (Python
+# venvs for cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app) under .cache/
+# and reuses them on later runs.
 #
-# Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1, MWAAGEN_SKIP_CDK=1.
+# Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
+# moto), MWAAGEN_SKIP_CDK=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -45,7 +47,16 @@ bash scripts/check-terraform.sh --default "${SPECS[@]}"
 step "checkov 3.3.30 on the CloudFormation and Terraform output"
 bash scripts/check-security.sh --default "${SPECS[@]}"
 
+step "policy_sentry 0.15.2: every IAM policy document of ${#SPECS[@]} specs and the built-in default"
+bash scripts/check-iam.sh --default "${SPECS[@]}"
+
 step "CDK: tsc, synth with cdk-nag, cfn-lint, equivalence with the CloudFormation output"
 bash scripts/check-cdk.sh --default "${SPECS[@]}"
+
+# The built-in default is specs/default.toml; the two new specs reach customer endpoints, an ssm
+# endpoint, extra S3 gateway buckets and principals that must exist first.
+APPLY_SPECS=(specs/default.toml specs/private.toml specs/restricted-acl.toml specs/customer-endpoints.toml specs/private-data-lake.toml)
+step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}"
+bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
 
 printf '\nall checks passed in %ss\n' "$(( $(date +%s) - start ))"

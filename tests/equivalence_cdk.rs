@@ -427,6 +427,52 @@ const MUTATIONS: &[Mutation] = &[
         },
         expect: "Resources.ExecutionPolicy.Properties.PolicyDocument.Statement[0].Effect",
     },
+    // Issue 13: customer-managed endpoints, the environment's network dependencies, the secrets
+    // backend options and LogLevel of every module.
+    Mutation {
+        name: "a customer endpoint connects to another endpoint service",
+        apply: |t| match props(t, "DatabaseVpcEndpoint").map(|p| &mut p["ServiceName"]) {
+            Some(service) => {
+                *service = json!({ "Fn::GetAtt": ["MwaaEnvironment", "WebserverVpcEndpointService"] });
+                true
+            }
+            None => false,
+        },
+        expect: "Resources.DatabaseVpcEndpoint.Properties.ServiceName",
+    },
+    Mutation {
+        name: "the environment no longer waits for a VPC endpoint",
+        apply: |t| match resources(t)["MwaaEnvironment"].get_mut("DependsOn") {
+            Some(Value::Array(deps)) => {
+                let before = deps.len();
+                deps.retain(|d| !d.as_str().is_some_and(|d| d.ends_with("Endpoint")));
+                deps.len() < before
+            }
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.DependsOn",
+    },
+    Mutation {
+        name: "a secrets backend option changed",
+        apply: |t| match props(t, "MwaaEnvironment").and_then(|p| p.get_mut("AirflowConfigurationOptions")) {
+            Some(Value::Object(o)) if o.contains_key("secrets.backend_kwargs") => {
+                o.insert("secrets.backend_kwargs".into(), json!("{}"));
+                true
+            }
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.AirflowConfigurationOptions",
+    },
+    Mutation {
+        name: "a LogLevel dropped",
+        apply: |t| match props(t, "MwaaEnvironment")
+            .and_then(|p| find_key(&mut p["LoggingConfiguration"], "WorkerLogs"))
+        {
+            Some(Value::Object(w)) => w.shift_remove("LogLevel").is_some(),
+            _ => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.LoggingConfiguration.WorkerLogs.LogLevel",
+    },
     Mutation {
         name: "an output dropped",
         apply: |t| t["Outputs"].as_object_mut().expect("Outputs").shift_remove("VpcId").is_some(),

@@ -185,6 +185,8 @@ impl Cfn<'_> {
             "GroupId" => "id",
             "AllocationId" => "allocation_id",
             "WebserverUrl" => "webserver_url",
+            "DatabaseVpcEndpointService" => "database_vpc_endpoint_service",
+            "WebserverVpcEndpointService" => "webserver_vpc_endpoint_service",
             other => panic!("!GetAtt {target}.{other} has no neutral form"),
         };
         reference(&snake_case(target), a)
@@ -692,6 +694,8 @@ fn tf_attribute(ty: &str, attr: &str) -> &'static str {
         ("aws_iam_policy", "arn") | (_, "arn") => "arn",
         (_, "id") => "id",
         ("aws_mwaa_environment", "webserver_url") => "webserver_url",
+        ("aws_mwaa_environment", "database_vpc_endpoint_service") => "database_vpc_endpoint_service",
+        ("aws_mwaa_environment", "webserver_vpc_endpoint_service") => "webserver_vpc_endpoint_service",
         _ => panic!("{ty}.*.{attr} has no neutral form"),
     }
 }
@@ -1459,7 +1463,16 @@ fn the_neutral_form_keeps_what_matters() {
         assert_eq!(subnet["availability_zone"], json!("eu-west-1a"));
         assert_eq!(subnet["vpc"], json!("${ref:vpc.id}"));
         let env = &s.resources["mwaa_environment"].props;
-        assert_eq!(env["depends_on"], json!(["execution_policy"]));
+        assert_eq!(
+            env["depends_on"],
+            json!([
+                "default_private_route_1",
+                "default_private_route_2",
+                "execution_policy",
+                "private_subnet_1_route_table_association",
+                "private_subnet_2_route_table_association"
+            ])
+        );
         assert_eq!(env["logging"]["webserver"], json!({"enabled": true, "level": "ERROR"}));
         assert_eq!(env["source_bucket_arn"], json!("${ref:environment_bucket.arn}"));
         let bucket = &s.resources["environment_bucket"].props;
@@ -1467,7 +1480,8 @@ fn the_neutral_form_keeps_what_matters() {
         assert_eq!(bucket["encryption"]["rules"][0]["kms_key"], json!("${ref:environment_key.arn}"));
         let policy = &s.resources["execution_policy"].props;
         assert_eq!(policy["roles"], json!(["${ref:execution_role.id}"]));
-        assert_eq!(policy["policy"]["Statement"].as_array().map(Vec::len), Some(9));
+        // Section 2's nine statements and the Secrets Manager read of [secrets].
+        assert_eq!(policy["policy"]["Statement"].as_array().map(Vec::len), Some(10));
         assert_eq!(
             s.resources["web_access_policy_2"].props["policy"]["Statement"][0]["Resource"][0],
             json!("arn:${pseudo:partition}:airflow:${pseudo:region}:${pseudo:account_id}:role/analytics-prod/User")
@@ -1485,7 +1499,10 @@ fn the_neutral_form_keeps_what_matters() {
     let (cfn, tf) = neutral_forms(&spec("micro"), |_| {}, |_| {});
     for s in [&cfn, &tf] {
         assert_eq!(s.resources["private_subnet_2"].props["availability_zone"], json!("${az:1}"));
-        assert_eq!(s.resources["mwaa_environment"].props["logging"]["worker"], json!({"enabled": false}));
+        assert_eq!(
+            s.resources["mwaa_environment"].props["logging"]["worker"],
+            json!({"enabled": false, "level": "INFO"})
+        );
     }
 }
 
@@ -1614,4 +1631,84 @@ fn a_removed_output_or_changed_az_is_caught() {
     let diffs = differences(&cfn, &tf);
     assert_caught(&diffs, "availability_zone");
     assert_caught(&diffs, "output vpc_id");
+}
+
+/// What issue 13 added, compared like the rest: customer-managed endpoints (their service is an
+/// attribute of the environment, they have no policy), the environment's dependencies on the
+/// network, the secrets backend options, the S3 gateway's extra buckets, `LogLevel` of a module
+/// that is off, and the flow-logs statements. Each change on one side is a difference.
+#[test]
+fn customer_endpoints_secrets_and_network_dependencies_are_compared() {
+    let cases: [(&str, &str, &str, &str, &str); 8] = [
+        (
+            "customer-endpoints",
+            "endpoints.tf",
+            "aws_mwaa_environment.mwaa_environment.database_vpc_endpoint_service",
+            "aws_mwaa_environment.mwaa_environment.webserver_vpc_endpoint_service",
+            "database_vpc_endpoint.service",
+        ),
+        (
+            "customer-endpoints",
+            "endpoints.tf",
+            "private_dns_enabled = false",
+            "private_dns_enabled = true",
+            "database_vpc_endpoint.private_dns",
+        ),
+        ("private-data-lake", "mwaa.tf", "    aws_vpc_endpoint.ssm_endpoint,\n", "", "mwaa_environment.depends_on"),
+        (
+            "private-data-lake",
+            "mwaa.tf",
+            "\\\"config_prefix\\\": null",
+            "\\\"config_prefix\\\": \\\"x\\\"",
+            "mwaa_environment.airflow_configuration_options",
+        ),
+        (
+            "private-data-lake",
+            "endpoints.tf",
+            "\"arn:aws:s3:::corp-data-lake-raw/*\",\n",
+            "",
+            "s3_gateway_endpoint.policy",
+        ),
+        (
+            "micro",
+            "mwaa.tf",
+            "      enabled   = false\n      log_level = \"INFO\"\n    }\n    scheduler_logs",
+            "      enabled = false\n    }\n    scheduler_logs",
+            "mwaa_environment.logging",
+        ),
+        (
+            "micro",
+            "mwaa.tf",
+            "    aws_route_table_association.private_subnet_2_route_table_association,\n",
+            "",
+            "mwaa_environment.depends_on",
+        ),
+        (
+            "default",
+            "iam.tf",
+            "Action   = [\"logs:DescribeLogGroups\"]",
+            "Action   = [\"logs:DescribeLogStreams\"]",
+            "flow_logs_role_policy.policy",
+        ),
+    ];
+    for (name, path, from, to, expect) in cases {
+        let (cfn, tf) = neutral_forms(&spec(name), |f| edit_tf(f, path, from, to), |_| {});
+        assert_caught(&differences(&cfn, &tf), expect);
+    }
+    // A policy on a customer-managed endpoint, on the CloudFormation side only.
+    let (cfn, tf) = neutral_forms(
+        &spec("customer-endpoints"),
+        |_| {},
+        |doc| doc["Resources"]["WebserverVpcEndpoint"]["Properties"]["PolicyDocument"] = json!({"Statement": []}),
+    );
+    assert_caught(&differences(&cfn, &tf), "webserver_vpc_endpoint.policy");
+    // The outputs of the endpoint services.
+    let (cfn, tf) = neutral_forms(
+        &spec("customer-endpoints"),
+        |_| {},
+        |doc| {
+            doc["Outputs"].as_object_mut().expect("outputs").remove("DatabaseVpcEndpointService");
+        },
+    );
+    assert_caught(&differences(&cfn, &tf), "output database_vpc_endpoint_service");
 }

@@ -150,9 +150,7 @@ fn get_environment(ir: &Ir, ids: &mut MadeUp) -> Value {
     for l in &m.logging {
         let mut module = Map::new();
         module.insert("Enabled".into(), json!(l.enabled));
-        if let Some(level) = &l.level {
-            module.insert("LogLevel".into(), json!(level));
-        }
+        module.insert("LogLevel".into(), json!(l.level));
         if l.enabled {
             let group = match l.module.as_str() {
                 "dag_processing" => "DAGProcessing",

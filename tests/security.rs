@@ -213,6 +213,17 @@ struct Grant {
     groups: BTreeSet<String>,
 }
 
+/// `[secrets]` of a spec, with its defaults (spec-format.md).
+#[derive(Debug, Clone)]
+struct SecretsSpec {
+    /// `secrets_manager` or `parameter_store`.
+    backend: String,
+    /// Connections, variables and (when set) config prefixes, in that order.
+    prefixes: Vec<String>,
+    config_prefix: Option<String>,
+    kms_key_arns: BTreeSet<String>,
+}
+
 /// The security-relevant choices of one spec, with the defaults of spec-format.md.
 #[derive(Debug, Clone)]
 struct Expect {
@@ -230,6 +241,20 @@ struct Expect {
     private_cidrs: Vec<String>,
     restricted: bool,
     acl: bool,
+    /// `endpoint_management = "CUSTOMER"`.
+    customer_endpoints: bool,
+    /// `webserver_access_mode = "PRIVATE_ONLY"`.
+    private_only: bool,
+    /// `network.security_group.additional_ids`.
+    additional_sgs: Vec<String>,
+    /// `network.existing_vpc_id`.
+    existing_vpc: Option<String>,
+    /// `network.s3_endpoint_bucket_arns`.
+    s3_endpoint_bucket_arns: Vec<String>,
+    flow_logs: bool,
+    secrets: Option<SecretsSpec>,
+    /// `module -> level` of `[environment.logging]` (`None` for "off").
+    logging: BTreeMap<String, Option<String>>,
 }
 
 impl Expect {
@@ -277,7 +302,37 @@ impl Expect {
             Some(v) => strings(Some(&v)),
             None => vec!["10.192.20.0/24".to_owned(), "10.192.21.0/24".to_owned()],
         };
+        let secrets = get(&["secrets"]).map(|s| {
+            let field = |k: &str, default: &str| s.get(k).and_then(toml::Value::as_str).unwrap_or(default).to_owned();
+            let config_prefix = Some(field("config_prefix", "")).filter(|p| !p.is_empty());
+            let mut prefixes = vec![
+                field("connections_prefix", "airflow/connections"),
+                field("variables_prefix", "airflow/variables"),
+            ];
+            prefixes.extend(config_prefix.clone());
+            SecretsSpec {
+                backend: field("backend", ""),
+                prefixes,
+                config_prefix,
+                kms_key_arns: strings(s.get("kms_key_arns")).into_iter().collect(),
+            }
+        });
+        let logging = ["dag_processing", "scheduler", "task", "webserver", "worker"]
+            .into_iter()
+            .map(|m| {
+                let level = string(&["environment", "logging", m]).unwrap_or_else(|| "INFO".to_owned());
+                (m.to_owned(), Some(level).filter(|l| l != "off"))
+            })
+            .collect();
         Expect {
+            customer_endpoints: string(&["environment", "endpoint_management"]).as_deref() == Some("CUSTOMER"),
+            private_only: string(&["environment", "webserver_access_mode"]).as_deref() == Some("PRIVATE_ONLY"),
+            additional_sgs: strings(get(&["network", "security_group", "additional_ids"]).as_ref()),
+            existing_vpc: string(&["network", "existing_vpc_id"]),
+            s3_endpoint_bucket_arns: strings(get(&["network", "s3_endpoint_bucket_arns"]).as_ref()),
+            flow_logs: get(&["network", "existing_vpc_id"]).is_none() && boolean(&["network", "flow_logs"], true),
+            secrets,
+            logging,
             env: string(&["environment", "name"]).unwrap_or_else(|| panic!("spec without environment.name")),
             role_arn: string(&["execution_role", "existing_arn"]),
             additional_policy_arns: strings(get(&["execution_role", "additional_policy_arns"]).as_ref())
@@ -332,6 +387,8 @@ impl Res {
 struct Model {
     view: View,
     res: Vec<Res>,
+    /// Stack outputs: neutral name (the Terraform output name) -> neutral value.
+    outputs: BTreeMap<String, Value>,
 }
 
 impl Model {
@@ -398,7 +455,29 @@ fn pseudo(p: Pseudo) -> &'static str {
 }
 
 fn ir_ref(r: &mwaagen::ir::Ref) -> String {
-    rref(&snake_case(&r.id), if r.attr == Attr::Arn { "arn" } else { "id" })
+    let attr = match r.attr {
+        Attr::Arn => "arn",
+        Attr::DatabaseVpcEndpointService => "database_vpc_endpoint_service",
+        Attr::WebserverVpcEndpointService => "webserver_vpc_endpoint_service",
+        _ => "id",
+    };
+    rref(&snake_case(&r.id), attr)
+}
+
+/// The neutral name of an attribute that the checkers tell apart from `id`, from its
+/// CloudFormation (`Arn`) or Terraform (`arn`) spelling.
+fn neutral_attr(attr: &str) -> &'static str {
+    match attr {
+        "Arn" | "arn" => "arn",
+        "DatabaseVpcEndpointService" | "database_vpc_endpoint_service" => "database_vpc_endpoint_service",
+        "WebserverVpcEndpointService" | "webserver_vpc_endpoint_service" => "webserver_vpc_endpoint_service",
+        _ => "id",
+    }
+}
+
+/// Logging of the environment, as `module -> {enabled, level}` (`level` null when absent).
+fn logging_of(modules: impl Iterator<Item = (String, Value, Value)>) -> Value {
+    Value::Object(modules.map(|(m, enabled, level)| (m, json!({"enabled": enabled, "level": level}))).collect())
 }
 
 fn ir_value(e: &Expr) -> Value {
@@ -478,7 +557,7 @@ fn ir_resource(r: &Resource) -> Res {
             json!({"vpc": ir_value(vpc), "service": ir_value(service), "type": endpoint_type,
                    "route_tables": ir_values(route_tables), "subnets": ir_values(subnets),
                    "security_groups": ir_values(security_groups), "private_dns": private_dns,
-                   "policy": ir_value(policy)}),
+                   "policy": ir_opt(policy.as_ref())}),
         ),
         Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => (
             "iam_role",
@@ -508,7 +587,9 @@ fn ir_resource(r: &Resource) -> Res {
             json!({"name": s.name, "execution_role_arn": ir_value(&s.execution_role_arn),
                    "source_bucket_arn": ir_value(&s.source_bucket_arn), "kms_key": ir_opt(s.kms_key.as_ref()),
                    "security_groups": ir_values(&s.security_group_ids), "subnets": ir_values(&s.subnet_ids),
-                   "webserver_access_mode": s.webserver_access_mode}),
+                   "webserver_access_mode": s.webserver_access_mode,
+                   "options": s.airflow_configuration_options,
+                   "logging": logging_of(s.logging.iter().map(|l| (l.module.clone(), json!(l.enabled), json!(l.level))))}),
         ),
         other => (other.tag(), json!({})),
     };
@@ -520,7 +601,11 @@ fn ir_resource(r: &Resource) -> Res {
 }
 
 fn ir_model(ir: &Ir) -> Model {
-    Model { view: View::Ir, res: ir.resources.iter().map(ir_resource).collect() }
+    Model {
+        view: View::Ir,
+        res: ir.resources.iter().map(ir_resource).collect(),
+        outputs: ir.outputs.iter().map(|o| (o.tf_name.clone(), ir_value(&o.value))).collect(),
+    }
 }
 
 // --- CloudFormation -> model ---------------------------------------------------------------------
@@ -545,7 +630,7 @@ impl Cfn<'_> {
     }
 
     fn get_att(target: &str, attr: &str) -> String {
-        rref(&snake_case(target), if attr == "Arn" { "arn" } else { "id" })
+        rref(&snake_case(target), neutral_attr(attr))
     }
 
     fn sub(&self, template: &str) -> String {
@@ -712,7 +797,13 @@ fn cfn_resource(cx: &Cfn<'_>, id: &str, r: &Value) -> Res {
                 json!({"name": g("Name"), "execution_role_arn": g("ExecutionRoleArn"),
                        "source_bucket_arn": g("SourceBucketArn"), "kms_key": g("KmsKey"),
                        "security_groups": list(net.get("SecurityGroupIds")), "subnets": list(net.get("SubnetIds")),
-                       "webserver_access_mode": g("WebserverAccessMode")}),
+                       "webserver_access_mode": g("WebserverAccessMode"),
+                       "options": props.get("AirflowConfigurationOptions").cloned().unwrap_or_else(|| json!({})),
+                       "logging": logging_of(props.get("LoggingConfiguration").and_then(Value::as_object)
+                           .into_iter().flatten().map(|(k, v)| (
+                               snake_case(k).trim_end_matches("_logs").to_owned(),
+                               v.get("Enabled").cloned().unwrap_or(Value::Null),
+                               v.get("LogLevel").cloned().unwrap_or(Value::Null))))}),
             )
         }
         "AWS::EC2::VPC" => kind_only("vpc"),
@@ -738,7 +829,12 @@ fn cfn_model(doc: &Value) -> Model {
     let resources = doc["Resources"].as_object().expect("Resources");
     let types = resources.iter().map(|(id, r)| (id.as_str(), r["Type"].as_str().expect("Type"))).collect();
     let cx = Cfn { types };
-    Model { view: View::Cfn, res: resources.iter().map(|(id, r)| cfn_resource(&cx, id, r)).collect() }
+    let outputs = doc.get("Outputs").and_then(Value::as_object).into_iter().flatten();
+    Model {
+        view: View::Cfn,
+        res: resources.iter().map(|(id, r)| cfn_resource(&cx, id, r)).collect(),
+        outputs: outputs.map(|(id, o)| (snake_case(id), cx.value(&o["Value"]))).collect(),
+    }
 }
 
 // --- Terraform -> model --------------------------------------------------------------------------
@@ -765,7 +861,7 @@ fn tf_traversal(t: &hcl::Traversal) -> String {
         ("data", ["aws_partition", _, "partition"]) => PARTITION.to_owned(),
         ("data", ["aws_availability_zones", _, "names", i]) => format!("${{az:{i}}}"),
         ("data" | "var" | "local", _) => format!("${{{root}.{}}}", names.join(".")),
-        (_, [name, attr, ..]) => rref(name, if *attr == "arn" { "arn" } else { "id" }),
+        (_, [name, attr, ..]) => rref(name, neutral_attr(attr)),
         (_, [name]) => format!("${{ref:{name}}}"),
         _ => format!("${{{root}}}"),
     }
@@ -992,7 +1088,12 @@ fn tf_resources(ty: &str, name: &str, body: &Body) -> Vec<Res> {
                    "source_bucket_arn": a("source_bucket_arn"), "kms_key": a("kms_key"),
                    "security_groups": list(Some(&tf_block_attr(body, "network_configuration", "security_group_ids"))),
                    "subnets": list(Some(&tf_block_attr(body, "network_configuration", "subnet_ids"))),
-                   "webserver_access_mode": a("webserver_access_mode")}),
+                   "webserver_access_mode": a("webserver_access_mode"),
+                   "options": if a("airflow_configuration_options").is_null() { json!({}) } else { a("airflow_configuration_options") },
+                   "logging": logging_of(tf_blocks(body, "logging_configuration").flat_map(|l| l.blocks()).map(|b| (
+                       b.identifier.as_str().trim_end_matches("_logs").to_owned(),
+                       tf_attr(&b.body, "enabled"),
+                       tf_attr(&b.body, "log_level"))))}),
         ),
         "aws_default_security_group" => {
             let rules = tf_blocks(body, "ingress").count() + tf_blocks(body, "egress").count();
@@ -1021,8 +1122,14 @@ fn tf_resources(ty: &str, name: &str, body: &Body) -> Vec<Res> {
 /// settings, which Terraform keeps in resources of their own, are added to the bucket they name.
 fn tf_model(files: &[OutputFile]) -> Model {
     let mut res = Vec::new();
+    let mut outputs = BTreeMap::new();
     for f in files.iter().filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/")) {
         let body = hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
+        for b in body.blocks().filter(|b| b.identifier.as_str() == "output") {
+            if let Some(hcl::BlockLabel::String(name)) = b.labels.first() {
+                outputs.insert(name.clone(), tf_attr(&b.body, "value"));
+            }
+        }
         for b in body.blocks().filter(|b| b.identifier.as_str() == "resource") {
             let labels: Vec<String> = b
                 .labels
@@ -1051,7 +1158,7 @@ fn tf_model(files: &[OutputFile]) -> Model {
         };
         b.p[key].as_array_mut().expect("list").extend(items);
     }
-    Model { view: View::Terraform, res }
+    Model { view: View::Terraform, res, outputs }
 }
 
 // --- Shared lookups ------------------------------------------------------------------------------
@@ -1236,26 +1343,112 @@ fn exec_rule(action: &str, e: &Expect, bucket: &str, key: Option<&str>) -> Optio
     })
 }
 
+/// Every way the execution policy may grant `action`: architecture.md section 2, and what the
+/// spec's `[secrets]` adds (`secrets_rules`).
+fn exec_rules(action: &str, e: &Expect, bucket: &str, key: Option<&str>) -> Vec<ExecRule> {
+    let mut rules: Vec<ExecRule> = exec_rule(action, e, bucket, key).into_iter().collect();
+    rules.extend(secrets_rules(action, e));
+    rules
+}
+
+/// Whether statement `s` grants `a` exactly as `rule` says.
+fn matches_rule(s: &Value, a: &str, rule: &ExecRule) -> Result<(), String> {
+    let res = resources(s);
+    let not_res = strs(s.get("NotResource"));
+    let c = condition(s);
+    ensure(effect(s) == rule.effect, || format!("{a} has Effect {}, not {}", effect(s), rule.effect))?;
+    let (got, other, key_name) =
+        if rule.not_resource { (&not_res, &res, "NotResource") } else { (&res, &not_res, "Resource") };
+    ensure(*got == rule.resources && other.is_empty(), || {
+        format!("{a} is on Resource {res:?} / NotResource {not_res:?}, not {key_name} {:?}", rule.resources)
+    })?;
+    ensure(c == rule.condition, || format!("{a} has condition {c:?}, not {:?}", rule.condition))
+}
+
 fn check_exec_statement(s: &Value, e: &Expect, bucket: &str, key: Option<&str>) -> Result<(), String> {
     only_keys(s, &["Sid", "Effect", "Action", "Resource", "NotResource", "Condition"])?;
     let acts = actions(s);
     ensure(!acts.is_empty(), || "grants no action".to_owned())?;
-    let res = resources(s);
-    let not_res = strs(s.get("NotResource"));
-    let c = condition(s);
     for a in &acts {
-        let rule = exec_rule(a, e, bucket, key).ok_or_else(|| {
-            format!("grants {a}, which the execution role policy of architecture.md section 2 does not")
+        let rules = exec_rules(a, e, bucket, key);
+        ensure(!rules.is_empty(), || {
+            format!("grants {a}, which neither the execution role policy of architecture.md section 2 nor the spec's [secrets] does")
         })?;
-        ensure(effect(s) == rule.effect, || format!("{a} has Effect {}, not {}", effect(s), rule.effect))?;
-        let (got, other, key_name) =
-            if rule.not_resource { (&not_res, &res, "NotResource") } else { (&res, &not_res, "Resource") };
-        ensure(*got == rule.resources && other.is_empty(), || {
-            format!("{a} is on Resource {res:?} / NotResource {not_res:?}, not {key_name} {:?}", rule.resources)
-        })?;
-        ensure(c == rule.condition, || format!("{a} has condition {c:?}, not {:?}", rule.condition))?;
+        let errors: Vec<String> = rules.iter().filter_map(|r| matches_rule(s, a, r).err()).collect();
+        ensure(errors.len() < rules.len(), || errors.join("; or "))?;
     }
     Ok(())
+}
+
+// --- 1b. What [secrets] adds to the execution role ------------------------------------------------
+
+/// The Secrets Manager actions of the user guide's policy for the backend (mwaa-create-role.md).
+const SECRETS_MANAGER_READ: [&str; 4] = [
+    "secretsmanager:GetResourcePolicy",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:ListSecretVersionIds",
+];
+
+/// The ARNs under the spec's prefixes that its backend reads: `secret:PREFIX/*` (Secrets Manager
+/// looks up `PREFIX/ID`), `parameter/PREFIX/*` (Parameter Store looks up `/PREFIX/ID`, whose ARN
+/// has no second slash).
+fn secret_arns(s: &SecretsSpec) -> BTreeSet<String> {
+    s.prefixes
+        .iter()
+        .map(|p| match s.backend.as_str() {
+            "parameter_store" => {
+                format!("arn:{PARTITION}:ssm:{REGION}:{ACCOUNT}:parameter/{}/*", p.trim_matches('/'))
+            }
+            _ => format!("arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:{}/*", p.trim_end_matches('/')),
+        })
+        .collect()
+}
+
+fn secrets_service(s: &SecretsSpec) -> &'static str {
+    if s.backend == "parameter_store" {
+        "ssm"
+    } else {
+        "secretsmanager"
+    }
+}
+
+/// The rules for `action` that `[secrets]` adds: the backend's read actions on exactly the prefixes,
+/// `kms:Decrypt` on exactly `kms_key_arns` through the backend's service only.
+fn secrets_rules(action: &str, e: &Expect) -> Vec<ExecRule> {
+    let Some(s) = &e.secrets else { return Vec::new() };
+    let reads: &[&str] = if s.backend == "parameter_store" { &["ssm:GetParameter"] } else { &SECRETS_MANAGER_READ };
+    let mut out = Vec::new();
+    if reads.contains(&action) {
+        out.push(ExecRule { effect: "Allow", not_resource: false, resources: secret_arns(s), condition: Cond::new() });
+    }
+    if action == "kms:Decrypt" && !s.kms_key_arns.is_empty() {
+        let via = format!("{}.{REGION}.amazonaws.com", secrets_service(s));
+        out.push(ExecRule {
+            effect: "Allow",
+            not_resource: false,
+            resources: s.kms_key_arns.clone(),
+            condition: cond(&[("StringEquals", "kms:ViaService", &[&via])]),
+        });
+    }
+    out
+}
+
+/// What `[secrets]` requires the execution policy to grant: (action, resources, condition).
+fn secrets_required(e: &Expect) -> Vec<(String, BTreeSet<String>, Cond)> {
+    let Some(s) = &e.secrets else { return Vec::new() };
+    let reads: &[&str] = if s.backend == "parameter_store" { &["ssm:GetParameter"] } else { &SECRETS_MANAGER_READ };
+    let mut out: Vec<(String, BTreeSet<String>, Cond)> =
+        reads.iter().map(|a| ((*a).to_owned(), secret_arns(s), Cond::new())).collect();
+    if !s.kms_key_arns.is_empty() {
+        let via = format!("{}.{REGION}.amazonaws.com", secrets_service(s));
+        out.push((
+            "kms:Decrypt".to_owned(),
+            s.kms_key_arns.clone(),
+            cond(&[("StringEquals", "kms:ViaService", &[&via])]),
+        ));
+    }
+    out
 }
 
 /// Property 1: the execution role's permissions are exactly those of architecture.md section 2.
@@ -1304,6 +1497,16 @@ fn check_execution_policy(m: &Model, e: &Expect) -> Result<(), String> {
     }
     for (eff, a) in required {
         ensure(granted.contains(&(eff.to_owned(), a.to_owned())), || format!("the execution policy lacks {eff} {a}"))?;
+    }
+    // [secrets]: the backend can read every prefix (and decrypt with every key) the spec names.
+    for (a, want, c) in secrets_required(e) {
+        let on: BTreeSet<String> = attached
+            .iter()
+            .flat_map(|(p, _)| statements(&p.p["document"]))
+            .filter(|s| effect(s) == "Allow" && actions(s).contains(&a) && condition(s) == c)
+            .flat_map(resources)
+            .collect();
+        ensure(on == want, || format!("the execution policy allows {a} on {on:?}, not on {want:?} ([secrets])"))?;
     }
     Ok(())
 }
@@ -1688,7 +1891,9 @@ fn check_private_routing(m: &Model, e: &Expect) -> Result<(), String> {
         || "the security group does not admit TCP 443 from itself, which the interface endpoints need".to_owned(),
     )?;
 
-    let endpoints: Vec<&Res> = m.of("vpc_endpoint").collect();
+    // Customer-managed endpoints (to the environment's own endpoint services) are checked by
+    // check_customer_endpoints.
+    let endpoints: Vec<&Res> = m.of("vpc_endpoint").filter(|x| !is_customer_endpoint(x)).collect();
     let vpc = rref(&m.one("vpc")?.id, "id");
     for x in &endpoints {
         ensure(x.str("vpc") == Some(vpc.as_str()), || format!("{} is in {:?}, not in {vpc}", x.id, x.str("vpc")))?;
@@ -1706,6 +1911,11 @@ fn check_private_routing(m: &Model, e: &Expect) -> Result<(), String> {
     let bucket = bucket_arn(m, e)?;
     let objects = format!("{bucket}/*");
     let allowed = set(&[&layers, &bucket, &objects]);
+    // network.s3_endpoint_bucket_arns: these buckets and their objects, with any S3 action (the
+    // execution role's IAM decides what), in statements of their own.
+    let extra: BTreeSet<String> =
+        e.s3_endpoint_bucket_arns.iter().flat_map(|a| [a.clone(), format!("{a}/*")]).collect();
+    let mut extra_reached = BTreeSet::new();
     let (mut layers_ok, mut get_ok, mut list_ok) = (false, false, false);
     for s in statements(&gw.p["policy"]) {
         only_keys(s, &["Sid", "Effect", "Principal", "Action", "Resource", "Condition"])?;
@@ -1715,6 +1925,16 @@ fn check_private_routing(m: &Model, e: &Expect) -> Result<(), String> {
         let acts = actions(s);
         let res = resources(s);
         let at = format!("S3 endpoint policy statement {}", sid(s));
+        if !res.is_empty() && res.is_subset(&extra) {
+            ensure(acts.iter().all(|a| a.starts_with("s3:")) && !acts.is_empty(), || {
+                format!("{at}: allows {acts:?} on the spec's buckets, not only S3")
+            })?;
+            ensure(principal(s) == principal_of("AWS", &["*"]) && condition(s).is_empty(), || {
+                format!("{at}: narrows the spec's buckets to {:?} / {:?}", principal(s), condition(s))
+            })?;
+            extra_reached.extend(res);
+            continue;
+        }
         ensure(acts.iter().all(|a| glob("s3:Get*", a) || glob("s3:List*", a)) && !acts.is_empty(), || {
             format!("{at}: allows {acts:?}, not only reads")
         })?;
@@ -1724,6 +1944,9 @@ fn check_private_routing(m: &Model, e: &Expect) -> Result<(), String> {
         get_ok |= res.contains(&objects) && may("s3:GetObject");
         list_ok |= res.contains(&bucket) && may("s3:ListBucket");
     }
+    ensure(extra_reached == extra, || {
+        format!("the S3 endpoint reaches {extra_reached:?} of network.s3_endpoint_bucket_arns, not {extra:?}")
+    })?;
     ensure(layers_ok, || format!("the S3 endpoint does not allow s3:GetObject on {layers}"))?;
     ensure(get_ok && list_ok, || format!("the S3 endpoint does not allow reading {bucket}"))?;
 
@@ -1754,8 +1977,189 @@ fn check_private_routing(m: &Model, e: &Expect) -> Result<(), String> {
     }
     services.sort();
     let mut want: Vec<String> = INTERFACE_SERVICES.iter().map(|s| format!("com.amazonaws.{REGION}.{s}")).collect();
+    // The [secrets] backend's service, which Airflow calls from the environment's subnets.
+    want.extend(e.secrets.as_ref().map(|s| format!("com.amazonaws.{REGION}.{}", secrets_service(s))));
     want.sort();
     ensure(services == want, || format!("interface endpoints for {services:?}, not {want:?}"))
+}
+
+// --- 8. What the environment waits for ---------------------------------------------------------
+
+/// Property 8: in a network the stack creates, the environment depends on every VPC endpoint the
+/// network has for it (private routing) and on the routes of its subnets (their route table
+/// associations and those tables' routes), so that MWAA starts only once its subnets reach AWS,
+/// and on delete they outlive it. It never depends on a customer-managed endpoint, which is
+/// created after it from its attributes.
+fn check_network_dependencies(m: &Model, e: &Expect) -> Result<(), String> {
+    let env = m.one("mwaa_environment")?;
+    let deps = strs(env.get("depends_on"));
+    for x in m.of("vpc_endpoint").filter(|x| is_customer_endpoint(x)) {
+        ensure(!deps.contains(&x.id), || format!("the environment depends on {}, which is created from it", x.id))?;
+    }
+    if !e.network_created {
+        return Ok(());
+    }
+    let subnets = strs(env.get("subnets"));
+    let mut want = BTreeSet::new();
+    let mut tables = BTreeSet::new();
+    for a in m.of("subnet_route_table_association") {
+        if a.str("subnet").is_some_and(|s| subnets.contains(s)) {
+            want.insert(a.id.clone());
+            tables.extend(a.str("route_table").map(str::to_owned));
+        }
+    }
+    ensure(!tables.is_empty(), || "no route table is associated with the environment's subnets".to_owned())?;
+    for r in m.of("route") {
+        if r.str("route_table").is_some_and(|t| tables.contains(t)) {
+            want.insert(r.id.clone());
+        }
+    }
+    for x in m.of("vpc_endpoint").filter(|x| !is_customer_endpoint(x)) {
+        want.insert(x.id.clone());
+    }
+    let missing: Vec<&String> = want.difference(&deps).collect();
+    ensure(missing.is_empty(), || format!("the environment does not wait for {missing:?} (it depends on {deps:?})"))
+}
+
+// --- 9. Customer-managed endpoints ---------------------------------------------------------------
+
+/// An endpoint to one of the environment's own endpoint services.
+fn is_customer_endpoint(x: &Res) -> bool {
+    x.str("service").is_some_and(|s| s.starts_with("${ref:mwaa_environment."))
+}
+
+/// Property 9 (`endpoint_management = "CUSTOMER"`, vpc-endpoint-management.html): one interface
+/// endpoint to the environment's `DatabaseVpcEndpointService`, and with PRIVATE_ONLY one to its
+/// `WebserverVpcEndpointService`, each in the environment's VPC and exactly its subnets, behind
+/// exactly its security groups, without private DNS and without a policy; both service names are
+/// stack outputs. Without CUSTOMER there is none of them.
+fn check_customer_endpoints(m: &Model, e: &Expect) -> Result<(), String> {
+    let env = m.one("mwaa_environment")?;
+    let service = |attr: &str| rref(&env.id, attr);
+    let mut want = Vec::new();
+    if e.customer_endpoints {
+        want.push(service("database_vpc_endpoint_service"));
+        if e.private_only {
+            want.push(service("webserver_vpc_endpoint_service"));
+        }
+    }
+    let found: Vec<&Res> = m.of("vpc_endpoint").filter(|x| is_customer_endpoint(x)).collect();
+    let mut got: Vec<String> = found.iter().map(|x| x.str("service").unwrap_or("").to_owned()).collect();
+    got.sort();
+    want.sort();
+    ensure(got == want, || format!("endpoints to the environment's services {got:?}, not {want:?}"))?;
+    let vpc = match &e.existing_vpc {
+        Some(id) => id.clone(),
+        None => rref(&m.one("vpc")?.id, "id"),
+    };
+    let subnets = strs(env.get("subnets"));
+    let sgs = strs(env.get("security_groups"));
+    ensure(sgs.len() == 1 + e.additional_sgs.len(), || format!("the environment is in {sgs:?}"))?;
+    for x in &found {
+        let at = &x.id;
+        ensure(x.str("type") == Some("Interface"), || format!("{at} is of type {:?}", x.str("type")))?;
+        ensure(x.str("vpc") == Some(vpc.as_str()), || format!("{at} is in {:?}, not {vpc}", x.str("vpc")))?;
+        ensure(strs(x.get("subnets")) == subnets, || format!("{at} is in {:?}, not {subnets:?}", x.get("subnets")))?;
+        ensure(strs(x.get("security_groups")) == sgs, || {
+            format!("{at} is behind {:?}, not the environment's {sgs:?}", x.get("security_groups"))
+        })?;
+        // Rendered targets write the flag; a missing one is the service default (false).
+        ensure(x.p["private_dns"] != json!(true), || format!("{at} has private DNS"))?;
+        ensure(x.get("policy").is_none(), || format!("{at} has an endpoint policy {}", x.p["policy"]))?;
+    }
+    let outputs: BTreeSet<String> = m
+        .outputs
+        .values()
+        .filter_map(Value::as_str)
+        .filter(|v| v.starts_with("${ref:mwaa_environment."))
+        .map(str::to_owned)
+        .collect();
+    let want_outputs: BTreeSet<String> = want.iter().cloned().collect();
+    let services: BTreeSet<String> = outputs.into_iter().filter(|o| o.contains("vpc_endpoint_service")).collect();
+    ensure(services == want_outputs, || {
+        format!("the outputs name the endpoint services {services:?}, not {want_outputs:?}")
+    })
+}
+
+// --- 10. The flow-logs role ----------------------------------------------------------------------
+
+/// Property 10: the VPC flow-logs role may write only to its own log group and streams, and
+/// `logs:DescribeLogGroups`, which takes no resource but `*` (Service Authorization Reference,
+/// CloudWatch Logs), is granted on `*` alone, so that the grant does something.
+fn check_flow_logs(m: &Model, e: &Expect) -> Result<(), String> {
+    let roles: Vec<&Res> = m
+        .of("iam_role")
+        .filter(|r| {
+            statements(&r.p["trust"])
+                .iter()
+                .any(|s| principal(s).values().flatten().any(|v| v == "vpc-flow-logs.amazonaws.com"))
+        })
+        .collect();
+    if !e.flow_logs {
+        return ensure(roles.is_empty(), || "a flow-logs role although the spec has no flow logs".to_owned());
+    }
+    let [role] = roles.as_slice() else { return Err(format!("{} flow-logs roles, not one", roles.len())) };
+    let group = format!("arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:/mwaa/{}/vpc-flow-logs", e.env);
+    let on_group = set(&[group.clone(), format!("{group}:*")]);
+    let mut granted = BTreeSet::new();
+    for (p, _) in policies_of_role(m, &role.id) {
+        for s in statements(&p.p["document"]) {
+            let at = format!("{} statement {}", p.id, sid(s));
+            ensure(effect(s) == "Allow", || format!("{at}: Effect {}", effect(s)))?;
+            for a in actions(s) {
+                let want = match a.as_str() {
+                    "logs:DescribeLogGroups" => set(&["*"]),
+                    "logs:CreateLogStream" | "logs:PutLogEvents" | "logs:DescribeLogStreams" => on_group.clone(),
+                    other => return Err(format!("{at}: grants {other}, which VPC flow logs do not need")),
+                };
+                ensure(resources(s) == want, || format!("{at}: {a} is on {:?}, not {want:?}", resources(s)))?;
+                granted.insert(a);
+            }
+        }
+    }
+    let need = set(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"]);
+    ensure(granted == need, || format!("the flow-logs role may {granted:?}, not {need:?}"))
+}
+
+// --- 11. Environment settings that permissions depend on -----------------------------------------
+
+/// Property 11: every logging module names its level, off or not (the MWAA API requires `LogLevel`
+/// with `Enabled`: `ModuleLoggingConfigurationInput`), as the spec says; and the Airflow secrets
+/// backend options are exactly those of `[secrets]`: the Amazon provider's class for the backend
+/// and the spec's prefixes (`config_prefix` null unless set), or no `secrets.*` option at all.
+fn check_environment_settings(m: &Model, e: &Expect) -> Result<(), String> {
+    let env = m.one("mwaa_environment")?;
+    let logging = env.p["logging"].as_object().cloned().unwrap_or_default();
+    ensure(logging.len() == e.logging.len(), || format!("logging has {:?}", logging.keys().collect::<Vec<_>>()))?;
+    for (module, level) in &e.logging {
+        let got = logging.get(module).cloned().unwrap_or(Value::Null);
+        ensure(got["enabled"] == json!(level.is_some()), || format!("{module} logs: {got}, spec {level:?}"))?;
+        let want_level = level.clone().unwrap_or_else(|| "INFO".to_owned());
+        ensure(got["level"] == json!(want_level), || {
+            format!("{module} logs: level {}, not {want_level}", got["level"])
+        })?;
+    }
+    let options = env.p["options"].as_object().cloned().unwrap_or_default();
+    let secrets: BTreeMap<&String, &Value> = options.iter().filter(|(k, _)| k.starts_with("secrets.")).collect();
+    let Some(s) = &e.secrets else {
+        return ensure(secrets.is_empty(), || format!("secrets options {secrets:?} without [secrets]"));
+    };
+    let class = match s.backend.as_str() {
+        "parameter_store" => "airflow.providers.amazon.aws.secrets.systems_manager.SystemsManagerParameterStoreBackend",
+        _ => "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+    };
+    ensure(secrets.len() == 2, || format!("secrets options {secrets:?}, not backend and backend_kwargs"))?;
+    ensure(options.get("secrets.backend") == Some(&json!(class)), || {
+        format!("secrets.backend is {:?}, not {class}", options.get("secrets.backend"))
+    })?;
+    let kwargs: Value = options
+        .get("secrets.backend_kwargs")
+        .and_then(Value::as_str)
+        .and_then(|k| serde_json::from_str(k).ok())
+        .ok_or_else(|| format!("secrets.backend_kwargs is not JSON: {:?}", options.get("secrets.backend_kwargs")))?;
+    let want = json!({"connections_prefix": s.prefixes[0], "variables_prefix": s.prefixes[1],
+                      "config_prefix": s.config_prefix});
+    ensure(kwargs == want, || format!("secrets.backend_kwargs is {kwargs}, not {want}"))
 }
 
 // --- The cases -----------------------------------------------------------------------------------
@@ -1770,6 +2174,10 @@ const CHECKERS: &[(&str, Checker)] = &[
     ("trust_and_dependency", check_trust_and_dependency),
     ("network", check_network),
     ("private_routing", check_private_routing),
+    ("network_dependencies", check_network_dependencies),
+    ("customer_endpoints", check_customer_endpoints),
+    ("flow_logs", check_flow_logs),
+    ("environment_settings", check_environment_settings),
 ];
 
 fn checker(name: &str) -> Checker {
@@ -1927,6 +2335,26 @@ fn private_routing_has_no_internet_path_and_the_endpoints_of_seed_002() {
     assert_property("private_routing");
 }
 
+#[test]
+fn the_environment_waits_for_its_routes_and_endpoints() {
+    assert_property("network_dependencies");
+}
+
+#[test]
+fn customer_managed_endpoints_connect_the_environment_and_are_output() {
+    assert_property("customer_endpoints");
+}
+
+#[test]
+fn flow_logs_role_writes_its_own_log_group_and_describes_on_star() {
+    assert_property("flow_logs");
+}
+
+#[test]
+fn logging_levels_and_secrets_options_are_what_the_spec_says() {
+    assert_property("environment_settings");
+}
+
 /// The cases reach every branch of the checkers, so that none of them passes by having nothing
 /// to look at.
 #[test]
@@ -1951,8 +2379,25 @@ fn the_cases_exercise_every_branch() {
     has("a network ACL", &|e| e.acl);
     has("private routing", &|e| e.private);
     has("private routing with all_self ingress", &|e| e.private && !e.restricted);
+    has("customer-managed endpoints and PRIVATE_ONLY", &|e| e.customer_endpoints && e.private_only);
+    has("customer-managed endpoints in an existing network", &|e| e.customer_endpoints && e.existing_vpc.is_some());
+    has("the Secrets Manager backend", &|e| e.secrets.as_ref().is_some_and(|s| s.backend == "secrets_manager"));
+    has("the Parameter Store backend with keys", &|e| {
+        e.secrets.as_ref().is_some_and(|s| s.backend == "parameter_store" && !s.kms_key_arns.is_empty())
+    });
+    has("S3 endpoint buckets under private routing", &|e| e.private && !e.s3_endpoint_bucket_arns.is_empty());
+    has("flow logs off", &|e| e.network_created && !e.flow_logs);
+    has("a logging module off", &|e| e.logging.values().any(Option::is_none));
     let specs: BTreeSet<&str> = cases().iter().map(|c| c.spec.as_str()).collect();
-    for f in ["production.toml", "private.toml", "restricted-acl.toml", "micro.toml", "bring-your-own.toml"] {
+    for f in [
+        "production.toml",
+        "private.toml",
+        "restricted-acl.toml",
+        "micro.toml",
+        "bring-your-own.toml",
+        "customer-endpoints.toml",
+        "private-data-lake.toml",
+    ] {
         assert!(specs.contains(f), "specs/{f} is gone; the mutations below use it");
     }
 }
@@ -2446,6 +2891,162 @@ resource "aws_route_table" "private_route_table_1" {"#,
         edit: Edit::Ir(|ir| {
             if let Kind::VpcEndpoint { route_tables, .. } = &mut ir_resource_mut(ir, "S3GatewayEndpoint").kind {
                 route_tables.pop();
+            }
+        }),
+    },
+    // --- execution_policy: [secrets]
+    Mutation {
+        checker: "execution_policy",
+        spec: "production.toml",
+        what: "Secrets Manager read on every secret instead of the prefixes",
+        edit: Edit::Cfn(":secret:airflow/connections/*\"", ":secret:*\""),
+    },
+    Mutation {
+        checker: "execution_policy",
+        spec: "production.toml",
+        what: "the variables prefix dropped from the Secrets Manager read",
+        edit: Edit::Tf(
+            "iam.tf",
+            "          \"arn:${data.aws_partition.current.partition}:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret:airflow/variables/*\",\n",
+            "",
+        ),
+    },
+    Mutation {
+        checker: "execution_policy",
+        spec: "private-data-lake.toml",
+        what: "Parameter Store read on every parameter",
+        edit: Edit::Tf("iam.tf", ":parameter/lake/airflow/variables/*", ":parameter/*"),
+    },
+    Mutation {
+        checker: "execution_policy",
+        spec: "private-data-lake.toml",
+        what: "the secrets key decrypts through another service",
+        edit: Edit::IrText("ExecutionPolicy", "\"lit\":\"ssm.\"", "\"lit\":\"sqs.\""),
+    },
+    // --- private_routing: s3_endpoint_bucket_arns and the secrets endpoint
+    Mutation {
+        checker: "private_routing",
+        spec: "private-data-lake.toml",
+        what: "full S3 access on a bucket the spec does not name",
+        edit: Edit::Tf("endpoints.tf", "\"arn:aws:s3:::corp-data-lake-curated/*\"", "\"arn:aws:s3:::corp-other/*\""),
+    },
+    Mutation {
+        checker: "private_routing",
+        spec: "private-data-lake.toml",
+        what: "no ssm endpoint for the Parameter Store backend",
+        edit: Edit::CfnJson(|doc| {
+            doc["Resources"].as_object_mut().expect("resources").remove("SsmEndpoint");
+        }),
+    },
+    // --- network_dependencies
+    Mutation {
+        checker: "network_dependencies",
+        spec: "private.toml",
+        what: "the environment does not wait for the kms endpoint",
+        edit: Edit::Cfn("      - KmsEndpoint\n", ""),
+    },
+    Mutation {
+        checker: "network_dependencies",
+        spec: "micro.toml",
+        what: "the environment does not wait for its NAT route",
+        edit: Edit::Tf("mwaa.tf", "    aws_route.default_private_route_1,\n", ""),
+    },
+    Mutation {
+        checker: "network_dependencies",
+        spec: "customer-endpoints.toml",
+        what: "the environment waits for an endpoint made from it",
+        edit: Edit::Ir(|ir| ir_resource_mut(ir, "MwaaEnvironment").depends_on.push("DatabaseVpcEndpoint".into())),
+    },
+    // --- customer_endpoints
+    Mutation {
+        checker: "customer_endpoints",
+        spec: "customer-endpoints.toml",
+        what: "private DNS on the database endpoint",
+        edit: Edit::Cfn("PrivateDnsEnabled: false", "PrivateDnsEnabled: true"),
+    },
+    Mutation {
+        checker: "customer_endpoints",
+        spec: "customer-endpoints.toml",
+        what: "the web server endpoint to the database service",
+        edit: Edit::Tf(
+            "endpoints.tf",
+            "aws_mwaa_environment.mwaa_environment.webserver_vpc_endpoint_service",
+            "aws_mwaa_environment.mwaa_environment.database_vpc_endpoint_service",
+        ),
+    },
+    Mutation {
+        checker: "customer_endpoints",
+        spec: "customer-endpoints.toml",
+        what: "the database endpoint in one subnet",
+        edit: Edit::Tf(
+            "endpoints.tf",
+            "subnet_ids          = [aws_subnet.private_subnet_1.id, aws_subnet.private_subnet_2.id]",
+            "subnet_ids          = [aws_subnet.private_subnet_1.id]",
+        ),
+    },
+    Mutation {
+        checker: "customer_endpoints",
+        spec: "customer-endpoints.toml",
+        what: "the web server endpoint service not output",
+        edit: Edit::CfnJson(|doc| {
+            doc["Outputs"].as_object_mut().expect("outputs").remove("WebserverVpcEndpointService");
+        }),
+    },
+    Mutation {
+        checker: "customer_endpoints",
+        spec: "customer-endpoints.toml",
+        what: "an endpoint outside the environment's security group",
+        edit: Edit::Ir(|ir| {
+            if let Kind::VpcEndpoint { security_groups, .. } = &mut ir_resource_mut(ir, "WebserverVpcEndpoint").kind {
+                security_groups.clear();
+            }
+        }),
+    },
+    // --- flow_logs
+    Mutation {
+        checker: "flow_logs",
+        spec: "<built-in default>",
+        what: "DescribeLogGroups back on the log group's ARN",
+        edit: Edit::CfnJson(|doc| {
+            let statements = resource_mut(doc, "FlowLogsRolePolicy")["Properties"]["PolicyDocument"]["Statement"]
+                .as_array_mut()
+                .expect("statements");
+            statements.pop();
+            statements[0]["Action"].as_array_mut().expect("actions").push(json!("logs:DescribeLogGroups"));
+        }),
+    },
+    Mutation {
+        checker: "flow_logs",
+        spec: "production.toml",
+        what: "the flow-logs role may delete log groups",
+        edit: Edit::Tf(
+            "iam.tf",
+            "Action   = [\"logs:DescribeLogGroups\"]",
+            "Action   = [\"logs:DescribeLogGroups\", \"logs:DeleteLogGroup\"]",
+        ),
+    },
+    // --- environment_settings
+    Mutation {
+        checker: "environment_settings",
+        spec: "micro.toml",
+        what: "LogLevel dropped from a module that is off",
+        edit: Edit::Cfn("          Enabled: false\n          LogLevel: INFO\n", "          Enabled: false\n"),
+    },
+    Mutation {
+        checker: "environment_settings",
+        spec: "production.toml",
+        what: "the Parameter Store class for a Secrets Manager spec",
+        edit: Edit::Tf("mwaa.tf", "secrets.secrets_manager.SecretsManagerBackend", "secrets.systems_manager.SystemsManagerParameterStoreBackend"),
+    },
+    Mutation {
+        checker: "environment_settings",
+        spec: "private-data-lake.toml",
+        what: "a config prefix the role cannot read",
+        edit: Edit::Ir(|ir| {
+            if let Kind::MwaaEnvironment(m) = &mut ir_resource_mut(ir, "MwaaEnvironment").kind {
+                if let Some(k) = m.airflow_configuration_options.get_mut("secrets.backend_kwargs") {
+                    *k = k.replace("null", "\"airflow/config\"");
+                }
             }
         }),
     },

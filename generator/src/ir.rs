@@ -52,6 +52,12 @@ pub enum Attr {
     GroupId,
     AllocationId,
     WebserverUrl,
+    /// The MWAA environment's `DatabaseVpcEndpointService`: the endpoint service of its metadata
+    /// database, to which `endpoint_management = "CUSTOMER"` must connect an interface endpoint
+    /// (MWAA API, shape `Environment`; user guide, vpc-endpoint-management.html).
+    DatabaseVpcEndpointService,
+    /// The MWAA environment's `WebserverVpcEndpointService` (PRIVATE_ONLY web server), likewise.
+    WebserverVpcEndpointService,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,8 +176,9 @@ pub struct LogModule {
     /// `dag_processing`, `scheduler`, `task`, `webserver` or `worker`.
     pub module: String,
     pub enabled: bool,
-    /// `None` when disabled.
-    pub level: Option<String>,
+    /// Written even when the module is disabled: the MWAA API requires `LogLevel` beside
+    /// `Enabled` (shape `ModuleLoggingConfigurationInput`, both required).
+    pub level: String,
 }
 
 /// An S3 key of the environment with its optional pinned version.
@@ -280,7 +287,8 @@ pub enum Kind {
         subnets: Vec<Expr>,
         security_groups: Vec<Expr>,
         private_dns: bool,
-        policy: Expr,
+        /// `None`: no endpoint policy (endpoint services that take none, such as MWAA's own).
+        policy: Option<Expr>,
     },
     LogGroup {
         name: String,
@@ -394,8 +402,8 @@ impl Kind {
             Kind::NetworkAclEntry { acl, .. } => vec![acl],
             Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
             Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
-                let mut v = vec![vpc, service, policy];
-                v.extend(route_tables.iter().chain(subnets).chain(security_groups));
+                let mut v = vec![vpc, service];
+                v.extend(policy.iter().chain(route_tables).chain(subnets).chain(security_groups));
                 v
             }
             Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),

@@ -223,5 +223,6 @@ pub struct Output {
     pub terraform_aws_provider: String,
 }
 
-/// The aws provider constraint used when the spec gives none: the majors this tool is tested with.
-pub const DEFAULT_TF_AWS_PROVIDER: &str = ">= 5.0, < 7.0";
+/// The aws provider constraint used when the spec gives none: from the oldest release the output
+/// needs and is tested with (render/terraform/provider.rs says why) to the majors it is written for.
+pub const DEFAULT_TF_AWS_PROVIDER: &str = ">= 5.100.0, < 7.0";

@@ -5,8 +5,8 @@
 use indexmap::IndexMap;
 
 use super::kms::via_services;
-use super::policy::{condition, policy, principal, statement};
-use super::{env_arn, Builder, Refs};
+use super::policy::{append_statements, condition, policy, principal, statement};
+use super::{env_arn, secrets, Builder, Refs};
 use crate::ir::{Attr, Expr, Kind, Pseudo, Ref};
 use crate::model::{Config, ExecutionRole, Kms};
 
@@ -54,7 +54,10 @@ impl Builder {
         let role_ref = role.attr(Attr::Id);
         let tags = self.tags_with_name(None);
         self.last().tags = Some(tags);
-        let doc = execution_policy(&env, &refs.bucket_arn, &refs.bucket_objects, &config.kms, refs.kms_key.as_ref());
+        let mut doc =
+            execution_policy(&env, &refs.bucket_arn, &refs.bucket_objects, &config.kms, refs.kms_key.as_ref());
+        // `[secrets]`: read access to the backend's prefixes (lower/secrets.rs).
+        append_statements(&mut doc, secrets::statements(config.secrets.as_ref()));
         self.add(
             "ExecutionPolicy",
             Kind::ManagedPolicy {

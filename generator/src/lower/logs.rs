@@ -52,19 +52,27 @@ impl Builder {
         let role_arn = role.attr(Attr::Arn);
         let group_arn =
             format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}");
-        let doc = policy(vec![statement(
-            "WriteFlowLogs",
-            "Allow",
-            None,
-            Expr::strs([
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "logs:DescribeLogGroups",
-                "logs:DescribeLogStreams",
-            ]),
-            Some(("Resource", Expr::List(vec![Expr::sub(&group_arn), Expr::sub(&format!("{group_arn}:*"))]))),
-            None,
-        )]);
+        // The actions of the VPC user guide's flow-logs role (flow-logs-cwl.html), on this log group
+        // and its streams; logs:DescribeLogGroups takes no resource but "*" (Service Authorization
+        // Reference, CloudWatch Logs), so it has a statement of its own.
+        let doc = policy(vec![
+            statement(
+                "WriteFlowLogs",
+                "Allow",
+                None,
+                Expr::strs(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]),
+                Some(("Resource", Expr::List(vec![Expr::sub(&group_arn), Expr::sub(&format!("{group_arn}:*"))]))),
+                None,
+            ),
+            statement(
+                "DescribeLogGroups",
+                "Allow",
+                None,
+                Expr::strs(["logs:DescribeLogGroups"]),
+                Some(("Resource", Expr::strs(["*"]))),
+                None,
+            ),
+        ]);
         self.add(
             "FlowLogsRolePolicy",
             Kind::RolePolicy { role: role_name, policy_name: "write-flow-logs".into(), document: doc },

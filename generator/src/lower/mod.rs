@@ -11,6 +11,7 @@ mod logs;
 mod mwaa;
 mod network;
 mod policy;
+mod secrets;
 mod suppressions;
 
 pub use endpoints::INTERFACE_ENDPOINTS;
@@ -28,6 +29,8 @@ struct Refs {
     /// The private route tables (private routing puts the S3 gateway endpoint on them).
     route_tables: Vec<Expr>,
     sg: Expr,
+    /// Every security group of the environment: its own, then `additional_ids`.
+    environment_sgs: Vec<Expr>,
     /// The environment's key, unless it is AWS-owned.
     kms_key: Option<Expr>,
     bucket_arn: Expr,
@@ -55,6 +58,9 @@ pub fn lower(config: &Config) -> Ir {
         private_subnets,
         public_subnets,
         route_tables,
+        environment_sgs: std::iter::once(sg.clone())
+            .chain(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())))
+            .collect(),
         sg,
         kms_key: kms::key_arn(&config.kms),
         bucket_arn,
@@ -65,14 +71,7 @@ pub fn lower(config: &Config) -> Ir {
     };
     // Private routing: VPC endpoints instead of the internet.
     if let Network::Created { routing: Routing::Private, .. } = &config.network {
-        b.endpoints(
-            &refs.vpc,
-            &refs.private_subnets,
-            &refs.route_tables,
-            &refs.sg,
-            &refs.bucket_arn,
-            &refs.bucket_objects,
-        );
+        b.endpoints(config, &refs);
     }
     if let Network::Created { flow_logs: true, .. } = &config.network {
         b.flow_logs(&refs.vpc, refs.kms_key.as_ref());
@@ -85,7 +84,8 @@ pub fn lower(config: &Config) -> Ir {
     b.execution_role(config, &refs);
     b.web_access(config);
     b.environment(config, &refs);
-    let outputs = mwaa::outputs(&refs);
+    b.customer_endpoints(config, &refs);
+    let outputs = mwaa::outputs(config, &refs);
 
     suppressions::apply(config, &mut b.resources);
     let uses_az_lookup =

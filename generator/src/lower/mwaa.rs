@@ -1,9 +1,14 @@
 //! The MWAA environment itself, and the stack's outputs.
 
-use super::{join, Builder, Refs};
+use indexmap::IndexMap;
+
+use super::{join, secrets, Builder, Refs};
 use crate::ir::snake_case;
-use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, S3Key, Suppression};
+use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, Resource, S3Key, Suppression};
 use crate::model::{Config, ExecutionRole, S3Object};
+
+/// The `LogLevel` written for a module whose logging is off (spec-format.md: INFO is the default).
+const DISABLED_LOG_LEVEL: &str = "INFO";
 
 impl Builder {
     /// The environment, last: it refers to nearly everything above.
@@ -11,8 +16,6 @@ impl Builder {
         let env = self.env.clone();
         let e = &config.environment;
         let key = |o: &Option<S3Object>| o.as_ref().map(|o| S3Key { path: o.path.clone(), version: o.version.clone() });
-        let mut sg_ids = vec![refs.sg.clone()];
-        sg_ids.extend(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())));
         let settings = MwaaSettings {
             name: env,
             airflow_version: e.airflow_version.clone(),
@@ -31,15 +34,21 @@ impl Builder {
             plugins: key(&e.plugins),
             requirements: key(&e.requirements),
             startup_script: key(&e.startup_script),
-            airflow_configuration_options: e.airflow_configuration_options.clone(),
+            airflow_configuration_options: airflow_options(config),
             execution_role_arn: refs.role_arn.clone(),
             kms_key: refs.kms_key.clone(),
             logging: e
                 .logging
                 .iter()
-                .map(|(m, l)| LogModule { module: m.clone(), enabled: l.is_some(), level: l.clone() })
+                .map(|(m, l)| LogModule {
+                    module: m.clone(),
+                    enabled: l.is_some(),
+                    // LogLevel is required beside Enabled (ModuleLoggingConfigurationInput); a module
+                    // that is off sends nothing, so it keeps the level a module has by default.
+                    level: l.clone().unwrap_or_else(|| DISABLED_LOG_LEVEL.to_owned()),
+                })
                 .collect(),
-            security_group_ids: sg_ids,
+            security_group_ids: refs.environment_sgs.clone(),
             subnet_ids: refs.private_subnets.clone(),
         };
         let mut deps = Vec::new();
@@ -47,6 +56,7 @@ impl Builder {
             // Without the policy attached first, MWAA fails to create the environment.
             deps.push("ExecutionPolicy".to_owned());
         }
+        deps.extend(network_dependencies(&self.resources, &settings.subnet_ids));
         let literal_substitution = {
             let mut texts: Vec<&str> = vec![&settings.dag_s3_path];
             for o in [&settings.plugins, &settings.requirements, &settings.startup_script].into_iter().flatten() {
@@ -70,8 +80,45 @@ impl Builder {
     }
 }
 
+/// The environment's Airflow options: the spec's, then those mwaagen writes for `[secrets]`
+/// (validation refuses `secrets.*` keys in the spec's own options).
+fn airflow_options(config: &Config) -> IndexMap<String, String> {
+    let mut options = config.environment.airflow_configuration_options.clone();
+    if let Some(s) = &config.secrets {
+        options.extend(secrets::airflow_options(s));
+    }
+    options
+}
+
+/// What the environment must wait for in the network mwaagen creates, beyond what it refers to:
+/// every VPC endpoint (private routing: MWAA's containers reach ECR, SQS, CloudWatch, KMS and S3
+/// only through them, and on delete they must outlive the environment), and the routes of its
+/// subnets (the subnets' route table associations and those tables' routes: the S3 gateway's
+/// prefix-list routes, or the default route to a NAT gateway). Resources before the environment
+/// in `resources` only; an existing network contributes none.
+fn network_dependencies(resources: &[Resource], subnets: &[Expr]) -> Vec<String> {
+    let is_subnet = |e: &Expr| subnets.contains(e);
+    let tables: Vec<&Expr> = resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::SubnetRouteTableAssociation { subnet, route_table } if is_subnet(subnet) => Some(route_table),
+            _ => None,
+        })
+        .collect();
+    resources
+        .iter()
+        .filter(|r| match &r.kind {
+            Kind::VpcEndpoint { .. } => true,
+            Kind::SubnetRouteTableAssociation { subnet, .. } => is_subnet(subnet),
+            Kind::Route { route_table, .. } => tables.contains(&route_table),
+            _ => false,
+        })
+        .map(|r| r.id.clone())
+        .collect()
+}
+
 /// The stack's outputs: every id a consumer of the environment needs.
-pub(super) fn outputs(refs: &Refs) -> Vec<Output> {
+pub(super) fn outputs(config: &Config, refs: &Refs) -> Vec<Output> {
     let mut outputs = Vec::new();
     let mut out = |id: &str, description: &str, value: Expr| {
         outputs.push(Output { id: id.to_owned(), tf_name: snake_case(id), description: description.to_owned(), value });
@@ -94,6 +141,22 @@ pub(super) fn outputs(refs: &Refs) -> Vec<Output> {
     out("ExecutionRoleArn", "ARN of the environment's execution role", refs.role_arn.clone());
     if let Some(k) = &refs.kms_key {
         out("KmsKeyArn", "ARN of the KMS key that encrypts the environment", k.clone());
+    }
+    // With customer-managed endpoints, the endpoint services MWAA asks the customer to connect to
+    // (the stack creates those endpoints too; a shared VPC's owner needs the names).
+    if config.environment.endpoint_management == "CUSTOMER" {
+        out(
+            "DatabaseVpcEndpointService",
+            "Endpoint service of the environment's metadata database (endpoint_management = CUSTOMER)",
+            Expr::Ref(mwaa(Attr::DatabaseVpcEndpointService)),
+        );
+        if config.environment.webserver_access_mode == "PRIVATE_ONLY" {
+            out(
+                "WebserverVpcEndpointService",
+                "Endpoint service of the environment's private web server (endpoint_management = CUSTOMER)",
+                Expr::Ref(mwaa(Attr::WebserverVpcEndpointService)),
+            );
+        }
     }
     outputs
 }

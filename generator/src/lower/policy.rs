@@ -11,6 +11,15 @@ pub(super) fn policy(statements: Vec<Expr>) -> Expr {
     ]))
 }
 
+/// Appends `more` to the `Statement` list of a document made by [`policy`].
+pub(super) fn append_statements(document: &mut Expr, more: Vec<Expr>) {
+    if let Expr::Map(m) = document {
+        if let Some(Expr::List(statements)) = m.get_mut("Statement") {
+            statements.extend(more);
+        }
+    }
+}
+
 pub(super) fn principal(kind: &str, value: Expr) -> Expr {
     Expr::Map(IndexMap::from([(kind.to_owned(), value)]))
 }

@@ -82,6 +82,11 @@ pub fn apply(config: &Config, resources: &mut [Resource]) {
                     add("cdk-nag", &format!("AwsSolutions-IAM5[{finding}]"), &reason);
                 }
             }
+            (Kind::IamRole { managed_policy_arns, .. }, "ExecutionRole") => {
+                for arn in aws_managed_policies(managed_policy_arns) {
+                    add("cdk-nag", &format!("AwsSolutions-IAM4[Policy::{arn}]"), &aws_managed_reason(arn));
+                }
+            }
             _ => {}
         }
     }
@@ -120,6 +125,24 @@ fn wildcard_findings(document: &Expr) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The AWS managed policies among a role's managed policy ARNs, spelled as cdk-nag's IAM4 rule
+/// reports them (`Policy::ARN`; the rule flags every ARN holding `:iam::aws:`).
+fn aws_managed_policies(arns: &[Expr]) -> Vec<&str> {
+    arns.iter()
+        .filter_map(|a| if let Expr::Str(s) = a { Some(s.as_str()) } else { None })
+        .filter(|a| a.contains(":iam::aws:"))
+        .collect()
+}
+
+/// Why an AWS managed policy the spec attaches is accepted: the user chose it, by name.
+fn aws_managed_reason(arn: &str) -> String {
+    format!(
+        "the spec attaches this AWS managed policy to the execution role \
+         (execution_role.additional_policy_arns = {arn}); mwaagen's own policy stays least-privilege, \
+         and what the managed policy grants is the spec's choice"
+    )
 }
 
 fn push_unique(out: &mut Vec<(String, String)>, finding: String, reason: String) {
@@ -164,6 +187,10 @@ fn resource_reason(sid: &str) -> Option<String> {
                 "MWAA creates one log group per Airflow component, named airflow-ENVIRONMENT-COMPONENT"
             }
             "UseCeleryQueues" => "MWAA's Celery queues live in an AWS-owned account and are named airflow-celery-*",
+            "ReadAirflowSecrets" | "ReadAirflowParameters" => {
+                "the Airflow secrets backend reads every connection, variable and configuration under the prefixes of \
+                 [secrets], named PREFIX/ID by Airflow"
+            }
             _ => return None,
         }
         .to_owned(),
@@ -184,6 +211,8 @@ fn flatten(e: &Expr) -> String {
         Attr::GroupId => format!("<{}.GroupId>", r.id),
         Attr::AllocationId => format!("<{}.AllocationId>", r.id),
         Attr::WebserverUrl => format!("<{}.WebserverUrl>", r.id),
+        Attr::DatabaseVpcEndpointService => format!("<{}.DatabaseVpcEndpointService>", r.id),
+        Attr::WebserverVpcEndpointService => format!("<{}.WebserverVpcEndpointService>", r.id),
     };
     match e {
         Expr::Str(s) => angle(s),
@@ -231,6 +260,32 @@ mod tests {
             "cdk-nag:AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
         ];
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn aws_managed_policies_are_acknowledged_naming_the_spec_field() {
+        let spec = "version = 1\n[environment]\nname = \"e\"\n[execution_role]\nadditional_policy_arns = \
+                    [\"arn:aws:iam::aws:policy/AmazonAthenaFullAccess\", \"arn:aws:iam::123456789012:policy/own\"]\n";
+        let ir = ir(spec);
+        assert_eq!(
+            ids(&ir, "ExecutionRole"),
+            ["cdk-nag:AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/AmazonAthenaFullAccess]"]
+        );
+        let reason = &ir.get("ExecutionRole").expect("role").suppressions[0].reason;
+        assert!(reason.contains("(execution_role.additional_policy_arns = arn:aws:iam::aws:policy/"), "{reason}");
+        assert!(ids(&self::ir("version = 1\n[environment]\nname = \"e\"\n"), "ExecutionRole").is_empty());
+    }
+
+    #[test]
+    fn secrets_prefixes_are_acknowledged_one_by_one() {
+        let spec = "version = 1\n[environment]\nname = \"e\"\n[secrets]\nbackend = \"parameter_store\"\n";
+        let got = ids(&ir(spec), "ExecutionPolicy");
+        for prefix in ["airflow/connections", "airflow/variables"] {
+            let want = format!(
+                "cdk-nag:AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/{prefix}/*]"
+            );
+            assert!(got.contains(&want), "{want} not in {got:?}");
+        }
     }
 
     #[test]

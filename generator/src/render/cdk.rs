@@ -291,9 +291,9 @@ fn doc_suffix(kind: &Kind) -> Option<&'static str> {
     match kind {
         Kind::IamRole { .. } => Some("TrustPolicy"),
         Kind::KmsKey { .. } => Some("Policy"),
-        Kind::RolePolicy { .. } | Kind::ManagedPolicy { .. } | Kind::BucketPolicy { .. } | Kind::VpcEndpoint { .. } => {
-            Some("Document")
-        }
+        Kind::RolePolicy { .. } | Kind::ManagedPolicy { .. } | Kind::BucketPolicy { .. } => Some("Document"),
+        // An endpoint without a policy (one to an endpoint service that takes none) has no document.
+        Kind::VpcEndpoint { policy, .. } => policy.as_ref().map(|_| "Document"),
         _ => None,
     }
 }
@@ -537,6 +537,8 @@ impl Printer {
                     Attr::GroupId => "attrGroupId",
                     Attr::AllocationId => "attrAllocationId",
                     Attr::WebserverUrl => "attrWebserverUrl",
+                    Attr::DatabaseVpcEndpointService => "attrDatabaseVpcEndpointService",
+                    Attr::WebserverVpcEndpointService => "attrWebserverVpcEndpointService",
                 };
                 format!("{var}.{attr}")
             }

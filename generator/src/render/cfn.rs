@@ -133,6 +133,8 @@ fn attr_name(a: Attr) -> &'static str {
         Attr::GroupId => "GroupId",
         Attr::AllocationId => "AllocationId",
         Attr::WebserverUrl => "WebserverUrl",
+        Attr::DatabaseVpcEndpointService => "DatabaseVpcEndpointService",
+        Attr::WebserverVpcEndpointService => "WebserverVpcEndpointService",
     }
 }
 

@@ -86,6 +86,8 @@ pub(super) fn attribute(r: &Ref) -> &'static str {
         Attr::GroupId => "id",
         Attr::AllocationId => "allocation_id",
         Attr::WebserverUrl => "webserver_url",
+        Attr::DatabaseVpcEndpointService => "database_vpc_endpoint_service",
+        Attr::WebserverVpcEndpointService => "webserver_vpc_endpoint_service",
     }
 }
 

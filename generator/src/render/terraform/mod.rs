@@ -47,8 +47,13 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
 ];
 
-/// The provider version mwaagen generates for and tests with.
+/// The provider version mwaagen generates for and tests with (`terraform validate`, the mocked
+/// `terraform test`, and the apply against moto in scripts/check-apply.sh).
 pub const TESTED_AWS_PROVIDER: &str = "5.100.0";
+
+/// The oldest provider the output is known to work with: the lower bound of the default
+/// constraint. Why it is the tested version and not an older one: see [`provider`]'s notes.
+pub const OLDEST_AWS_PROVIDER: (u64, u64, u64) = (5, 100, 0);
 
 /// The oldest Terraform the generated configuration needs (the generated test needs 1.11).
 pub const REQUIRED_TERRAFORM: &str = ">= 1.5.0";

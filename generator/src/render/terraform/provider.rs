@@ -1,6 +1,23 @@
 //! The hashicorp/aws version constraint: which major versions it admits, and the note above it.
+//!
+//! The lower bound of the default constraint (`>= 5.100.0`, [`super::OLDEST_AWS_PROVIDER`]) is
+//! the oldest release that provably runs what mwaagen writes. How it was found (deploy-review.md
+//! finding 4), from the provider's own changelog entries and issues, feature by feature:
+//! - `min_webservers` / `max_webservers`, always written, arrived with PR
+//!   hashicorp/terraform-provider-aws#37632 (merged June 2024); an older 5.x fails `validate` with
+//!   "Unsupported argument".
+//! - `endpoint_management = "CUSTOMER"`: up to at least 5.67.0 the provider waits for AVAILABLE and
+//!   fails on PENDING (issue #39388), which is where such an environment stops until its endpoints
+//!   exist; PR #39394 ("Fix creating environments with customer managed endpoints") made PENDING a
+//!   created state. The customer endpoints read `database_vpc_endpoint_service` and
+//!   `webserver_vpc_endpoint_service`, which the provider returns once created.
+//! - `mw1.micro` needs `min_webservers = max_webservers = 1`, which the provider still refused
+//!   ("expected min_webservers to be in the range (2 - 5)") at 5.89.0 (issues #40231, #41681).
+//! - 5.100.0 is the release mwaagen runs every check with (the offline mirror: `terraform validate`,
+//!   the mocked `terraform test`, the apply against moto), and the last 5.x release. No release
+//!   between 5.89.0 and 5.100.0 is checked, so none is admitted.
 
-use super::TESTED_AWS_PROVIDER;
+use super::{OLDEST_AWS_PROVIDER, TESTED_AWS_PROVIDER};
 
 type Version = (u64, u64, u64);
 
@@ -33,6 +50,26 @@ fn satisfies(v: Version, op: &str, c: Version, parts: usize) -> bool {
 fn admits(constraint: &str, v: Version) -> Option<bool> {
     let conds: Vec<_> = constraint.split(',').map(parse_condition).collect::<Option<_>>()?;
     Some(conds.iter().all(|(op, c, parts)| satisfies(v, op, *c, *parts)))
+}
+
+/// Whether `constraint` admits some version older than `v` (`None` if it cannot be parsed).
+fn admits_older_than(constraint: &str, v: Version) -> Option<bool> {
+    let conds: Vec<_> = constraint.split(',').map(parse_condition).collect::<Option<_>>()?;
+    // The admitted set is an intersection of intervals minus points: if it holds a version below
+    // `v`, it holds one of these candidates.
+    let mut candidates: Vec<Version> = vec![(0, 0, 0), (0, 0, 1)];
+    for (_, c, _) in &conds {
+        candidates.extend([*c, (c.0, c.1, c.2 + 1), (c.0, c.1 + 1, 0), (c.0 + 1, 0, 0)]);
+        if c.2 > 0 {
+            candidates.push((c.0, c.1, c.2 - 1));
+        }
+    }
+    if v.2 > 0 {
+        candidates.push((v.0, v.1, v.2 - 1));
+    } else if v.1 > 0 {
+        candidates.push((v.0, v.1 - 1, u64::MAX));
+    }
+    Some(candidates.iter().any(|c| *c < v && conds.iter().all(|(op, b, parts)| satisfies(*c, op, *b, *parts))))
 }
 
 /// The highest major version [`admitted_majors`] looks at.
@@ -77,6 +114,12 @@ pub(super) fn provider_note(constraint: &str) -> Vec<String> {
     if admits(constraint, tested) != Some(true) {
         lines.push(format!("WARNING: this constraint excludes {TESTED_AWS_PROVIDER}, the version mwaagen tests with."));
     }
+    if admits_older_than(constraint, OLDEST_AWS_PROVIDER) == Some(true) {
+        let (a, b, c) = OLDEST_AWS_PROVIDER;
+        lines.push(format!(
+            "WARNING: this constraint admits releases older than {a}.{b}.{c}, which lack arguments or behaviour this configuration needs."
+        ));
+    }
     lines
 }
 
@@ -97,6 +140,13 @@ mod tests {
         assert_eq!(admits("~> 5.99", (5, 100, 0)), Some(true));
         assert_eq!(admits("!= 5.100.0", (5, 100, 0)), Some(false));
         assert!(provider_note("~> 4.0").iter().any(|l| l.starts_with("WARNING")));
-        assert!(!provider_note(">= 5.0, < 7.0").iter().any(|l| l.starts_with("WARNING")));
+        assert!(!provider_note(">= 5.100.0, < 7.0").iter().any(|l| l.starts_with("WARNING")));
+        assert!(provider_note(">= 5.0, < 7.0").iter().any(|l| l.contains("older than 5.100.0")));
+        assert_eq!(admits_older_than(">= 5.100.0, < 7.0", OLDEST_AWS_PROVIDER), Some(false));
+        assert_eq!(admits_older_than("~> 5.100", OLDEST_AWS_PROVIDER), Some(false));
+        assert_eq!(admits_older_than("> 5.99", OLDEST_AWS_PROVIDER), Some(true));
+        assert_eq!(admits_older_than("~> 5.99.0", OLDEST_AWS_PROVIDER), Some(true));
+        assert_eq!(admits_older_than("= 5.100.1", OLDEST_AWS_PROVIDER), Some(false));
+        assert_eq!(admits_older_than("!= 5.100.0, < 5.100.1", OLDEST_AWS_PROVIDER), Some(true));
     }
 }

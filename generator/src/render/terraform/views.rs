@@ -170,7 +170,7 @@ pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
             Kind::ManagedPolicy { document, .. }
             | Kind::RolePolicy { document, .. }
             | Kind::BucketPolicy { document, .. } => sids("policy", document),
-            Kind::VpcEndpoint { policy, .. } | Kind::KmsKey { policy, .. } => sids("policy", policy),
+            Kind::VpcEndpoint { policy: Some(policy), .. } | Kind::KmsKey { policy, .. } => sids("policy", policy),
             Kind::IamRole { assume_role_policy, .. } => sids("assume_role_policy", assume_role_policy),
             _ => None,
         };
