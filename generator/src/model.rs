@@ -4,9 +4,9 @@
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
-/// Airflow versions that Amazon MWAA offers, oldest first. The last one is the default.
-pub const AIRFLOW_VERSIONS: &[&str] =
-    &["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"];
+/// Airflow versions that Amazon MWAA offers for new environments, oldest first. The last one is
+/// the default. The table, with its sources and the versions past end of support, is [`crate::versions`].
+pub const AIRFLOW_VERSIONS: &[&str] = crate::versions::OFFERED;
 
 /// Environment classes that Amazon MWAA offers.
 pub const ENVIRONMENT_CLASSES: &[&str] =

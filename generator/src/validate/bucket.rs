@@ -33,17 +33,18 @@ impl Validator {
                     );
                 }
             }
-            let name = bucket_arn_name(arn.get_ref()).map(str::to_owned);
-            let Some(name) = name else {
-                self.err(
-                    "bucket.existing_arn",
-                    span(arn),
-                    format!("{} is not an S3 bucket ARN", quote(arn.get_ref())),
-                    "write arn:aws:s3:::BUCKET-NAME (no key or path after the name)",
-                );
-                return Bucket::Existing { arn: arn.get_ref().clone(), name: String::new() };
+            return match bucket_arn_name(arn.get_ref(), true) {
+                Ok(name) => Bucket::Existing { arn: arn.get_ref().clone(), name: name.to_owned() },
+                Err(help) => {
+                    self.err(
+                        "bucket.existing_arn",
+                        span(arn),
+                        format!("{} is not an S3 bucket ARN MWAA accepts", quote(arn.get_ref())),
+                        help,
+                    );
+                    Bucket::Existing { arn: arn.get_ref().clone(), name: String::new() }
+                }
             };
-            return Bucket::Existing { arn: arn.get_ref().clone(), name };
         }
         if let Some(n) = &b.name {
             if let Some(problem) = bucket_name_problem(n.get_ref()) {
@@ -51,7 +52,8 @@ impl Validator {
                     "bucket.name",
                     span(n),
                     format!("{} is not a valid S3 bucket name: {problem}", quote(n.get_ref())),
-                    "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+                    "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit \
+                     (S3 user guide, bucketnamingrules.html)",
                 );
             }
         }

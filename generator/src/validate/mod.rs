@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::diagnostics::{did_you_mean, one_of, quote, Diagnostic, Diagnostics};
 use crate::model::Config;
+use crate::rules::{Choice, Int, Text, TextProblem};
 use crate::spec::{RawSpec, O, S};
 
 mod aws;
@@ -16,6 +17,7 @@ mod network;
 mod output;
 mod secrets;
 mod tags;
+mod warnings;
 mod web_access;
 
 pub use aws::bucket_name_problem;
@@ -25,11 +27,31 @@ pub use aws::bucket_name_problem;
 /// # Errors
 /// Every rule that the spec breaks, each as a diagnostic with field, place and a hint.
 pub fn validate(raw: &RawSpec, source_name: &str) -> Result<Config, Diagnostics> {
+    validate_with_warnings(raw, source_name).map(|v| v.config)
+}
+
+/// A valid spec with its defaults applied, and what in it is legal but will likely fail or
+/// surprise at deploy time.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub config: Config,
+    /// In source order; empty when nothing is worth saying.
+    pub warnings: Diagnostics,
+}
+
+/// Validates a parsed spec, applies defaults, and collects warnings.
+///
+/// # Errors
+/// Every rule that the spec breaks (warnings are dropped then: the errors come first).
+pub fn validate_with_warnings(raw: &RawSpec, source_name: &str) -> Result<Validated, Diagnostics> {
     let mut v = Validator::default();
     let config = v.spec(raw, source_name);
     if v.diags.is_empty() {
         if let Some(config) = config {
-            return Ok(config);
+            warnings::check(&mut v, raw, &config);
+            let mut warnings = Diagnostics(v.warnings);
+            warnings.sort();
+            return Ok(Validated { config, warnings });
         }
     }
     let mut d = Diagnostics(v.diags);
@@ -40,6 +62,7 @@ pub fn validate(raw: &RawSpec, source_name: &str) -> Result<Config, Diagnostics>
 #[derive(Default)]
 struct Validator {
     diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 fn span<T>(s: &S<T>) -> Option<Range<usize>> {
@@ -60,6 +83,31 @@ impl Validator {
         self.diags.push(d);
     }
 
+    /// A warning: the spec is legal, but AWS will likely fail or surprise with it.
+    fn warn(&mut self, field: &str, span: Option<Range<usize>>, msg: impl Into<String>, help: impl Into<String>) {
+        self.warnings.push(Diagnostic::new(field, span, msg).with_help(help));
+    }
+
+    /// Checks a string against an AWS rule; the error says what the rule allows and where it
+    /// comes from. `what` names the value ("an MWAA environment name"), `hint` what to write.
+    fn text(&mut self, field: &str, s: &S<String>, rule: &Text, what: &str, hint: &str) -> bool {
+        let value = s.get_ref();
+        let problem = match rule.check(value) {
+            Ok(()) => return true,
+            // A value that breaks the pattern is named so, whatever its length.
+            Err(_) if !value.is_empty() && !rule.matches(value) => TextProblem::Pattern,
+            Err(p) => p,
+        };
+        let message = match problem {
+            TextProblem::TooShort { len: 0 } => format!("{what} must not be empty"),
+            TextProblem::TooShort { len } => format!("{} is too short for {what} (at least {})", chars(len), rule.min),
+            TextProblem::TooLong { len } => format!("{} is too long for {what} (at most {})", chars(len), rule.max),
+            TextProblem::Pattern => format!("{} is not {what}", quote(value)),
+        };
+        self.err(field, span(s), message, format!("{hint} ({})", rule.source));
+        false
+    }
+
     /// A string that must be one of `choices`, with a did-you-mean when it is not.
     fn choice(&mut self, field: &str, o: &O<String>, choices: &[&str], default: &str) -> String {
         let Some(s) = o else {
@@ -77,15 +125,32 @@ impl Validator {
         default.to_owned()
     }
 
-    fn int_in(&mut self, field: &str, o: &O<i64>, default: i64, lo: i64, hi: i64) -> i64 {
+    /// [`Validator::choice`] for an AWS rule: the help line names the rule's source.
+    fn pick(&mut self, field: &str, o: &O<String>, rule: &Choice, default: &str) -> String {
+        let before = self.diags.len();
+        let value = self.choice(field, o, rule.values, default);
+        if let Some(d) = self.diags.get_mut(before) {
+            if let Some(help) = d.help.as_mut() {
+                help.push_str(&format!(" ({})", rule.source));
+            }
+        }
+        value
+    }
+
+    /// [`Validator::int_in`] for an AWS rule.
+    fn int_rule(&mut self, field: &str, o: &O<i64>, default: i64, rule: &Int) -> i64 {
         let Some(s) = o else { return default };
         let n = *s.get_ref();
-        if (lo..=hi).contains(&n) {
-            n
-        } else {
-            self.err(field, span(s), format!("{n} is out of range"), format!("use a whole number from {lo} to {hi}"));
-            default
+        if (rule.min..=rule.max).contains(&n) {
+            return n;
         }
+        self.err(
+            field,
+            span(s),
+            format!("{n} is out of range"),
+            format!("use a whole number from {} to {} ({})", rule.min, rule.max, rule.source),
+        );
+        default
     }
 
     fn spec(&mut self, raw: &RawSpec, source_name: &str) -> Option<Config> {
@@ -120,7 +185,7 @@ impl Validator {
         let bucket = self.bucket(raw, &kms);
         let execution_role = self.execution_role(raw);
         let web_access = self.web_access(raw);
-        let secrets = self.secrets(raw);
+        let secrets = self.secrets(raw, &output);
         let monitoring = self.monitoring(raw);
         let tags = self.tags(raw);
         if let Some(e) = &raw.extends {
@@ -147,6 +212,11 @@ impl Validator {
             output,
         })
     }
+}
+
+/// `1 character`, `81 characters`.
+fn chars(n: usize) -> String {
+    count(n, "character", "characters")
 }
 
 /// `1 entry`, `3 entries`.

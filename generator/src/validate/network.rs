@@ -4,10 +4,14 @@ use std::ops::Range;
 
 use ipnet::Ipv4Net;
 
-use super::aws::{bucket_arn_name, is_aws_id, is_az};
+use super::aws::{bucket_arn_name, is_az};
 use super::{count, span, val, Validator};
 use crate::diagnostics::quote;
 use crate::model::{Ingress, NatGateways, Network, Output, Routing, SecurityGroup};
+use crate::rules::{
+    CIDR_PREFIX, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, SECURITY_GROUP_ID, SECURITY_GROUP_LIST, SUBNET_ID,
+    SUBNET_LIST,
+};
 use crate::spec::{RawNetwork, RawSpec, S};
 
 const DEFAULT_PUBLIC: [&str; 2] = ["10.192.10.0/24", "10.192.11.0/24"];
@@ -25,7 +29,7 @@ impl Validator {
         let acl_o = net.acl.as_ref().and_then(|a| a.get_ref().enabled.as_ref());
         let acl = acl_o.is_some_and(|a| *a.get_ref());
         if net.existing_vpc_id.is_some() || net.existing_private_subnet_ids.is_some() {
-            let created: [(&str, Option<Range<usize>>); 7] = [
+            let created: [(&str, Option<Range<usize>>); 8] = [
                 ("routing", net.routing.as_ref().and_then(span)),
                 ("vpc_cidr", net.vpc_cidr.as_ref().and_then(span)),
                 ("public_subnet_cidrs", net.public_subnet_cidrs.as_ref().and_then(span)),
@@ -33,6 +37,7 @@ impl Validator {
                 ("availability_zones", net.availability_zones.as_ref().and_then(span)),
                 ("nat_gateways", net.nat_gateways.as_ref().and_then(span)),
                 ("flow_logs", net.flow_logs.as_ref().and_then(span)),
+                ("s3_endpoint_bucket_arns", net.s3_endpoint_bucket_arns.as_ref().and_then(span)),
             ];
             for (key, s) in created {
                 if s.is_some() {
@@ -63,12 +68,16 @@ impl Validator {
                     String::new()
                 }
                 Some(id) => {
-                    if !is_aws_id(id.get_ref(), "vpc-") {
+                    if !EC2_VPC_ID.matches(id.get_ref()) {
                         self.err(
                             "network.existing_vpc_id",
                             span(id),
                             format!("{} is not a VPC id", quote(id.get_ref())),
-                            "write vpc- followed by hexadecimal digits, e.g. \"vpc-0abc1234\"",
+                            format!(
+                                "write vpc- followed by 17 (or, for older VPCs, 8) lowercase hexadecimal digits, e.g. \
+                                 \"vpc-0a1b2c3d4e5f67890\" ({})",
+                                EC2_VPC_ID.source
+                            ),
                         );
                     }
                     id.get_ref().clone()
@@ -95,7 +104,7 @@ impl Validator {
         };
         let vpc_cidr = match &net.vpc_cidr {
             None => parse_net(DEFAULT_VPC),
-            Some(c) => self.cidr("network.vpc_cidr", c, 16, 28),
+            Some(c) => self.cidr("network.vpc_cidr", c),
         };
         let mut all: Vec<(String, Ipv4Net, Option<Range<usize>>)> = Vec::new();
         let mut public = Vec::new();
@@ -143,13 +152,8 @@ impl Validator {
             }
             for (i, a) in list.get_ref().iter().enumerate() {
                 let field = format!("network.s3_endpoint_bucket_arns[{i}]");
-                if bucket_arn_name(a.get_ref()).is_none() {
-                    self.err(
-                        &field,
-                        span(a),
-                        format!("{} is not an S3 bucket ARN", quote(a.get_ref())),
-                        "write arn:aws:s3:::BUCKET-NAME (no key or path after the name)",
-                    );
+                if let Err(help) = bucket_arn_name(a.get_ref(), false) {
+                    self.err(&field, span(a), format!("{} is not an S3 bucket ARN", quote(a.get_ref())), help);
                 } else if s3_endpoint_bucket_arns.contains(a.get_ref()) {
                     self.err(&field, span(a), format!("\"{}\" is listed twice", a.get_ref()), "list each bucket once");
                 }
@@ -173,21 +177,26 @@ impl Validator {
 
     fn existing_subnets(&mut self, list: &S<Vec<S<String>>>) -> [String; 2] {
         let ids = list.get_ref();
-        if ids.len() != 2 {
+        if !(SUBNET_LIST.min..=SUBNET_LIST.max).contains(&ids.len()) {
             self.err(
                 "network.existing_private_subnet_ids",
                 span(list),
                 format!("has {}; MWAA needs exactly 2", count(ids.len(), "subnet id", "subnet ids")),
-                "give two private subnets in different availability zones",
+                format!("give two private subnets in different availability zones ({})", SUBNET_LIST.source),
             );
         }
         for (i, id) in ids.iter().enumerate() {
-            if !is_aws_id(id.get_ref(), "subnet-") {
+            // MWAA's SubnetId pattern is looser than the ids EC2 gives out; both must hold.
+            if !(SUBNET_ID.matches(id.get_ref()) && EC2_SUBNET_ID.matches(id.get_ref())) {
                 self.err(
                     &format!("network.existing_private_subnet_ids[{i}]"),
                     span(id),
                     format!("{} is not a subnet id", quote(id.get_ref())),
-                    "write subnet- followed by hexadecimal digits, e.g. \"subnet-0a1b2c3d\"",
+                    format!(
+                        "write subnet- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"subnet-0a1b2c3d4e5f67890\" \
+                         ({}; {})",
+                        EC2_SUBNET_ID.source, SUBNET_ID.source
+                    ),
                 );
             }
         }
@@ -203,7 +212,9 @@ impl Validator {
         [get(0), get(1)]
     }
 
-    fn cidr(&mut self, field: &str, c: &S<String>, min_prefix: u8, max_prefix: u8) -> Option<Ipv4Net> {
+    /// An IPv4 block a VPC or subnet can have: no host bits, a prefix of /16 to /28.
+    fn cidr(&mut self, field: &str, c: &S<String>) -> Option<Ipv4Net> {
+        let (min_prefix, max_prefix) = (CIDR_PREFIX.min, CIDR_PREFIX.max);
         let text = c.get_ref();
         let Ok(net) = text.parse::<Ipv4Net>() else {
             self.err(
@@ -223,12 +234,12 @@ impl Validator {
             );
             return None;
         }
-        if !(min_prefix..=max_prefix).contains(&net.prefix_len()) {
+        if !(min_prefix..=max_prefix).contains(&i64::from(net.prefix_len())) {
             self.err(
                 field,
                 span(c),
                 format!("prefix /{} is out of range", net.prefix_len()),
-                format!("use a prefix length from /{min_prefix} to /{max_prefix}"),
+                format!("use a prefix length from /{min_prefix} to /{max_prefix} ({})", CIDR_PREFIX.source),
             );
             return None;
         }
@@ -266,7 +277,7 @@ impl Validator {
                 }
                 for (i, c) in l.get_ref().iter().enumerate() {
                     let field = format!("network.{key}[{i}]");
-                    if let Some(n) = self.cidr(&field, c, 16, 28) {
+                    if let Some(n) = self.cidr(&field, c) {
                         all.push((field, n, span(c)));
                         out.push(n);
                     }
@@ -388,22 +399,33 @@ impl Validator {
         };
         let mut additional_ids = Vec::new();
         if let Some(ids) = sg.and_then(|s| s.additional_ids.as_ref()) {
-            if ids.get_ref().len() > 4 {
+            if ids.get_ref().len() > SECURITY_GROUP_LIST.max {
                 self.err(
                     "network.security_group.additional_ids",
                     span(ids),
-                    format!("has {} security groups; at most 4 are allowed", ids.get_ref().len()),
-                    "MWAA takes at most 5 security groups, and mwaagen always adds its own",
+                    format!(
+                        "has {} security groups; at most {} are allowed",
+                        ids.get_ref().len(),
+                        SECURITY_GROUP_LIST.max
+                    ),
+                    format!(
+                        "MWAA takes at most {} security groups, and mwaagen always adds its own ({})",
+                        SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved,
+                        SECURITY_GROUP_LIST.source
+                    ),
                 );
             }
             for (i, id) in ids.get_ref().iter().enumerate() {
                 let field = format!("network.security_group.additional_ids[{i}]");
-                if !is_aws_id(id.get_ref(), "sg-") {
+                if !(SECURITY_GROUP_ID.matches(id.get_ref()) && EC2_SECURITY_GROUP_ID.matches(id.get_ref())) {
                     self.err(
                         &field,
                         span(id),
                         format!("{} is not a security group id", quote(id.get_ref())),
-                        "write sg- followed by hexadecimal digits, e.g. \"sg-0abc1234\"",
+                        format!(
+                            "write sg- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"sg-0123456789abcdef0\" ({}; {})",
+                            EC2_SECURITY_GROUP_ID.source, SECURITY_GROUP_ID.source
+                        ),
                     );
                 } else if additional_ids.contains(id.get_ref()) {
                     self.err(

@@ -1,0 +1,5 @@
+//! placeholder
+#[must_use]
+pub fn render() -> String {
+    String::new()
+}
