@@ -12,3 +12,19 @@ ensure_venv() {
     "$dir/bin/pip" install --quiet --disable-pip-version-check "$tool==$version"
   fi
 }
+
+# ensure_pip_venv DIR REQUIREMENT...: a venv in DIR holding exactly these pinned packages (for
+# Python libraries with no command of their own to ask for a version), made anew only when DIR is
+# missing or was made for other requirements.
+ensure_pip_venv() {
+  local dir=$1; shift
+  local want="$*"
+  command -v python3 >/dev/null || { echo "error: python3 is needed for $want" >&2; exit 1; }
+  if [ "$(cat "$dir/.mwaagen-requirements" 2>/dev/null)" != "$want" ]; then
+    echo "installing $want into $dir"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
+    echo "$want" > "$dir/.mwaagen-requirements"
+  fi
+}

@@ -223,5 +223,12 @@ pub struct Output {
     pub terraform_aws_provider: String,
 }
 
+/// `network.vpc_cidr` when the spec gives none (the public-mode reference architecture).
+pub const DEFAULT_VPC_CIDR: &str = "10.192.0.0/16";
+/// `network.public_subnet_cidrs` when the spec gives none.
+pub const DEFAULT_PUBLIC_SUBNET_CIDRS: [&str; 2] = ["10.192.10.0/24", "10.192.11.0/24"];
+/// `network.private_subnet_cidrs` when the spec gives none.
+pub const DEFAULT_PRIVATE_SUBNET_CIDRS: [&str; 2] = ["10.192.20.0/24", "10.192.21.0/24"];
+
 /// The aws provider constraint used when the spec gives none: the majors this tool is tested with.
 pub const DEFAULT_TF_AWS_PROVIDER: &str = ">= 5.0, < 7.0";

@@ -328,6 +328,14 @@ pub const TAG_MAP: Count = Count { model: mwaa("TagMap"), source: "MWAA API, Tag
 /// prefix is reserved for AWS use"), matched without regard to case.
 pub const RESERVED_TAG_PREFIX: &str = "aws:";
 
+/// Bucket name prefixes S3 reserves (S3 user guide, bucketnamingrules.html: "Bucket names must not
+/// start with the prefix ..."). The other naming rules are in `validate::aws::bucket_name_problem`.
+pub const BUCKET_RESERVED_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+
+/// Bucket name suffixes S3 reserves ("must not end with the suffix ..."): access point aliases,
+/// Object Lambda access point aliases, Multi-Region Access Points, directory buckets, table buckets.
+pub const BUCKET_RESERVED_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
 /// `kms.key` when it is an ARN: the model's KmsKey shape. The spec takes only key ARNs (not ids
 /// or aliases: custom-keys-certs.html, "An AWS KMS key alias: No") with the lowercase UUID key id
 /// of [`KMS_KEY_ARN`].

@@ -5,7 +5,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::rules::{
-    self, Text, IAM_PATH, POLICY_ARN, POLICY_NAME, POLICY_PATH, REGION, ROLE_NAME, S3_BUCKET_ARN, SNS_TOPIC_NAME,
+    self, Text, BUCKET_RESERVED_PREFIXES, BUCKET_RESERVED_SUFFIXES, IAM_PATH, POLICY_ARN, POLICY_NAME, POLICY_PATH,
+    REGION, ROLE_NAME, S3_BUCKET_ARN, SNS_TOPIC_NAME,
 };
 
 /// `section.key`: one dot with letters, digits or `_` on each side (how Airflow names its options,
@@ -78,7 +79,8 @@ pub(super) fn role_arn_problem(s: &str) -> Option<String> {
     if let Err(p) = rules::IAM_ROLE_ARN.check(s) {
         return Some(match p {
             rules::TextProblem::TooLong { len } => format!("it is {len} characters long; MWAA takes at most 1224"),
-            _ => "it is not arn:aws:iam::ACCOUNT-ID:role/NAME (MWAA API, IamRoleArn)".to_owned(),
+            _ => "it does not match MWAA's IamRoleArn pattern (partition aws or aws-*, a 12-digit account, role/)"
+                .to_owned(),
         });
     }
     let resource = parse_arn(s).map(|a| a.resource).unwrap_or_default();
@@ -92,7 +94,8 @@ pub(super) fn policy_arn_problem(s: &str) -> Option<String> {
     if let Err(rules::TextProblem::TooLong { len } | rules::TextProblem::TooShort { len }) = POLICY_ARN.check(s) {
         return Some(format!("it is {len} characters long; IAM takes ARNs of 20 to 2048 (IAM API, arnType)"));
     }
-    let shape = "it is not arn:aws:iam::ACCOUNT-ID:policy/NAME or arn:aws:iam::aws:policy/NAME".to_owned();
+    let shape =
+        "its partition, service, account (12 digits or aws) or policy/ part is not a managed policy's".to_owned();
     let Some(arn) = parse_arn(s) else { return Some(shape) };
     let ok = rules::is_partition(arn.partition)
         && arn.service == "iam"
@@ -165,11 +168,6 @@ pub(super) fn kms_key_arn<'a>(s: &'a str, rule: &Text) -> Option<Arn<'a>> {
 /// bucketnamingrules.html, "General purpose bucket naming rules").
 #[must_use]
 pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
-    /// "Bucket names must not start with the prefix ..."
-    const RESERVED_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
-    /// "Bucket names must not end with the suffix ...": access point aliases, Object Lambda
-    /// access point aliases, Multi-Region Access Points, directory buckets, table buckets.
-    const RESERVED_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
     let bytes = name.as_bytes();
     if !(3..=63).contains(&bytes.len()) {
         return Some("it must be 3 to 63 characters long");
@@ -187,10 +185,10 @@ pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
     if name.parse::<Ipv4Addr>().is_ok() {
         return Some("it must not be formatted as an IP address");
     }
-    if RESERVED_PREFIXES.iter().any(|p| name.starts_with(p)) {
+    if BUCKET_RESERVED_PREFIXES.iter().any(|p| name.starts_with(p)) {
         return Some("it starts with a prefix that S3 reserves (xn--, sthree-, amzn-s3-demo-)");
     }
-    if RESERVED_SUFFIXES.iter().any(|p| name.ends_with(p)) {
+    if BUCKET_RESERVED_SUFFIXES.iter().any(|p| name.ends_with(p)) {
         return Some("it ends with a suffix that S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)");
     }
     None
@@ -222,7 +220,7 @@ pub(super) fn is_email(s: &str) -> bool {
 /// Why `s` is not the ARN of an SNS topic, if it is not (SNS developer guide, sns-topics and the
 /// CreateTopic naming rule of [`SNS_TOPIC_NAME`]).
 pub(super) fn sns_topic_arn_problem(s: &str) -> Option<String> {
-    let shape = "write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME".to_owned();
+    let shape = "its partition, service (sns) or 12-digit account is not a topic's".to_owned();
     let Some(arn) = parse_arn(s) else { return Some(shape) };
     if !rules::is_partition(arn.partition) || arn.service != "sns" || !is_account(arn.account) {
         return Some(shape);

@@ -37,9 +37,11 @@ impl Validator {
                 self.err(
                     "execution_role.existing_arn",
                     span(arn),
-                    format!("{} is not an IAM role ARN MWAA accepts: {problem}", quote(arn.get_ref())),
-                    "write arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME (a path may come before the name), e.g. \
-                     arn:aws:iam::123456789012:role/my-mwaa-role (MWAA API, IamRoleArn; IAM API, roleNameType and pathType)",
+                    format!("{} is not an IAM role ARN MWAA accepts", quote(arn.get_ref())),
+                    format!(
+                        "{problem}; write arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME (a path may come before the name), e.g. \
+                         arn:aws:iam::123456789012:role/my-mwaa-role (MWAA API, IamRoleArn; IAM API, roleNameType and pathType)"
+                    ),
                 );
             }
             for (key, s) in [
@@ -117,8 +119,8 @@ impl Validator {
         self.err(
             field,
             span(a),
-            format!("{} is not an IAM managed policy ARN: {problem}", quote(a.get_ref())),
-            format!("write arn:aws:iam::ACCOUNT-ID:policy/NAME or arn:aws:iam::aws:policy/NAME{or}"),
+            format!("{} is not an IAM managed policy ARN", quote(a.get_ref())),
+            format!("{problem}; write arn:aws:iam::ACCOUNT-ID:policy/NAME or arn:aws:iam::aws:policy/NAME{or}"),
         );
     }
 
@@ -342,9 +344,9 @@ impl Validator {
                     self.err(field, span(value), "the list of values is empty", "give at least one value");
                 }
                 for s in l {
-                    check(s.get_ref(), span(s), self);
+                    check(s, span(value), self);
                 }
-                ConditionValue::Many(l.iter().map(|s| s.get_ref().clone()).collect())
+                ConditionValue::Many(l.clone())
             }
         }
     }

@@ -43,8 +43,8 @@ impl Validator {
                     self.err(
                         "monitoring.sns_topic_arn",
                         span(t),
-                        format!("{} is not an SNS topic ARN: {problem}", quote(t.get_ref())),
-                        "write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME (SNS API, CreateTopicInput.Name)",
+                        format!("{} is not an SNS topic ARN", quote(t.get_ref())),
+                        format!("{problem}; write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME (SNS API, CreateTopicInput.Name)"),
                     );
                 }
                 AlarmTopic::Existing(t.get_ref().clone())

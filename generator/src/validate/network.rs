@@ -14,9 +14,10 @@ use crate::rules::{
 };
 use crate::spec::{RawNetwork, RawSpec, S};
 
-const DEFAULT_PUBLIC: [&str; 2] = ["10.192.10.0/24", "10.192.11.0/24"];
-const DEFAULT_PRIVATE: [&str; 2] = ["10.192.20.0/24", "10.192.21.0/24"];
-const DEFAULT_VPC: &str = "10.192.0.0/16";
+use crate::model::{
+    DEFAULT_PRIVATE_SUBNET_CIDRS as DEFAULT_PRIVATE, DEFAULT_PUBLIC_SUBNET_CIDRS as DEFAULT_PUBLIC,
+    DEFAULT_VPC_CIDR as DEFAULT_VPC,
+};
 
 fn parse_net(s: &str) -> Option<Ipv4Net> {
     s.parse().ok()
