@@ -27,8 +27,33 @@ from jsonschema.exceptions import ValidationError
 MARKER = "# schema: invalid"
 
 
+def ascii_classes(pattern):
+    """ECMA-262's \\d and \\w are ASCII; Python's are Unicode (and the ASCII flag would also make
+    \\p{L} ASCII), so they are spelled out."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            e = pattern[i + 1]
+            if e == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            elif e == "w":
+                out.append("A-Za-z0-9_" if in_class else "[A-Za-z0-9_]")
+            else:
+                out.append(c + e)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def ecma_pattern(validator, pattern, instance, schema):
-    if validator.is_type(instance, "string") and not regex.search(pattern, instance, flags=regex.ASCII):
+    if validator.is_type(instance, "string") and not regex.search(ascii_classes(pattern), instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 

@@ -28,7 +28,11 @@ fn every_snapshot_has_a_case() {
     let snaps = stems(&root.join("snapshots/invalid"), "snap");
     let orphans: Vec<_> = snaps.difference(&fixtures).collect();
     assert!(orphans.is_empty(), "snapshots/invalid has snapshots of no fixture: {orphans:?}");
-    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli"]
+    let warned = stems(&root.join("tests/warnings"), "toml");
+    let snaps = stems(&root.join("snapshots/warnings"), "snap");
+    let orphans: Vec<_> = snaps.difference(&warned).collect();
+    assert!(orphans.is_empty(), "snapshots/warnings has snapshots of no fixture: {orphans:?}");
+    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "warnings"]
         .iter()
         .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
         .collect();

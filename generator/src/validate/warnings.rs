@@ -21,7 +21,7 @@ pub(super) fn check(v: &mut Validator, raw: &RawSpec, config: &Config) {
                 "ship the packages as wheels inside plugins.zip and let requirements.txt install only from them \
                  (`--find-links /usr/local/airflow/plugins` and `--no-index`), or use a repository reachable inside \
                  the VPC, such as CodeArtifact through a VPC endpoint (MWAA user guide, best-practices-dependencies.html, \
-                 \"Installing Python dependencies without internet access\")",
+                 \"Option two: Python wheels\", \"Using the plugins.zip file on an Amazon S3 bucket\", and \"Option three\")",
             );
         }
         if config.environment.webserver_access_mode == "PUBLIC_ONLY" {
@@ -34,8 +34,8 @@ pub(super) fn check(v: &mut Validator, raw: &RawSpec, config: &Config) {
                 "environment.webserver_access_mode",
                 at,
                 "routing = \"private\" with a PUBLIC_ONLY web server",
-                "the user guide's network without internet is for the private access mode (vpc-create.html, \"Private \
-                 network access mode only\"): set webserver_access_mode = \"PRIVATE_ONLY\", or keep PUBLIC_ONLY knowing \
+                "the user guide's network without internet is for the private access mode (vpc-create.html, option \
+                 three: \"with the Private network access mode only\"): set webserver_access_mode = \"PRIVATE_ONLY\", or keep PUBLIC_ONLY knowing \
                  that the Airflow UI is public while the environment has no internet",
             );
         }
