@@ -56,6 +56,15 @@ pub fn schema() -> Value {
         ],
         &["version", "environment"],
     );
+    // bucket.encryption = "sse-kms" uses the environment's key, so that key cannot be AWS owned.
+    root = with(
+        root,
+        "allOf",
+        json!([{
+            "if": {"properties": {"bucket": {"properties": {"encryption": {"const": "sse-kms"}}, "required": ["encryption"]}}, "required": ["bucket"]},
+            "then": {"required": ["kms"], "properties": {"kms": {"required": ["key"], "properties": {"key": {"not": {"const": "aws_owned"}}}}}},
+        }]),
+    );
     if let Value::Object(m) = &mut root {
         let mut head = Map::new();
         head.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
@@ -271,7 +280,7 @@ fn environment() -> Value {
         "retention_days",
         int_choice("Retention of the five MWAA log groups the stack creates, in days", &LOG_RETENTION, 365),
     ));
-    object(
+    let env = object(
         "The MWAA environment.",
         vec![
             ("name", text_field("The environment name", &ENVIRONMENT_NAME, Vec::new(), None)),
@@ -297,12 +306,55 @@ fn environment() -> Value {
             ("logging", object("Logging of the five Airflow components (default INFO each) and the retention of their log groups.", logging, &[])),
         ],
         &["name"],
-    )
+    );
+    let env = with(
+        env,
+        "dependentRequired",
+        json!({
+            "plugins_s3_object_version": ["plugins_s3_path"],
+            "requirements_s3_object_version": ["requirements_s3_path"],
+            "startup_script_s3_object_version": ["startup_script_s3_path"],
+        }),
+    );
+    with(env, "allOf", json!([micro_counts(), version_bound_features()]))
+}
+
+/// mw1.micro runs one of each; every larger class 2 to 5 schedulers and web servers.
+fn micro_counts() -> Value {
+    let one = json!({"const": 1});
+    let larger = json!({"minimum": rules::LARGER_THAN_MICRO.min, "maximum": rules::LARGER_THAN_MICRO.max});
+    json!({
+        "if": {"properties": {"environment_class": {"const": rules::MICRO_CLASS}}, "required": ["environment_class"]},
+        "then": {"properties": {"min_workers": one, "max_workers": one, "schedulers": one, "min_webservers": one, "max_webservers": one}},
+        "else": {"properties": {"schedulers": larger, "min_webservers": larger, "max_webservers": larger}},
+    })
+}
+
+/// A setting bound to Airflow versions needs one of the offered versions that have it, written
+/// out (the default version is the newest, which the table says has it or not).
+fn version_bound_features() -> Value {
+    let rules: Vec<Value> = versions::FEATURES
+        .iter()
+        .filter_map(|f| {
+            let (field, value) = f.what.split_once(" = ")?;
+            let value: String = value.trim_matches('"').to_owned();
+            let offering = versions::offering(f);
+            let then = if offering.is_empty() {
+                json!(false)
+            } else if versions::has(versions::default_version(), f) {
+                json!({"properties": {"airflow_version": {"enum": offering}}})
+            } else {
+                json!({"required": ["airflow_version"], "properties": {"airflow_version": {"enum": offering}}})
+            };
+            Some(json!({"if": {"properties": {field: {"const": value}}, "required": [field]}, "then": then}))
+        })
+        .collect();
+    json!({"allOf": rules})
 }
 
 fn network() -> Value {
     let az = format!("^{}[a-z]$", REGION.pattern.unwrap_or_default());
-    object(
+    let net = object(
         "A new VPC (default), or an existing one (existing_vpc_id and existing_private_subnet_ids, exclusive with the other fields).",
         vec![
             ("routing", plain_choice("public: IGW and NAT gateways; private: no internet, VPC endpoints", &["public", "private"], Some("public"))),
@@ -322,6 +374,33 @@ fn network() -> Value {
             ("acl", object("A custom network ACL.", vec![("enabled", boolean("A network ACL on every subnet the spec creates: rule 100 allows all IPv4 in and out.", false))], &[])),
         ],
         &[],
+    );
+    let created = [
+        "routing",
+        "vpc_cidr",
+        "public_subnet_cidrs",
+        "private_subnet_cidrs",
+        "availability_zones",
+        "nat_gateways",
+        "flow_logs",
+        "s3_endpoint_bucket_arns",
+    ];
+    let mut excluded: Map<String, Value> = created.iter().map(|k| ((*k).to_owned(), json!(false))).collect();
+    excluded.insert("acl".into(), json!({"properties": {"enabled": {"const": false}}}));
+    with(
+        net,
+        "allOf",
+        json!([
+            {
+                "if": {"properties": {"routing": {"const": "private"}}, "required": ["routing"]},
+                "then": {"properties": {"public_subnet_cidrs": false, "nat_gateways": false}},
+                "else": {"properties": {"s3_endpoint_bucket_arns": {"maxItems": 0}}},
+            },
+            {
+                "if": {"anyOf": [{"required": ["existing_vpc_id"]}, {"required": ["existing_private_subnet_ids"]}]},
+                "then": {"required": ["existing_vpc_id", "existing_private_subnet_ids"], "properties": excluded},
+            },
+        ]),
     )
 }
 
@@ -347,7 +426,7 @@ fn bucket() -> Value {
         "pattern": "^[a-z0-9][a-z0-9.-]*[a-z0-9]$",
         "allOf": not_reserved,
     });
-    object(
+    let b = object(
         "The S3 bucket of DAGs, plugins and requirements: created (default) or existing (existing_arn, exclusive with the other fields). Versioning and Block Public Access are always on.",
         vec![
             ("name", name),
@@ -357,6 +436,11 @@ fn bucket() -> Value {
             ("existing_arn", text_field("An existing bucket's ARN", &S3_BUCKET_ARN, vec![pattern("^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")], None)),
         ],
         &[],
+    );
+    with(
+        b,
+        "dependentSchemas",
+        json!({"existing_arn": {"properties": {"name": false, "encryption": false, "enforce_tls": false, "retain_on_delete": false}}}),
     )
 }
 
@@ -452,7 +536,7 @@ fn execution_role() -> Value {
         &["actions", "resources"],
     );
     let max_policies = ROLE_MANAGED_POLICIES_MAX - 1;
-    object(
+    let role = object(
         "The role MWAA runs as: generated with least privilege (default), or existing (existing_arn: nothing is generated).",
         vec![
             ("existing_arn", text_field("An existing role's ARN", &IAM_ROLE_ARN, vec![pattern("^arn:[a-z-]+:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64}$")], None)),
@@ -461,6 +545,15 @@ fn execution_role() -> Value {
             ("statements", array("Inline statements added to the execution policy.", statement, None, false)),
         ],
         &[],
+    );
+    with(
+        role,
+        "dependentSchemas",
+        json!({"existing_arn": {"properties": {
+            "additional_policy_arns": {"maxItems": 0},
+            "permissions_boundary_arn": {"const": ""},
+            "statements": {"maxItems": 0},
+        }}}),
     )
 }
 
