@@ -55,21 +55,22 @@ version = 1
 [environment]
 name = "escaping"
 dag_s3_path = "dags/it's \"quoted\" \\ back`tick` ${not_a_var} %{x} */ --> ${Token[TOKEN.1]}"
-plugins_s3_path = "plugins/line\u2028para\u2029.zip"
+plugins_s3_path = "plugins/zero\u200bwidth, word\u2060joiner, soft\u00adhyphen, Zürich ☃ 𝄞 \ufeff bidi\u202e end.zip"
 plugins_s3_object_version = "v'1\"\\"
 
 [environment.airflow_configuration_options]
 "core.quotes" = "it's \"quoted\""
 "core.backslashes" = "C:\\path\\n \\u2028"
 "core.escapes_as_text" = "a\\nb\\r\\nc\\td \\u0000"
-"core.separators" = "x\u2028y\u2029z"
-"core.format_chars" = "zero\u200bwidth, word\u2060joiner, soft\u00adhyphen"
 "core.templates" = "${not_a_ref} ${!x} `backtick` #{y} %{z}"
-"core.unicode" = "Zürich ☃ 𝄞 \ufeff bidi\u202e end"
 "core.cdk_tokens" = "${Token[AWS.Region.9]} #{Token[X.1]} -1.8881545897087626e+289"
 
+# AWS takes non-ASCII text in S3 keys (one line) and tags (Unicode letters, separators, numbers),
+# not in Airflow options (MWAA's ConfigValue is printable ASCII): the line and paragraph
+# separators go in a tag, the format characters and astral-plane text in a key.
 [tags]
 Owner = "Zürich data/platform: a=b+c@d"
+Separators = "x\u2028y\u2029z"
 EOF
 
 # Cases: "name<TAB>spec" ("" for the built-in default).

@@ -136,38 +136,48 @@ version = 1
 
 [environment]
 name = "escaping"
+dag_s3_path = "dags/é 漢字 😀 E\u0301"
 
 [environment.airflow_configuration_options]
 "core.interp" = "${var.x} and $${y} and $$${z} and a$"
 "core.directive" = "%{ if true }x%{ endif } and %%{w} and 100%"
 "core.quotes" = "say \"hi\" \\ back\\slash \\n not a newline"
-"core.separators" = "line\u2028separator, paragraph\u2029separator, no-break\u00a0space, end"
-"core.unicode" = "é 漢字 😀 E\u0301"
 "core.heredoc" = "<<EOF #x // y /* z */ EOF"
+
+[tags]
+# AWS takes non-ASCII text in tags (Unicode letters, separators, numbers) and in S3 keys, not in
+# Airflow options (MWAA's ConfigValue is printable ASCII).
+Separators = "line\u2028separator\u2029paragraph\u00a0space end"
 
 [output]
 region = "us-east-1"
 SPEC
 }
 
-# A test run that compares each option, as terraform reads the generated HCL, with the bytes the
-# spec holds (base64, so that the check itself involves no escaping).
+# A test run that compares each value (an Airflow option, or an attribute of the environment), as
+# terraform reads the generated HCL, with the bytes the spec holds (base64, so that the check
+# itself involves no escaping).
 escaping_run() {
     local expected=(
         "core.interp JHt2YXIueH0gYW5kICQke3l9IGFuZCAkJCR7en0gYW5kIGEk"
         "core.directive JXsgaWYgdHJ1ZSB9eCV7IGVuZGlmIH0gYW5kICUle3d9IGFuZCAxMDAl"
         "core.quotes c2F5ICJoaSIgXCBiYWNrXHNsYXNoIFxuIG5vdCBhIG5ld2xpbmU="
-        "core.separators bGluZeKAqHNlcGFyYXRvciwgcGFyYWdyYXBo4oCpc2VwYXJhdG9yLCBuby1icmVha8Kgc3BhY2UsIGVuZA=="
-        "core.unicode w6kg5ryi5a2XIPCfmIAgRcyB"
+        "tag:Separators bGluZeKAqHNlcGFyYXRvcuKAqXBhcmFncmFwaMKgc3BhY2UgZW5k"
+        "dag_s3_path ZGFncy/DqSDmvKLlrZcg8J+YgCBFzIE="
         "core.heredoc PDxFT0YgI3ggLy8geSAvKiB6ICovIEVPRg=="
     )
-    local pair
+    local pair name expr
     printf '\nrun "escaping" {\n  command = plan\n'
     for pair in "${expected[@]}"; do
+        name=${pair%% *}
+        case $name in
+            core.*) expr="airflow_configuration_options[\"$name\"]" ;;
+            tag:*) expr="tags[\"${name#tag:}\"]" ;;
+            *) expr=$name ;;
+        esac
         printf '\n  assert {\n'
-        printf '    condition     = aws_mwaa_environment.mwaa_environment.airflow_configuration_options["%s"] == base64decode("%s")\n' \
-            "${pair%% *}" "${pair#* }"
-        printf '    error_message = "%s: terraform reads another value than the spec holds"\n' "${pair%% *}"
+        printf '    condition     = aws_mwaa_environment.mwaa_environment.%s == base64decode("%s")\n' "$expr" "${pair#* }"
+        printf '    error_message = "%s: terraform reads another value than the spec holds"\n' "$name"
         printf '  }\n'
     done
     printf '}\n'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of mwaagen on a fresh machine: Rust lints and tests, then the real tools on the
-# output of every example spec and of the built-in default. Installs what the tools need (Python
-# venvs for cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app) under .cache/
+# Runs every test of mwaagen on a fresh machine: Rust lints and tests, the JSON Schema against
+# botocore's AWS models and under jsonschema, then the real tools on the output of every example
+# spec and of the built-in default. Installs what the tools need (Python venvs for botocore,
+# jsonschema, cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app) under .cache/
 # and reuses them on later runs.
 #
 # Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
@@ -31,6 +32,12 @@ BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen"
 export MWAAGEN_BIN="$BIN"
 
 mapfile -t SPECS < <(ls specs/*.toml)
+
+step "mwaagen schema against AWS's models (botocore 1.44.8)"
+bash scripts/check-botocore.sh
+
+step "mwaagen schema under jsonschema 4.26.0: example specs and boundary fixtures pass, marked invalid fixtures fail"
+bash scripts/check-schema.sh
 
 step "cfn-lint 1.58.0 on the CloudFormation of ${#SPECS[@]} specs and the built-in default"
 bash scripts/check-cfn.sh --default "${SPECS[@]}"

@@ -169,7 +169,8 @@ fn init_writes_the_commented_default_and_refuses_to_overwrite() {
     let p = path.to_string_lossy().into_owned();
     let o = mwaagen(&["init", &p]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(fs::read_to_string(&path).expect("written"), mwaagen::DEFAULT_SPEC);
+    let written = fs::read_to_string(&path).expect("written");
+    assert_eq!(written, format!("#:schema ./mwaagen.schema.json\n{}", mwaagen::DEFAULT_SPEC));
     let again = mwaagen(&["init", &p]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
@@ -330,10 +331,12 @@ fn check_over_several_specs_names_the_one_changed_file() {
     assert_eq!(c.status.code(), Some(1), "{}", stderr(&c));
     assert!(stdout(&c).is_empty(), "{}", stdout(&c));
     let err = stderr(&c);
-    let drift: Vec<&str> = err.lines().filter(|l| !l.starts_with("error: ") && !l.starts_with("    ")).collect();
+    let drift: Vec<&str> =
+        err.lines().filter(|l| ["changed: ", "missing: ", "stale: "].iter().any(|p| l.starts_with(p))).collect();
     assert_eq!(drift, [format!("changed: {}", edited.display())], "exactly the edited file: {err}");
     // What differs in it: no Terraform block, only a comment.
-    let why: Vec<&str> = err.lines().filter(|l| l.starts_with("    ")).collect();
+    let why: Vec<&str> =
+        err.lines().skip_while(|l| !l.starts_with("changed: ")).skip(1).take_while(|l| l.starts_with("    ")).collect();
     assert_eq!(why, ["    no block differs, only comments (such as the header, which names the spec)"], "{err}");
     assert!(err.contains("differs from what mwaagen would write (1 files)"), "{err}");
     assert_eq!(listing(tmp.path()), before, "--check must not write");

@@ -299,7 +299,18 @@ fn validate_fails_only_the_invalid_spec_of_a_mix() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert_eq!(stdout, "ok: specs/production.toml (environment analytics-prod)\n");
-        assert!(!stderr.contains("production.toml"), "the valid spec is reported as failing:\n{stderr}");
+        // production.toml has warnings (it pins object versions in a bucket it creates); no error names it.
+        let mut header = "";
+        let mut errors_about_it = 0;
+        for line in stderr.lines() {
+            if line.starts_with("error: ") || line.starts_with("warning: ") {
+                header = line;
+            }
+            if line.contains("production.toml") && !header.starts_with("warning: ") {
+                errors_about_it += 1;
+            }
+        }
+        assert_eq!(errors_about_it, 0, "the valid spec is reported as failing:\n{stderr}");
         assert!(stderr.contains("error: kms.key: \"aws-owned\" is not a valid KMS key setting"), "{stderr}");
         assert!(stderr.contains("tests/invalid/kms-typo.toml:9:7"), "{stderr}");
         assert!(stderr.ends_with("error: 1 of 2 specs are invalid\n"), "{stderr}");

@@ -41,7 +41,11 @@ fn every_snapshot_has_a_case() {
     let snaps = stems(&root.join("snapshots/diff"), "snap");
     let orphans: Vec<_> = snaps.difference(&diff_cases).collect();
     assert!(orphans.is_empty(), "snapshots/diff has snapshots of no case: {orphans:?}");
-    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff"]
+    let warned = stems(&root.join("tests/warnings"), "toml");
+    let snaps = stems(&root.join("snapshots/warnings"), "snap");
+    let orphans: Vec<_> = snaps.difference(&warned).collect();
+    assert!(orphans.is_empty(), "snapshots/warnings has snapshots of no fixture: {orphans:?}");
+    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff", "warnings"]
         .iter()
         .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
         .collect();

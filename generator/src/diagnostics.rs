@@ -96,14 +96,25 @@ impl Diagnostic {
     /// own [`Diagnostic::file`].
     #[must_use]
     pub fn render(&self, source: &Source) -> String {
+        self.render_as(Severity::Error, source)
+    }
+
+    /// Renders the diagnostic as a warning: the same layout, headed `warning:`.
+    #[must_use]
+    pub fn render_warning(&self, source: &Source) -> String {
+        self.render_as(Severity::Warning, source)
+    }
+
+    fn render_as(&self, severity: Severity, source: &Source) -> String {
         let source = self.file.as_deref().unwrap_or(source);
         let span = self.span.clone().unwrap_or(0..0);
         let (line, col) = source.line_col(span.start);
         let mut out = String::new();
+        let label = severity.label();
         if self.field.is_empty() {
-            let _ = writeln!(out, "error: {}", self.message);
+            let _ = writeln!(out, "{label}: {}", self.message);
         } else {
-            let _ = writeln!(out, "error: {}: {}", self.field, self.message);
+            let _ = writeln!(out, "{label}: {}: {}", self.field, self.message);
         }
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
@@ -141,6 +152,23 @@ impl Diagnostic {
             }
         }
         out
+    }
+}
+
+/// How bad a diagnostic is: an error stops generation; a warning says that a legal spec will
+/// likely fail or surprise at deploy time, and stops nothing unless `--deny-warnings` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
     }
 }
 
@@ -263,6 +291,38 @@ impl Diagnostics {
         let _ =
             writeln!(out, "error: {} has {n} error{}; nothing was written", source.name, if n == 1 { "" } else { "s" });
         out
+    }
+
+    /// Renders every diagnostic as a warning, with a closing count line.
+    #[must_use]
+    pub fn render_warnings(&self, source: &Source) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.render_warning(source));
+            out.push('\n');
+        }
+        let n = self.0.len();
+        let _ = writeln!(out, "warning: {} has {n} warning{}", source.name, if n == 1 { "" } else { "s" });
+        out
+    }
+
+    /// The same diagnostics as errors, for `--deny-warnings`: each help line says why a legal
+    /// spec is refused.
+    #[must_use]
+    pub fn denied(&self) -> Diagnostics {
+        let note = "(a warning, made an error by --deny-warnings)";
+        Diagnostics(
+            self.0
+                .iter()
+                .map(|d| {
+                    let help = match &d.help {
+                        Some(h) => format!("{h} {note}"),
+                        None => note.to_owned(),
+                    };
+                    d.clone().with_help(help)
+                })
+                .collect(),
+        )
     }
 
     /// True when there is nothing to report.

@@ -15,14 +15,27 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod rules;
+pub mod schema;
 pub mod spec;
 pub mod validate;
+pub mod versions;
 
 use diagnostics::{Diagnostics, Source};
 use ir::Ir;
 
 /// The built-in default spec: the public-mode reference architecture, commented.
 pub const DEFAULT_SPEC: &str = include_str!("../../specs/default.toml");
+
+/// The file name `mwaagen init` points its `#:schema` line at (written by `mwaagen schema > FILE`).
+pub const SCHEMA_FILE: &str = "mwaagen.schema.json";
+
+/// What `mwaagen init` writes: the default spec under a `#:schema` line, which Taplo (and the
+/// Even Better TOML editor extension built on it) reads to complete and check the file.
+#[must_use]
+pub fn init_spec() -> String {
+    format!("#:schema ./{SCHEMA_FILE}\n{DEFAULT_SPEC}")
+}
 
 /// The name the built-in default spec goes by in errors and generated headers.
 pub const DEFAULT_SPEC_NAME: &str = "<built-in default spec>";
@@ -32,9 +45,25 @@ pub const DEFAULT_SPEC_NAME: &str = "<built-in default spec>";
 /// # Errors
 /// Every problem of the spec, as diagnostics pointing into `source`.
 pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
+    compile_with_warnings(source).map(|c| c.ir)
+}
+
+/// A compiled spec and its warnings: what is legal but will likely fail or surprise at deploy time.
+#[derive(Debug)]
+pub struct Compiled {
+    pub ir: Ir,
+    /// Empty when there is nothing to say; rendered with [`Diagnostics::render_warnings`].
+    pub warnings: Diagnostics,
+}
+
+/// Parses, validates and lowers one spec, keeping its warnings.
+///
+/// # Errors
+/// Every problem of the spec, as diagnostics pointing into `source` (no warnings then).
+pub fn compile_with_warnings(source: &Source) -> Result<Compiled, Diagnostics> {
     let parsed = parse::parse(source)?;
-    match validate::validate(&parsed.spec, &source.name) {
-        Ok(config) if parsed.unknown_keys.is_empty() => Ok(lower::lower(&config)),
+    match validate::validate_with_warnings(&parsed.spec, &source.name) {
+        Ok(v) if parsed.unknown_keys.is_empty() => Ok(Compiled { ir: lower::lower(&v.config), warnings: v.warnings }),
         result => {
             // Unknown keys and rule errors together, so that one run reports every problem.
             let mut diags = parsed.unknown_keys;
@@ -50,6 +79,12 @@ pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
             Err(parsed.bases.localize(d))
         }
     }
+}
+
+/// The spec's JSON Schema (draft 2020-12), built from the rules validation applies.
+#[must_use]
+pub fn schema() -> String {
+    schema::render()
 }
 
 /// The built-in default spec as a source.
@@ -97,6 +132,14 @@ pub struct Batch<'a> {
     sources: &'a [Source],
     targets: &'a [render::Target],
     environments: Vec<String>,
+    warnings: Vec<(usize, Diagnostics)>,
+}
+
+/// How a generation run treats what it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--deny-warnings`: a spec with warnings is refused as if they were errors.
+    pub deny_warnings: bool,
 }
 
 impl<'a> Batch<'a> {
@@ -106,14 +149,35 @@ impl<'a> Batch<'a> {
     /// Every invalid spec with its diagnostics (in input order), or the first two specs that
     /// name the same environment.
     pub fn prepare(sources: &'a [Source], targets: &'a [render::Target]) -> Result<Self, GenerateError> {
+        Self::prepare_with(sources, targets, Options::default())
+    }
+
+    /// [`Batch::prepare`] with options: with `deny_warnings`, a spec's warnings make it invalid.
+    ///
+    /// # Errors
+    /// As [`Batch::prepare`]; denied warnings are reported as the spec's errors.
+    pub fn prepare_with(
+        sources: &'a [Source],
+        targets: &'a [render::Target],
+        options: Options,
+    ) -> Result<Self, GenerateError> {
         // Template parsing does not depend on the specs: start it now, beside the validation.
         render::warm(targets);
-        let results = parallel_map(sources.len(), |i| compile(&sources[i]).map(|ir| ir.environment_name));
+        let results = parallel_map(sources.len(), |i| {
+            compile_with_warnings(&sources[i]).map(|c| (c.ir.environment_name, c.warnings))
+        });
         let mut invalid = Vec::new();
+        let mut warnings = Vec::new();
         let mut environments = Vec::with_capacity(sources.len());
         for (i, r) in results.into_iter().enumerate() {
             match r {
-                Ok(name) => environments.push(name),
+                Ok((_, w)) if options.deny_warnings && !w.is_empty() => invalid.push((i, w.denied())),
+                Ok((name, w)) => {
+                    if !w.is_empty() {
+                        warnings.push((i, w));
+                    }
+                    environments.push(name);
+                }
                 Err(d) => invalid.push((i, d)),
             }
         }
@@ -130,7 +194,13 @@ impl<'a> Batch<'a> {
                 });
             }
         }
-        Ok(Self { sources, targets, environments })
+        Ok(Self { sources, targets, environments, warnings })
+    }
+
+    /// The warnings of each spec that has any: (index into the sources, its warnings), in input order.
+    #[must_use]
+    pub fn warnings(&self) -> &[(usize, Diagnostics)] {
+        &self.warnings
     }
 
     /// The environment name of each spec, in input order.
@@ -218,7 +288,14 @@ impl<'a> Batch<'a> {
 /// # Errors
 /// Every invalid spec with its diagnostics, two specs with one environment name, or a render bug.
 pub fn generate(sources: &[Source], targets: &[render::Target]) -> Result<Vec<render::OutputFile>, GenerateError> {
-    let batch = Batch::prepare(sources, targets)?;
+    generate_batch(&Batch::prepare(sources, targets)?)
+}
+
+/// [`generate`] for a prepared batch (whose warnings the caller has shown).
+///
+/// # Errors
+/// A render bug.
+pub fn generate_batch(batch: &Batch<'_>) -> Result<Vec<render::OutputFile>, GenerateError> {
     Ok(batch.try_for_each(Ok)?.into_iter().flatten().collect())
 }
 
@@ -234,7 +311,14 @@ pub fn write(
     targets: &[render::Target],
     dir: &std::path::Path,
 ) -> Result<output::WriteReport, GenerateError> {
-    let batch = Batch::prepare(sources, targets)?;
+    write_batch(&Batch::prepare(sources, targets)?, dir)
+}
+
+/// [`write`] for a prepared batch.
+///
+/// # Errors
+/// A render bug or an I/O error (after the rollback).
+pub fn write_batch(batch: &Batch<'_>, dir: &std::path::Path) -> Result<output::WriteReport, GenerateError> {
     let staging = output::Staging::begin(dir).map_err(GenerateError::Io)?;
     // On an error, `staging` is dropped here, which rolls back what was staged.
     let groups = batch.try_for_each(|files| staging.stage(&files).map_err(GenerateError::Io))?;
@@ -250,7 +334,14 @@ pub fn check(
     targets: &[render::Target],
     dir: &std::path::Path,
 ) -> Result<output::CheckReport, GenerateError> {
-    let batch = Batch::prepare(sources, targets)?;
+    check_batch(&Batch::prepare(sources, targets)?, dir)
+}
+
+/// [`check`] for a prepared batch.
+///
+/// # Errors
+/// A render bug, or an I/O error other than "not found" while reading `dir`.
+pub fn check_batch(batch: &Batch<'_>, dir: &std::path::Path) -> Result<output::CheckReport, GenerateError> {
     let groups = batch.try_for_each(|files| output::compare(dir, &files).map_err(GenerateError::Io))?;
     output::finish_check(dir, groups, &batch.markers()).map_err(GenerateError::Io)
 }

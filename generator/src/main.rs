@@ -41,6 +41,10 @@ struct Cli {
     /// Write nothing; exit 1 if DIR differs from what would be written, naming each file.
     #[arg(long, requires = "out")]
     check: bool,
+
+    /// Treat warnings as errors: a spec with a warning generates nothing and exits 1.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +54,9 @@ enum Command {
         /// Spec files to check.
         #[arg(value_name = "SPEC", required = true)]
         specs: Vec<PathBuf>,
+        /// Treat warnings as errors (exit 1 when a spec has any).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compare what two specs deploy, resource by resource
     ///
@@ -88,6 +95,8 @@ enum Command {
         #[arg(long, requires = "out")]
         force: bool,
     },
+    /// Print the spec's JSON Schema (draft 2020-12), for editors (Taplo / Even Better TOML).
+    Schema,
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -136,11 +145,15 @@ impl TargetArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Validate { specs }) => validate(&specs),
+        Some(Command::Validate { specs, deny_warnings }) => validate(&specs, deny_warnings),
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
         Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
-        None => generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check),
+        Some(Command::Schema) => print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }]),
+        None => {
+            let options = mwaagen::Options { deny_warnings: cli.deny_warnings };
+            generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check, options)
+        }
     }
 }
 
@@ -155,7 +168,13 @@ fn read_source(path: &Path) -> Result<Source, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: bool) -> ExitCode {
+fn generate(
+    specs: &[PathBuf],
+    target: TargetArg,
+    out: Option<&Path>,
+    check: bool,
+    options: mwaagen::Options,
+) -> ExitCode {
     if specs.len() > 1 && out.is_none() {
         eprintln!("error: several specs need --out DIR (each environment goes to DIR/<environment name>/<target>/)");
         return ExitCode::from(2);
@@ -177,15 +196,22 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
         }
         ExitCode::FAILURE
     };
+    let batch = match mwaagen::Batch::prepare_with(&sources, &targets, options) {
+        Ok(batch) => batch,
+        Err(GenerateError::Invalid(list)) => return invalid(&list),
+        Err(e) => return fail(e),
+    };
+    for (i, warnings) in batch.warnings() {
+        eprint!("{}", warnings.render_warnings(&sources[*i]));
+    }
     let Some(dir) = out else {
-        return match mwaagen::generate(&sources, &targets) {
+        return match mwaagen::generate_batch(&batch) {
             Ok(files) => print_files(&files),
-            Err(GenerateError::Invalid(list)) => invalid(&list),
             Err(e) => fail(e),
         };
     };
     if check {
-        return match mwaagen::check(&sources, &targets, dir) {
+        return match mwaagen::check_batch(&batch, dir) {
             Ok(report) if report.drift.is_empty() => {
                 println!("up to date: {} ({} files)", dir.display(), report.files);
                 ExitCode::SUCCESS
@@ -208,11 +234,10 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
                 );
                 ExitCode::FAILURE
             }
-            Err(GenerateError::Invalid(list)) => invalid(&list),
             Err(e) => fail(e),
         };
     }
-    match mwaagen::write(&sources, &targets, dir) {
+    match mwaagen::write_batch(&batch, dir) {
         Ok(report) => {
             // One write for thousands of lines, not one per line.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -228,7 +253,6 @@ fn generate(specs: &[PathBuf], target: TargetArg, out: Option<&Path>, check: boo
             let _ = stdout.flush();
             ExitCode::SUCCESS
         }
-        Err(GenerateError::Invalid(list)) => invalid(&list),
         Err(GenerateError::Io(e)) => fail(format!("{e}; nothing was changed in {}", dir.display())),
         Err(e) => fail(e),
     }
@@ -249,7 +273,7 @@ fn print_files(files: &[OutputFile]) -> ExitCode {
     }
 }
 
-fn validate(specs: &[PathBuf]) -> ExitCode {
+fn validate(specs: &[PathBuf], deny_warnings: bool) -> ExitCode {
     let mut failed = 0;
     for path in specs {
         let source = match read_source(path) {
@@ -260,8 +284,17 @@ fn validate(specs: &[PathBuf]) -> ExitCode {
                 continue;
             }
         };
-        match mwaagen::compile(&source) {
-            Ok(ir) => println!("ok: {} (environment {})", source.name, ir.environment_name),
+        match mwaagen::compile_with_warnings(&source) {
+            Ok(c) if deny_warnings && !c.warnings.is_empty() => {
+                eprint!("{}", c.warnings.denied().render(&source).replace("; nothing was written", ""));
+                failed += 1;
+            }
+            Ok(c) => {
+                if !c.warnings.is_empty() {
+                    eprint!("{}", c.warnings.render_warnings(&source));
+                }
+                println!("ok: {} (environment {})", source.name, c.ir.environment_name);
+            }
             Err(diags) => {
                 eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
                 failed += 1;
@@ -394,10 +427,14 @@ fn init(path: &Path, force: bool) -> ExitCode {
     let Some(name) = path.file_name() else {
         return fail(format!("{} is not a file path", path.display()));
     };
-    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::DEFAULT_SPEC.to_owned() };
+    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::init_spec() };
     match output::write_all(dir, &[file], &[]) {
         Ok(_) => {
             println!("wrote {}; edit it, then run: mwaagen {} --target cfn", path.display(), path.display());
+            println!(
+                "for completion and checks in your editor (Taplo, Even Better TOML): mwaagen schema > {}",
+                dir.join(mwaagen::SCHEMA_FILE).display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

@@ -4,9 +4,9 @@
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
-/// Airflow versions that Amazon MWAA offers, oldest first. The last one is the default.
-pub const AIRFLOW_VERSIONS: &[&str] =
-    &["2.4.3", "2.5.1", "2.6.3", "2.7.2", "2.8.1", "2.9.2", "2.10.1", "2.10.3", "2.11.0", "3.0.6"];
+/// Airflow versions that Amazon MWAA offers for new environments, oldest first. The last one is
+/// the default. The table, with its sources and the versions past end of support, is [`crate::versions`].
+pub const AIRFLOW_VERSIONS: &[&str] = crate::versions::OFFERED;
 
 /// Environment classes that Amazon MWAA offers.
 pub const ENVIRONMENT_CLASSES: &[&str] =
@@ -222,6 +222,13 @@ pub struct Output {
     pub stack_name: Option<String>,
     pub terraform_aws_provider: String,
 }
+
+/// `network.vpc_cidr` when the spec gives none (the public-mode reference architecture).
+pub const DEFAULT_VPC_CIDR: &str = "10.192.0.0/16";
+/// `network.public_subnet_cidrs` when the spec gives none.
+pub const DEFAULT_PUBLIC_SUBNET_CIDRS: [&str; 2] = ["10.192.10.0/24", "10.192.11.0/24"];
+/// `network.private_subnet_cidrs` when the spec gives none.
+pub const DEFAULT_PRIVATE_SUBNET_CIDRS: [&str; 2] = ["10.192.20.0/24", "10.192.21.0/24"];
 
 /// The aws provider constraint used when the spec gives none: from the oldest release the output
 /// needs and is tested with (render/terraform/provider.rs says why) to the majors it is written for.

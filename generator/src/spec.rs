@@ -149,14 +149,16 @@ pub struct RawStatement {
 pub type RawCondition = IndexMap<S<String>, S<IndexMap<S<String>, S<RawConditionValue>>>>;
 
 /// A condition value as IAM takes it: one string or a list of strings (booleans and numbers are
-/// written as IAM's JSON writes them, as text).
+/// written as IAM's JSON writes them, as text). The list holds plain strings: an untagged enum
+/// buffers its input, which loses the spans `Spanned` needs, so a list of spanned strings never
+/// matched and every list was refused.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum RawConditionValue {
     One(String),
     Bool(bool),
     Int(i64),
-    Many(Vec<S<String>>),
+    Many(Vec<String>),
 }
 
 /// One `[[web_access]]` grant.

@@ -1,0 +1,95 @@
+//! Warnings that span spec sections: legal specs that will likely fail or surprise at deploy
+//! time. They run only on a valid spec, on its validated [`Config`] (warnings of one section
+//! alone are raised where that section is validated).
+
+use crate::model::{Bucket, Config, Network, Routing};
+use crate::spec::{RawEnvironment, RawSpec, O};
+
+use super::{span, Validator};
+
+pub(super) fn check(v: &mut Validator, raw: &RawSpec, config: &Config) {
+    let Some(env) = raw.environment.as_ref().map(|e| e.get_ref()) else { return };
+    if matches!(config.bucket, Bucket::Created { .. }) {
+        objects_in_a_new_bucket(v, env);
+    }
+    if let Network::Created { routing: Routing::Private, .. } = config.network {
+        if let Some(p) = &env.requirements_s3_path {
+            v.warn(
+                "environment.requirements_s3_path",
+                span(p),
+                "with routing = \"private\" the environment has no internet, so pip cannot reach PyPI for requirements.txt",
+                "ship the packages as wheels inside plugins.zip and let requirements.txt install only from them \
+                 (`--find-links /usr/local/airflow/plugins` and `--no-index`), or use a repository reachable inside \
+                 the VPC, such as CodeArtifact through a VPC endpoint (MWAA user guide, best-practices-dependencies.html, \
+                 \"Option two: Python wheels\", \"Using the plugins.zip file on an Amazon S3 bucket\", and \"Option three\")",
+            );
+        }
+        if config.environment.webserver_access_mode == "PUBLIC_ONLY" {
+            let at = env
+                .webserver_access_mode
+                .as_ref()
+                .and_then(span)
+                .or_else(|| raw.network.as_ref().and_then(|n| n.get_ref().routing.as_ref()).and_then(span));
+            v.warn(
+                "environment.webserver_access_mode",
+                at,
+                "routing = \"private\" with a PUBLIC_ONLY web server",
+                "the user guide's network without internet is for the private access mode (vpc-create.html, option \
+                 three: \"with the Private network access mode only\"): set webserver_access_mode = \"PRIVATE_ONLY\", or keep PUBLIC_ONLY knowing \
+                 that the Airflow UI is public while the environment has no internet",
+            );
+        }
+    }
+}
+
+/// One S3 object of the environment: its name in field paths, in words, its path and version
+/// fields, and the deploy-time parameter that can carry its version instead.
+type ObjectFields<'a> = (&'static str, &'static str, &'a O<String>, &'a O<String>, &'static str);
+
+/// Plugins, requirements and the startup script are read by MWAA while it creates the
+/// environment, from a bucket that, here, the same deployment creates: empty, with no object
+/// versions yet (S3 assigns a version id on upload: S3 user guide, versioning-workflows.html).
+fn objects_in_a_new_bucket(v: &mut Validator, env: &RawEnvironment) {
+    let objects: [ObjectFields<'_>; 3] = [
+        ("plugins", "plugins.zip", &env.plugins_s3_path, &env.plugins_s3_object_version, "PluginsS3ObjectVersion"),
+        (
+            "requirements",
+            "requirements.txt",
+            &env.requirements_s3_path,
+            &env.requirements_s3_object_version,
+            "RequirementsS3ObjectVersion",
+        ),
+        (
+            "startup_script",
+            "the startup script",
+            &env.startup_script_s3_path,
+            &env.startup_script_s3_object_version,
+            "StartupScriptS3ObjectVersion",
+        ),
+    ];
+    for (what, file, path, version, parameter) in objects {
+        let Some(path) = path else { continue };
+        match version {
+            Some(ver) => v.warn(
+                &format!("environment.{what}_s3_object_version"),
+                span(ver),
+                "pinned in the bucket this spec creates, which holds no object version on the first deploy",
+                format!(
+                    "deploy in two steps: first without {what}_s3_path and {what}_s3_object_version (this creates the \
+                     bucket), upload {file} and take the version id S3 returns, then set both and deploy again; or leave \
+                     the version out here and pass it at deploy time (CloudFormation parameter {parameter}, Terraform \
+                     variable {what}_s3_object_version)"
+                ),
+            ),
+            None => v.warn(
+                &format!("environment.{what}_s3_path"),
+                span(path),
+                format!("MWAA reads {file} while it creates the environment, from the bucket this same deploy creates"),
+                format!(
+                    "deploy in two steps: first without {what}_s3_path (this creates the bucket), upload {file}, then set \
+                     {what}_s3_path and deploy again; or use a bucket that already holds it (bucket.existing_arn)"
+                ),
+            ),
+        }
+    }
+}
