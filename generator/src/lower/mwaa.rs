@@ -2,15 +2,15 @@
 
 use super::{join, Builder, Refs};
 use crate::ir::snake_case;
-use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, S3Key, Suppression};
-use crate::model::{Config, ExecutionRole, S3Object};
+use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, Suppression};
+use crate::model::{Config, ExecutionRole};
 
 impl Builder {
     /// The environment, last: it refers to nearly everything above.
     pub(super) fn environment(&mut self, config: &Config, refs: &Refs) {
         let env = self.env.clone();
         let e = &config.environment;
-        let key = |o: &Option<S3Object>| o.as_ref().map(|o| S3Key { path: o.path.clone(), version: o.version.clone() });
+        let [plugins, requirements, startup_script] = super::parameters::s3_keys(e);
         let mut sg_ids = vec![refs.sg.clone()];
         sg_ids.extend(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())));
         let settings = MwaaSettings {
@@ -28,9 +28,9 @@ impl Builder {
             weekly_maintenance_window_start: e.weekly_maintenance_window_start.clone(),
             source_bucket_arn: refs.bucket_arn.clone(),
             dag_s3_path: e.dag_s3_path.clone(),
-            plugins: key(&e.plugins),
-            requirements: key(&e.requirements),
-            startup_script: key(&e.startup_script),
+            plugins,
+            requirements,
+            startup_script,
             airflow_configuration_options: e.airflow_configuration_options.clone(),
             execution_role_arn: refs.role_arn.clone(),
             kms_key: refs.kms_key.clone(),
@@ -47,6 +47,9 @@ impl Builder {
             // Without the policy attached first, MWAA fails to create the environment.
             deps.push("ExecutionPolicy".to_owned());
         }
+        // MWAA writes to its log groups from the start: the stack's own (retention, key) must exist
+        // first, or MWAA creates them without either.
+        deps.extend(super::logs::mwaa_log_groups(e).into_iter().map(|g| g.id));
         let literal_substitution = {
             let mut texts: Vec<&str> = vec![&settings.dag_s3_path];
             for o in [&settings.plugins, &settings.requirements, &settings.startup_script].into_iter().flatten() {
