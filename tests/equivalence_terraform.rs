@@ -1523,79 +1523,13 @@ fn neutral_parameter(description: &Value, default: Option<&str>) -> Value {
 
 /// Resolves a template's parameters and conditions in place; returns the declarations.
 fn resolve_cfn(doc: &mut Value, passed: &Passed) -> BTreeMap<String, Value> {
-    let top = doc.as_object_mut().expect("template");
-    let declared = top.shift_remove("Parameters").unwrap_or_else(|| json!({}));
-    let mut neutral = BTreeMap::new();
-    let mut values: BTreeMap<String, String> = BTreeMap::new();
-    for (id, p) in declared.as_object().expect("Parameters") {
-        assert_eq!(p["Type"], json!("String"), "{id}: only String parameters have a Terraform form here");
-        let default = p.get("Default").and_then(Value::as_str);
-        neutral.insert(snake_case(id), neutral_parameter(&p["Description"], default));
-        values.insert(id.clone(), passed.get(id).cloned().unwrap_or_else(|| default.unwrap_or("").to_owned()));
-    }
-    let conditions: BTreeMap<String, bool> = top
-        .shift_remove("Conditions")
-        .map(|c| {
-            c.as_object()
-                .expect("Conditions")
-                .iter()
-                .map(|(name, e)| (name.clone(), cfn_condition(e, &values)))
-                .collect()
+    support::resolve_cfn_parameters(doc, passed)
+        .into_iter()
+        .map(|(id, p)| {
+            assert_eq!(p["Type"], json!("String"), "{id}: only String parameters have a Terraform form here");
+            (snake_case(&id), neutral_parameter(&p["Description"], p.get("Default").and_then(Value::as_str)))
         })
-        .unwrap_or_default();
-    for section in ["Resources", "Outputs"] {
-        if let Some(v) = top.get_mut(section) {
-            *v = resolve_cfn_value(v, &values, &conditions).expect("a section");
-        }
-    }
-    neutral
-}
-
-fn cfn_condition(e: &Value, values: &BTreeMap<String, String>) -> bool {
-    let (name, arg) = e.as_object().and_then(|m| m.iter().next()).expect("a condition function");
-    let operand = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => {
-            let r = other["Ref"].as_str().unwrap_or_else(|| panic!("condition operand {other}"));
-            values.get(r).unwrap_or_else(|| panic!("condition on {r}, which is no parameter")).clone()
-        }
-    };
-    let args = arg.as_array().expect("condition arguments");
-    match name.as_str() {
-        "Fn::Not" => !cfn_condition(&args[0], values),
-        "Fn::Equals" => operand(&args[0]) == operand(&args[1]),
-        other => panic!("condition function {other} has no evaluation here"),
-    }
-}
-
-/// `v` with parameters and conditions resolved; `None` for `AWS::NoValue`.
-fn resolve_cfn_value(
-    v: &Value,
-    values: &BTreeMap<String, String>,
-    conditions: &BTreeMap<String, bool>,
-) -> Option<Value> {
-    match v {
-        Value::Object(m) if m.len() == 1 => {
-            let (k, arg) = m.iter().next().expect("one entry");
-            match (k.as_str(), arg) {
-                ("Ref", Value::String(r)) if r == "AWS::NoValue" => None,
-                ("Ref", Value::String(r)) if values.contains_key(r) => Some(json!(values[r])),
-                ("Fn::If", Value::Array(a)) => {
-                    let name = a[0].as_str().expect("condition name");
-                    let pick = conditions.get(name).unwrap_or_else(|| panic!("no condition {name}"));
-                    resolve_cfn_value(if *pick { &a[1] } else { &a[2] }, values, conditions)
-                }
-                _ => Some(json!({ k: resolve_cfn_value(arg, values, conditions)? })),
-            }
-        }
-        Value::Object(m) => Some(Value::Object(
-            m.iter().filter_map(|(k, v)| Some((k.clone(), resolve_cfn_value(v, values, conditions)?))).collect(),
-        )),
-        Value::Array(a) => {
-            Some(Value::Array(a.iter().filter_map(|v| resolve_cfn_value(v, values, conditions)).collect()))
-        }
-        other => Some(other.clone()),
-    }
+        .collect()
 }
 
 /// The variables of a configuration: their neutral declarations, and each one's value (`passed`,

@@ -136,7 +136,11 @@ fn operator_outputs(config: &Config, resources: &[Resource]) -> Vec<crate::ir::O
     out
 }
 
-fn join(sep: &str, items: Vec<Expr>) -> Expr {
+fn join(sep: &str, mut items: Vec<Expr>) -> Expr {
+    // One item is itself (and CDK folds `Fn.join(sep, [x])` to `x` on synth).
+    if items.len() == 1 {
+        return items.remove(0);
+    }
     let literals: Option<Vec<&str>> =
         items.iter().map(|e| if let Expr::Str(s) = e { Some(s.as_str()) } else { None }).collect();
     match literals {
