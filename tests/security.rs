@@ -1979,7 +1979,8 @@ fn check_log_groups(m: &Model, e: &Expect) -> Result<(), String> {
 
 /// Property 9: with `[monitoring]`, every alarm notifies one topic when it fires and when it
 /// recovers. A topic the stack creates is encrypted with a created key whose policy lets the
-/// account manage it and CloudWatch (which publishes the alarms) only decrypt and make data keys
+/// account manage it and CloudWatch (which publishes the alarms) only `kms:Decrypt` and
+/// `kms:GenerateDataKey`
 /// (SNS developer guide, sns-key-management.html), and nobody else; its policy lets only
 /// CloudWatch publish, only for this stack's alarms of this account, and refuses publishing
 /// without TLS; its subscriptions are exactly the spec's email addresses. With `sns_topic_arn`
@@ -2035,12 +2036,10 @@ fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Resul
         let p = principal(s);
         if p == cloudwatch {
             let acts = actions(s);
-            ensure(
-                acts.iter()
-                    .all(|a| ["kms:Decrypt", "kms:GenerateDataKey*", "kms:GenerateDataKey"].contains(&a.as_str())),
-                || format!("{}: CloudWatch may {acts:?}", at()),
-            )?;
-            cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.iter().any(|a| glob(a, "kms:GenerateDataKey"));
+            ensure(acts.iter().all(|a| ["kms:Decrypt", "kms:GenerateDataKey"].contains(&a.as_str())), || {
+                format!("{}: CloudWatch may {acts:?}", at())
+            })?;
+            cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.contains("kms:GenerateDataKey");
         } else {
             ensure(p == root && actions(s) == set(&["kms:*"]) && condition(s).is_empty(), || {
                 format!("{}: grants {:?} to {p:?}", at(), actions(s))
@@ -2951,8 +2950,8 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "CloudWatch may also re-encrypt with the topic key",
         edit: Edit::Tf(
             "kms.tf",
-            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey*\"]",
-            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey*\", \"kms:ReEncrypt*\"]",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\"]",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:ReEncrypt*\"]",
         ),
     },
     Mutation {

@@ -72,7 +72,9 @@ impl Builder {
                 "AllowCloudWatchAlarms",
                 "Allow",
                 Some(principal("Service", Expr::s("cloudwatch.amazonaws.com"))),
-                Expr::strs(["kms:Decrypt", "kms:GenerateDataKey*"]),
+                // What SNS calls with the publisher's permissions to encrypt a message (SNS
+                // developer guide, sns-key-management.html); not GenerateDataKeyPair*.
+                Expr::strs(["kms:Decrypt", "kms:GenerateDataKey"]),
                 Some(("Resource", Expr::s("*"))),
                 None,
             ),
