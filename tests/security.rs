@@ -1980,7 +1980,7 @@ fn check_log_groups(m: &Model, e: &Expect) -> Result<(), String> {
 /// Property 9: with `[monitoring]`, every alarm notifies one topic when it fires and when it
 /// recovers. A topic the stack creates is encrypted with a created key whose policy lets the
 /// account manage it and CloudWatch (which publishes the alarms) only `kms:Decrypt` and
-/// `kms:GenerateDataKey`
+/// `kms:GenerateDataKey`, for this stack's alarms of this account
 /// (SNS developer guide, sns-key-management.html), and nobody else; its policy lets only
 /// CloudWatch publish, only for this stack's alarms of this account, and refuses publishing
 /// without TLS; its subscriptions are exactly the spec's email addresses. With `sns_topic_arn`
@@ -2026,6 +2026,16 @@ fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Resul
     if m.rendered() {
         ensure(key.p["rotation"] == json!(true), || format!("key rotation of {key_id} is {}", key.p["rotation"]))?;
     }
+    let alarm_arns: BTreeSet<String> = alarms
+        .iter()
+        .filter_map(|a| a.str("name"))
+        .map(|n| format!("arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT}:alarm:{n}"))
+        .collect();
+    let want = {
+        let mut c = cond(&[("StringEquals", "aws:SourceAccount", &[ACCOUNT])]);
+        c.insert("ArnLike".into(), BTreeMap::from([("aws:SourceArn".to_owned(), alarm_arns)]));
+        c
+    };
     let root = principal_of("AWS", &[&format!("arn:{PARTITION}:iam::{ACCOUNT}:root")]);
     let cloudwatch = principal_of("Service", &["cloudwatch.amazonaws.com"]);
     let mut cloudwatch_ok = false;
@@ -2039,6 +2049,7 @@ fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Resul
             ensure(acts.iter().all(|a| ["kms:Decrypt", "kms:GenerateDataKey"].contains(&a.as_str())), || {
                 format!("{}: CloudWatch may {acts:?}", at())
             })?;
+            ensure(condition(s) == want, || format!("{}: condition {:?}, not {want:?}", at(), condition(s)))?;
             cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.contains("kms:GenerateDataKey");
         } else {
             ensure(p == root && actions(s) == set(&["kms:*"]) && condition(s).is_empty(), || {
@@ -2053,16 +2064,6 @@ fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Resul
         return Err(format!("{} policies on the alarm topic, not one", policies.len()));
     };
     ensure(strs(policy.get("topics")) == set(&[&topic]), || format!("{} is also on other topics", policy.id))?;
-    let alarm_arns: BTreeSet<String> = alarms
-        .iter()
-        .filter_map(|a| a.str("name"))
-        .map(|n| format!("arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT}:alarm:{n}"))
-        .collect();
-    let want = {
-        let mut c = cond(&[("StringEquals", "aws:SourceAccount", &[ACCOUNT])]);
-        c.insert("ArnLike".into(), BTreeMap::from([("aws:SourceArn".to_owned(), alarm_arns)]));
-        c
-    };
     let (mut publish, mut tls) = (false, false);
     for s in statements(&policy.p["document"]) {
         only_keys(s, &["Sid", "Effect", "Principal", "Action", "Resource", "Condition"])?;
@@ -2986,6 +2987,17 @@ resource "aws_route_table" "private_route_table_1" {"#,
         spec: "operations.toml",
         what: "anyone may publish, in the IR",
         edit: Edit::IrText("AlarmTopicPolicy", "\"cloudwatch.amazonaws.com\"", "\"*\""),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "CloudWatch may use the topic key for any alarm",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "AlarmTopicKey")["Properties"]["KeyPolicy"]["Statement"].as_array_mut();
+            let st =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "AllowCloudWatchAlarms").expect("statement");
+            st.as_object_mut().expect("statement").shift_remove("Condition");
+        }),
     },
     Mutation {
         checker: "alarm_topic",

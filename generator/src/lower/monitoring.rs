@@ -59,6 +59,24 @@ impl Builder {
     /// bucket and logs too. This key encrypts nothing but the topic.
     fn alarm_topic(&mut self, emails: &[String], alarms: &[(String, AlarmSettings)], topic: &Expr) {
         let env = self.env.clone();
+        // Only this environment's alarms, of this account (aws:SourceArn, aws:SourceAccount): the
+        // confused-deputy conditions, which the requests of CloudWatch alarms carry both to SNS
+        // (AWS knowledge center, cloudwatch-receive-sns-for-alarm-trigger; SNS developer guide,
+        // "Example cases for Amazon SNS access control") and to KMS (AWS MDAA,
+        // grantCloudWatchAlarmsTopicAccess).
+        let only_these_alarms = Expr::Map(IndexMap::from([
+            (
+                "ArnLike".to_owned(),
+                Expr::Map(IndexMap::from([(
+                    "aws:SourceArn".to_owned(),
+                    Expr::List(alarms.iter().map(|(_, a)| alarm_arn(&a.name)).collect()),
+                )])),
+            ),
+            (
+                "StringEquals".to_owned(),
+                Expr::Map(IndexMap::from([("aws:SourceAccount".to_owned(), Expr::Pseudo(Pseudo::AccountId))])),
+            ),
+        ]));
         let key_policy = policy(vec![
             statement(
                 "EnableAccountPermissions",
@@ -76,7 +94,7 @@ impl Builder {
                 // developer guide, sns-key-management.html); not GenerateDataKeyPair*.
                 Expr::strs(["kms:Decrypt", "kms:GenerateDataKey"]),
                 Some(("Resource", Expr::s("*"))),
-                None,
+                Some(only_these_alarms.clone()),
             ),
         ]);
         let tags = self.tags_with_name(None);
@@ -95,10 +113,7 @@ impl Builder {
         let tags = self.tags_with_name(None);
         self.add("AlarmTopic", Kind::SnsTopic { name: format!("mwaa-{env}-alarms"), kms_key: key_arn }).tags =
             Some(tags);
-        // Only this environment's alarms may publish (aws:SourceArn, aws:SourceAccount: AWS
-        // knowledge center, cloudwatch-receive-sns-for-alarm-trigger; SNS developer guide, "Example
-        // cases for Amazon SNS access control"), and only over TLS.
-        let alarm_arns = Expr::List(alarms.iter().map(|(_, a)| alarm_arn(&a.name)).collect());
+        // Only this environment's alarms may publish, and only over TLS.
         let doc = policy(vec![
             statement(
                 "AllowEnvironmentAlarms",
@@ -106,13 +121,7 @@ impl Builder {
                 Some(principal("Service", Expr::s("cloudwatch.amazonaws.com"))),
                 Expr::strs(["sns:Publish"]),
                 Some(("Resource", topic.clone())),
-                Some(Expr::Map(IndexMap::from([
-                    ("ArnLike".to_owned(), Expr::Map(IndexMap::from([("aws:SourceArn".to_owned(), alarm_arns)]))),
-                    (
-                        "StringEquals".to_owned(),
-                        Expr::Map(IndexMap::from([("aws:SourceAccount".to_owned(), Expr::Pseudo(Pseudo::AccountId))])),
-                    ),
-                ]))),
+                Some(only_these_alarms),
             ),
             statement(
                 "DenyInsecureTransport",
