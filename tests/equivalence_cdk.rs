@@ -17,6 +17,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use mwaagen::diagnostics::Source;
@@ -222,13 +223,16 @@ fn as_cdk_writes_it(cfn: &Value) -> Value {
             "Condition": "CDKMetadataAvailable"
         }),
     );
-    top.insert(
-        "Conditions".into(),
-        json!({ "CDKMetadataAvailable": { "Fn::Or": [{ "Fn::Equals": [{ "Ref": "AWS::Region" }, "us-east-1"] }] } }),
+    // CDK adds its own condition and parameter next to the template's.
+    let conditions = top.entry("Conditions").or_insert_with(|| json!({}));
+    conditions.as_object_mut().expect("Conditions").insert(
+        "CDKMetadataAvailable".into(),
+        json!({ "Fn::Or": [{ "Fn::Equals": [{ "Ref": "AWS::Region" }, "us-east-1"] }] }),
     );
-    top.insert(
-        "Parameters".into(),
-        json!({ "BootstrapVersion": { "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version" } }),
+    let parameters = top.entry("Parameters").or_insert_with(|| json!({}));
+    parameters.as_object_mut().expect("Parameters").insert(
+        "BootstrapVersion".into(),
+        json!({ "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version" }),
     );
     top.insert(
         "Rules".into(),
@@ -497,10 +501,66 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         name: "a parameter CDK does not add",
         apply: |t| {
+            // Templates without parameters of their own: the whole section is CDK's.
+            let only_cdk = t["Parameters"].as_object().is_some_and(|p| p.len() == 1);
             t["Parameters"]["Extra"] = json!({ "Type": "String" });
-            true
+            only_cdk
         },
         expect: "Parameters: only in the CDK template",
+    },
+    Mutation {
+        name: "a parameter next to the template's own",
+        apply: |t| match t["Parameters"].as_object_mut() {
+            Some(p) if p.contains_key("PluginsS3ObjectVersion") => {
+                p.insert("Extra".into(), json!({ "Type": "String" }));
+                true
+            }
+            _ => false,
+        },
+        expect: "Parameters.Extra: only in the CDK template",
+    },
+    Mutation {
+        name: "a parameter's default changed",
+        apply: |t| match t["Parameters"].get_mut("PluginsS3ObjectVersion") {
+            Some(p) => {
+                p["Default"] = json!("another-version");
+                true
+            }
+            None => false,
+        },
+        expect: "Parameters.PluginsS3ObjectVersion.Default",
+    },
+    Mutation {
+        name: "a condition that no longer negates",
+        apply: |t| match t["Conditions"].get_mut("HasPluginsS3ObjectVersion") {
+            Some(c) => {
+                *c = c["Fn::Not"][0].clone();
+                true
+            }
+            None => false,
+        },
+        expect: "Conditions.HasPluginsS3ObjectVersion",
+    },
+    Mutation {
+        name: "an object version written out instead of taken from its parameter",
+        apply: |t| match props(t, "MwaaEnvironment").and_then(|p| p.get_mut("PluginsS3ObjectVersion")) {
+            Some(v) => {
+                *v = json!("3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+                true
+            }
+            None => false,
+        },
+        expect: "Resources.MwaaEnvironment.Properties.PluginsS3ObjectVersion",
+    },
+    Mutation {
+        name: "an alarm's threshold changed",
+        apply: |t| props(t, "DagImportErrorsAlarm").map(|p| p.insert("Threshold".into(), json!(5))).is_some(),
+        expect: "Resources.DagImportErrorsAlarm.Properties.Threshold",
+    },
+    Mutation {
+        name: "the dashboard body changed",
+        apply: |t| props(t, "Dashboard").map(|p| p.insert("DashboardBody".into(), json!("{}"))).is_some(),
+        expect: "Resources.Dashboard.Properties.DashboardBody",
     },
 ];
 
@@ -540,6 +600,50 @@ fn intrinsics_in_one_form() {
         json!({ "Fn::Join": [",", ["a", { "Ref": "X" }, "b,c"]] })
     );
     assert_ne!(canon(json!({ "Fn::Join": [",", ["a", "b"]] })), canon(json!({ "Fn::Join": [";", ["a", "b"]] })));
+}
+
+/// The template's own parameters (not CDK's BootstrapVersion).
+fn parameter_names(t: &Value) -> Vec<String> {
+    t["Parameters"]
+        .as_object()
+        .map(|p| p.keys().filter(|k| *k != "BootstrapVersion").cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn parameters_resolve_to_the_same_deployment_on_both_sides() {
+    let templates = example_templates();
+    let with = templates.iter().filter(|(_, t)| !parameter_names(t).is_empty()).count();
+    assert!(with >= 2, "at least two example specs have parameters");
+    for (name, cfn) in &templates {
+        let cdk = as_cdk_writes_it(cfn);
+        for value in ["from-ci", ""] {
+            let passed: BTreeMap<String, String> =
+                parameter_names(cfn).into_iter().map(|p| (p, value.to_owned())).collect();
+            let (mut a, mut b) = (normalize(cfn), normalize(&cdk));
+            support::resolve_cfn_parameters(&mut a, &passed);
+            support::resolve_cfn_parameters(&mut b, &passed);
+            let d = differences(&a, &b);
+            assert!(d.is_empty(), "{name} ({value:?}): {}", d.join("\n"));
+            // The value passed in reaches the environment (and an empty one leaves it unset).
+            let env = &a["Resources"]["MwaaEnvironment"]["Properties"];
+            for p in parameter_names(cfn) {
+                let want = if value.is_empty() { None } else { Some(&json!(value)) };
+                assert_eq!(env.get(&p), want, "{name}: {p} deployed with {value:?}");
+            }
+        }
+        // A CDK side that took the version from the spec instead of its parameter is caught.
+        if cdk["Resources"]["MwaaEnvironment"]["Properties"].get("PluginsS3ObjectVersion").is_some() {
+            let mut broken = cdk.clone();
+            broken["Resources"]["MwaaEnvironment"]["Properties"]["PluginsS3ObjectVersion"] = json!("pinned");
+            let passed = BTreeMap::from([("PluginsS3ObjectVersion".to_owned(), "from-ci".to_owned())]);
+            let (mut a, mut b) = (normalize(cfn), normalize(&broken));
+            support::resolve_cfn_parameters(&mut a, &passed);
+            support::resolve_cfn_parameters(&mut b, &passed);
+            let d = differences(&a, &b);
+            assert!(d.iter().any(|l| l.contains("PluginsS3ObjectVersion")), "{name}: not caught: {d:?}");
+        }
+    }
 }
 
 /// Folders of `dir` (or `dir` itself) that hold a synthesized template `NAME.template.json`,
@@ -583,7 +687,17 @@ fn synthesized_templates_equal_the_cloudformation_output() {
     for (name, path, source) in &cases {
         let text = std::fs::read_to_string(path).expect("template is readable");
         let cdk: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut d = differences(&cfn_template(source), &cdk);
+        let cfn = cfn_template(source);
+        let mut d = differences(&cfn, &cdk);
+        // Deployed: with every parameter at its default, passed by CI, and passed empty.
+        for (label, value) in [("defaults", None), ("a version passed in", Some("from-ci")), ("empty", Some(""))] {
+            let (mut a, mut b) = (normalize(&cfn), normalize(&cdk));
+            let passed: BTreeMap<String, String> =
+                parameter_names(&cfn).into_iter().filter_map(|p| value.map(|v| (p, v.to_owned()))).collect();
+            support::resolve_cfn_parameters(&mut a, &passed);
+            support::resolve_cfn_parameters(&mut b, &passed);
+            d.extend(differences(&a, &b).into_iter().map(|l| format!("deployed with {label}: {l}")));
+        }
         // The app turns these off (cdk.json, App props): check that it does.
         if cdk["Resources"].get("CDKMetadata").is_some() {
             d.push("Resources.CDKMetadata: version reporting is on".into());

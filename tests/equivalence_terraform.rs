@@ -39,6 +39,8 @@ struct Neutral {
 struct Stack {
     resources: BTreeMap<String, Neutral>,
     outputs: BTreeMap<String, Value>,
+    /// Values passed in at deploy time: CloudFormation parameters, Terraform variables (snake case).
+    parameters: BTreeMap<String, Value>,
 }
 
 /// Literal text in the neutral string form.
@@ -256,13 +258,17 @@ fn cfn_tags(v: Value) -> Value {
     }
 }
 
-/// The neutral form of a CloudFormation template (as long-form JSON).
-fn from_cfn(doc: &Value) -> Stack {
+/// The neutral form of a CloudFormation template (as long-form JSON), deployed with the parameters
+/// of `passed` (the others at their defaults).
+fn from_cfn_with(doc: &Value, passed: &Passed) -> Stack {
+    let mut doc = doc.clone();
+    let parameters = resolve_cfn(&mut doc, passed);
+    let doc = &doc;
     let resources = doc["Resources"].as_object().expect("Resources");
     let types: BTreeMap<&str, &str> =
         resources.iter().map(|(id, r)| (id.as_str(), r["Type"].as_str().expect("Type"))).collect();
     let cx = Cfn { types };
-    let mut stack = Stack::default();
+    let mut stack = Stack { parameters, ..Stack::default() };
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (id, r) in resources {
         let ty = r["Type"].as_str().expect("Type");
@@ -652,9 +658,93 @@ fn cfn_properties(ty: &str, p: &mut Props, out: &mut BTreeMap<String, Value>) ->
             }
             "mwaa_environment"
         }
+        "AWS::SNS::Topic" => {
+            p.rename(out, &[("TopicName", "name"), ("KmsMasterKeyId", "kms_key")]);
+            "sns_topic"
+        }
+        "AWS::SNS::Subscription" => {
+            p.rename(out, &[("TopicArn", "topic"), ("Protocol", "protocol"), ("Endpoint", "endpoint")]);
+            "sns_subscription"
+        }
+        "AWS::SNS::TopicPolicy" => {
+            // One topic per policy: Terraform's aws_sns_topic_policy takes one.
+            if let Some(Value::Array(mut topics)) = p.take("Topics") {
+                assert_eq!(topics.len(), 1, "one topic per topic policy");
+                out.insert("topic".into(), topics.remove(0));
+            }
+            p.rename(out, &[("PolicyDocument", "policy")]);
+            "sns_topic_policy"
+        }
+        "AWS::CloudWatch::Alarm" => {
+            p.rename(out, ALARM_SETTINGS);
+            if let Some(Value::Array(queries)) = p.take("Metrics") {
+                let queries: Vec<Value> = queries
+                    .into_iter()
+                    .map(|q| {
+                        let mut p = Props::new(Some(q));
+                        let mut o = BTreeMap::new();
+                        p.rename(
+                            &mut o,
+                            &[
+                                ("Id", "id"),
+                                ("Expression", "expression"),
+                                ("Label", "label"),
+                                ("ReturnData", "return_data"),
+                            ],
+                        );
+                        if let Some(v) = p.nested("MetricStat", |p, o| {
+                            p.rename(o, &[("Period", "period"), ("Stat", "stat")]);
+                            if let Some(Value::Object(m)) = p.nested("Metric", |p, o| {
+                                p.rename(o, &[("Namespace", "namespace"), ("MetricName", "metric_name")]);
+                                if let Some(Value::Array(dims)) = p.take("Dimensions") {
+                                    let dims: Map<String, Value> = dims
+                                        .iter()
+                                        .map(|d| {
+                                            (d["Name"].as_str().expect("dimension name").to_owned(), d["Value"].clone())
+                                        })
+                                        .collect();
+                                    o.insert("dimensions".into(), Value::Object(dims));
+                                }
+                            }) {
+                                o.extend(m);
+                            }
+                        }) {
+                            o.insert("metric".into(), v);
+                        }
+                        p.finish(&mut o);
+                        Value::Object(o.into_iter().collect())
+                    })
+                    .collect();
+                out.insert("queries".into(), Value::Array(queries));
+            }
+            "alarm"
+        }
+        "AWS::CloudWatch::Dashboard" => {
+            p.rename(out, &[("DashboardName", "name")]);
+            // The body is JSON text: compared as the document it holds.
+            if let Some(body) = p.take("DashboardBody") {
+                let doc = body.as_str().and_then(|t| serde_json::from_str::<Value>(t).ok());
+                out.insert("body".into(), doc.unwrap_or(json!({ "unmapped.text": body })));
+            }
+            "dashboard"
+        }
         other => panic!("CloudFormation type {other} has no neutral form here"),
     }
 }
+
+/// An alarm's settings: (CloudFormation property, neutral and Terraform name).
+const ALARM_SETTINGS: &[(&str, &str)] = &[
+    ("AlarmName", "alarm_name"),
+    ("AlarmDescription", "alarm_description"),
+    ("ActionsEnabled", "actions_enabled"),
+    ("AlarmActions", "alarm_actions"),
+    ("OKActions", "ok_actions"),
+    ("ComparisonOperator", "comparison_operator"),
+    ("Threshold", "threshold"),
+    ("EvaluationPeriods", "evaluation_periods"),
+    ("DatapointsToAlarm", "datapoints_to_alarm"),
+    ("TreatMissingData", "treat_missing_data"),
+];
 
 /// The environment's scalar settings: (CloudFormation property, neutral and Terraform name).
 const MWAA_SETTINGS: &[(&str, &str)] = &[
@@ -691,6 +781,8 @@ fn tf_attribute(ty: &str, attr: &str) -> &'static str {
         ("aws_iam_role" | "aws_cloudwatch_log_group" | "aws_kms_alias", "name") => "id",
         ("aws_kms_key", "key_id") | ("aws_s3_bucket", "bucket") | ("aws_eip", "public_ip") => "id",
         ("aws_eip", "id" | "allocation_id") => "allocation_id",
+        // CloudFormation's `Ref` of a topic is its ARN, which Terraform's configuration reads as `arn`.
+        ("aws_sns_topic", "arn") => "id",
         ("aws_iam_policy", "arn") | (_, "arn") => "arn",
         (_, "id") => "id",
         ("aws_mwaa_environment", "webserver_url") => "webserver_url",
@@ -790,6 +882,8 @@ impl TfBody {
             let key = a.key.to_string();
             if key == "depends_on" {
                 raw.insert(key, a.expr.clone());
+            } else if a.expr == Expression::Null {
+                // An argument set to null is not set.
             } else {
                 assert!(map.insert(key.clone(), tf_value(&a.expr)).is_none(), "{key} twice");
             }
@@ -851,6 +945,11 @@ const TF_KINDS: &[(&str, &str)] = &[
     ("aws_kms_key", "kms_key"),
     ("aws_kms_alias", "kms_alias"),
     ("aws_mwaa_environment", "mwaa_environment"),
+    ("aws_sns_topic", "sns_topic"),
+    ("aws_sns_topic_subscription", "sns_subscription"),
+    ("aws_sns_topic_policy", "sns_topic_policy"),
+    ("aws_cloudwatch_metric_alarm", "alarm"),
+    ("aws_cloudwatch_dashboard", "dashboard"),
 ];
 
 /// One `resource` block.
@@ -881,12 +980,19 @@ fn owner(props: &Props, key: &str) -> Option<String> {
 /// Merges a split-off resource into the properties of the resource it belongs to.
 type Merge<'a> = Box<dyn FnOnce(&mut BTreeMap<String, Value>, &mut TfBody) + 'a>;
 
-/// The neutral form of a generated Terraform configuration (the `.tf` files outside `tests/`).
-fn from_terraform(files: &[OutputFile]) -> Stack {
+/// The neutral form of a generated Terraform configuration (the `.tf` files outside `tests/`),
+/// applied with the variables of `passed` (by CloudFormation parameter name; the others at their
+/// defaults).
+fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
     let mut resources = Vec::new();
     let mut outputs = BTreeMap::new();
-    for f in files.iter().filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/")) {
-        let body = hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
+    let parsed: Vec<(&OutputFile, Body)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/"))
+        .map(|f| (f, hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path))))
+        .collect();
+    let (parameters, vars) = tf_variables(parsed.iter().map(|(_, b)| b), passed);
+    for (f, body) in &parsed {
         for b in body.blocks() {
             let labels: Vec<String> = b
                 .labels
@@ -901,7 +1007,7 @@ fn from_terraform(files: &[OutputFile]) -> Stack {
                     text: block_text(&f.contents, ty, name),
                     ty: ty.clone(),
                     name: name.clone(),
-                    body: b.body.clone(),
+                    body: resolve_body(&b.body, &vars),
                 }),
                 ("output", [name]) => {
                     let mut t = TfBody::new(&b.body);
@@ -917,7 +1023,7 @@ fn from_terraform(files: &[OutputFile]) -> Stack {
     }
 
     let kinds: BTreeMap<&str, &str> = TF_KINDS.iter().copied().collect();
-    let mut stack = Stack::default();
+    let mut stack = Stack { parameters, ..Stack::default() };
     // address -> neutral id of the resource it belongs to
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -1355,7 +1461,161 @@ fn tf_properties(ty: &str, t: &mut TfBody, out: &mut BTreeMap<String, Value>, te
                 }
             }
         }
+        "aws_sns_topic" => p.rename(out, &[("name", "name"), ("kms_master_key_id", "kms_key")]),
+        "aws_sns_topic_subscription" => {
+            p.rename(out, &[("topic_arn", "topic"), ("protocol", "protocol"), ("endpoint", "endpoint")]);
+        }
+        "aws_sns_topic_policy" => p.rename(out, &[("arn", "topic"), ("policy", "policy")]),
+        "aws_cloudwatch_metric_alarm" => {
+            let pairs: Vec<(&str, &str)> = ALARM_SETTINGS.iter().map(|(_, n)| (*n, *n)).collect();
+            p.rename(out, &pairs);
+            let queries: Vec<Value> = t
+                .blocks
+                .remove("metric_query")
+                .unwrap_or_default()
+                .iter()
+                .map(|b| {
+                    let mut b = TfBody::new(b);
+                    let mut o = BTreeMap::new();
+                    b.props.rename(
+                        &mut o,
+                        &[
+                            ("id", "id"),
+                            ("expression", "expression"),
+                            ("label", "label"),
+                            ("return_data", "return_data"),
+                        ],
+                    );
+                    if let Some(v) = b.nested(
+                        "metric",
+                        &[
+                            ("namespace", "namespace"),
+                            ("metric_name", "metric_name"),
+                            ("dimensions", "dimensions"),
+                            ("period", "period"),
+                            ("stat", "stat"),
+                        ],
+                    ) {
+                        o.insert("metric".into(), v);
+                    }
+                    b.finish(&mut o);
+                    Value::Object(o.into_iter().collect())
+                })
+                .collect();
+            if !queries.is_empty() {
+                out.insert("queries".into(), Value::Array(queries));
+            }
+        }
+        "aws_cloudwatch_dashboard" => p.rename(out, &[("dashboard_name", "name"), ("dashboard_body", "body")]),
         other => panic!("Terraform type {other} is not primary"),
+    }
+}
+
+// --- Values passed in at deploy time ------------------------------------------------------------
+//
+// Both sides are compared as deployed with the same values: CloudFormation parameters and their
+// conditions are resolved (`Ref`, `Fn::If`, `AWS::NoValue`) and Terraform variables substituted
+// (`var.x == "" ? null : var.x`), with each parameter at its default or at the value passed in.
+
+/// Values passed in, by CloudFormation parameter name (the Terraform variable is its snake case).
+type Passed = BTreeMap<String, String>;
+
+/// The declaration of a parameter in neutral form.
+fn neutral_parameter(description: &Value, default: Option<&str>) -> Value {
+    json!({"type": "string", "description": description, "default": default.filter(|d| !d.is_empty())})
+}
+
+/// Resolves a template's parameters and conditions in place; returns the declarations.
+fn resolve_cfn(doc: &mut Value, passed: &Passed) -> BTreeMap<String, Value> {
+    support::resolve_cfn_parameters(doc, passed)
+        .into_iter()
+        .map(|(id, p)| {
+            assert_eq!(p["Type"], json!("String"), "{id}: only String parameters have a Terraform form here");
+            (snake_case(&id), neutral_parameter(&p["Description"], p.get("Default").and_then(Value::as_str)))
+        })
+        .collect()
+}
+
+/// The variables of a configuration: their neutral declarations, and each one's value (`passed`,
+/// or its default) by name. The region variable is Terraform's own (CloudFormation deploys where
+/// its stack is).
+fn tf_variables<'a>(
+    bodies: impl Iterator<Item = &'a Body>,
+    passed: &Passed,
+) -> (BTreeMap<String, Value>, BTreeMap<String, Option<String>>) {
+    let mut neutral = BTreeMap::new();
+    let mut values = BTreeMap::new();
+    for body in bodies {
+        for b in body.blocks().filter(|b| b.identifier.as_str() == "variable") {
+            let name = match b.labels.first() {
+                Some(hcl::BlockLabel::String(s)) => s.clone(),
+                other => panic!("variable label {other:?}"),
+            };
+            if name == "region" {
+                continue;
+            }
+            let attr = |k: &str| b.body.attributes().find(|a| a.key.as_str() == k).map(|a| a.expr.clone());
+            assert_eq!(attr("type").map(|t| t.to_string()), Some("string".to_owned()), "variable {name}: type");
+            let default = match attr("default") {
+                Some(Expression::String(s)) => Some(s),
+                Some(Expression::Null) | None => None,
+                other => panic!("variable {name}: default {other:?}"),
+            };
+            let description = attr("description").map_or(Value::Null, |d| tf_value(&d));
+            neutral.insert(name.clone(), neutral_parameter(&description, default.as_deref()));
+            let by_cfn_name = passed.iter().find(|(id, _)| snake_case(id) == name).map(|(_, v)| v.clone());
+            values.insert(name, by_cfn_name.or(default));
+        }
+    }
+    (neutral, values)
+}
+
+/// A resource body with `var.x` and conditionals on variables evaluated.
+fn resolve_body(body: &Body, vars: &BTreeMap<String, Option<String>>) -> Body {
+    Body(
+        body.iter()
+            .map(|s| match s {
+                hcl::Structure::Attribute(a) => {
+                    hcl::Structure::Attribute(hcl::Attribute::new(a.key.clone(), resolve_tf(&a.expr, vars)))
+                }
+                hcl::Structure::Block(b) => {
+                    let mut b = b.clone();
+                    b.body = resolve_body(&b.body, vars);
+                    hcl::Structure::Block(b)
+                }
+            })
+            .collect(),
+    )
+}
+
+fn resolve_tf(e: &Expression, vars: &BTreeMap<String, Option<String>>) -> Expression {
+    let value = |e: &Expression| -> Option<String> {
+        match resolve_tf(e, vars) {
+            Expression::String(s) => Some(s),
+            Expression::Null => None,
+            other => panic!("a string or null, not {other:?}"),
+        }
+    };
+    match e {
+        Expression::Traversal(t) if matches!(&t.expr, Expression::Variable(v) if v.as_str() == "var") => {
+            let [TraversalOperator::GetAttr(name)] = t.operators.as_slice() else { panic!("var traversal {t:?}") };
+            match vars.get(name.as_str()).unwrap_or_else(|| panic!("no variable {name}")) {
+                Some(s) => Expression::String(s.clone()),
+                None => Expression::Null,
+            }
+        }
+        Expression::Conditional(c) => {
+            let Expression::Operation(op) = &c.cond_expr else { panic!("condition {:?}", c.cond_expr) };
+            let hcl::Operation::Binary(b) = op.as_ref() else { panic!("condition {op:?}") };
+            let equal = value(&b.lhs_expr) == value(&b.rhs_expr);
+            let holds = match b.operator {
+                hcl::BinaryOperator::Eq => equal,
+                hcl::BinaryOperator::NotEq => !equal,
+                other => panic!("condition operator {other:?}"),
+            };
+            resolve_tf(if holds { &c.true_expr } else { &c.false_expr }, vars)
+        }
+        other => other.clone(),
     }
 }
 
@@ -1388,6 +1648,17 @@ fn differences(cfn: &Stack, tf: &Stack) -> Vec<String> {
             (None, None) => {}
         }
     }
+    let params: BTreeSet<&String> = cfn.parameters.keys().chain(tf.parameters.keys()).collect();
+    for n in params {
+        let (a, b) = (cfn.parameters.get(n), tf.parameters.get(n));
+        if a != b {
+            out.push(format!(
+                "parameter {n}: CloudFormation {} / Terraform {}",
+                a.map_or("(none)".into(), Value::to_string),
+                b.map_or("(none)".into(), Value::to_string)
+            ));
+        }
+    }
     let names: BTreeSet<&String> = cfn.outputs.keys().chain(tf.outputs.keys()).collect();
     for n in names {
         let (a, b) = (cfn.outputs.get(n), tf.outputs.get(n));
@@ -1408,12 +1679,22 @@ fn neutral_forms(
     mutate_tf: impl FnOnce(&mut Vec<OutputFile>),
     mutate_cfn: impl FnOnce(&mut Value),
 ) -> (Stack, Stack) {
+    neutral_forms_with(ir, &Passed::new(), mutate_tf, mutate_cfn)
+}
+
+/// The same, deployed with the values of `passed`.
+fn neutral_forms_with(
+    ir: &Ir,
+    passed: &Passed,
+    mutate_tf: impl FnOnce(&mut Vec<OutputFile>),
+    mutate_cfn: impl FnOnce(&mut Value),
+) -> (Stack, Stack) {
     let cfn_files = render(ir, Target::Cfn).expect("CloudFormation renders");
     let mut doc = support::cfn_yaml_to_json(&cfn_files[0].contents);
     mutate_cfn(&mut doc);
     let mut tf_files = render(ir, Target::Terraform).expect("Terraform renders");
     mutate_tf(&mut tf_files);
-    (from_cfn(&doc), from_terraform(&tf_files))
+    (from_cfn_with(&doc, passed), from_terraform_with(&tf_files, passed))
 }
 
 fn spec(name: &str) -> Ir {
@@ -1466,13 +1747,22 @@ fn the_neutral_form_keeps_what_matters() {
         assert_eq!(
             env["depends_on"],
             json!([
+                "dag_processing_log_group",
                 "default_private_route_1",
                 "default_private_route_2",
                 "execution_policy",
                 "private_subnet_1_route_table_association",
-                "private_subnet_2_route_table_association"
+                "private_subnet_2_route_table_association",
+                "scheduler_log_group",
+                "task_log_group",
+                "webserver_log_group",
+                "worker_log_group"
             ])
         );
+        assert_eq!(env["plugins_s3_object_version"], json!("3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"));
+        let group = &s.resources["scheduler_log_group"].props;
+        assert_eq!(group["name"], json!("airflow-analytics-prod-Scheduler"));
+        assert_eq!(group["kms_key"], json!("${ref:environment_key.arn}"));
         assert_eq!(env["logging"]["webserver"], json!({"enabled": true, "level": "ERROR"}));
         assert_eq!(env["source_bucket_arn"], json!("${ref:environment_bucket.arn}"));
         let bucket = &s.resources["environment_bucket"].props;
@@ -1575,7 +1865,7 @@ fn a_lost_prevent_destroy_is_caught() {
 fn changed_settings_tags_and_extra_resources_are_caught() {
     let ir = spec("production");
     let cases: [(&str, &str, &str, &str); 5] = [
-        ("mwaa.tf", "max_workers                     = 20", "max_workers = 21", "mwaa_environment.max_workers"),
+        ("mwaa.tf", "max_workers                      = 20", "max_workers = 21", "mwaa_environment.max_workers"),
         ("mwaa.tf", "log_level = \"ERROR\"", "log_level = \"INFO\"", "mwaa_environment.logging"),
         ("network.tf", "    Environment = \"production\"\n", "", "vpc.tags"),
         ("iam.tf", "\"s3:GetBucket*\", ", "", "execution_policy.policy"),
@@ -1711,4 +2001,119 @@ fn customer_endpoints_secrets_and_network_dependencies_are_compared() {
         },
     );
     assert_caught(&differences(&cfn, &tf), "output database_vpc_endpoint_service");
+}
+
+/// Every parameter of `ir` set to `value`.
+fn passing(ir: &Ir, value: &str) -> Passed {
+    ir.parameters.iter().map(|p| (p.id.clone(), value.to_owned())).collect()
+}
+
+#[test]
+fn deploy_time_values_resolve_alike_at_their_defaults_and_when_passed() {
+    let mut with_parameters = 0;
+    for path in support::example_specs() {
+        let ir = support::compile_file(&path);
+        if ir.parameters.is_empty() {
+            continue;
+        }
+        with_parameters += 1;
+        let name = support::rel(&path);
+        let env = |s: &Stack, p: &str| s.resources["mwaa_environment"].props.get(p).cloned();
+        for (label, passed) in
+            [("defaults", Passed::new()), ("from CI", passing(&ir, "from-ci")), ("empty", passing(&ir, ""))]
+        {
+            let (cfn, tf) = neutral_forms_with(&ir, &passed, |_| {}, |_| {});
+            let diffs = differences(&cfn, &tf);
+            assert!(
+                diffs.is_empty(),
+                "{name} ({label}): Terraform differs from CloudFormation:\n  {}",
+                diffs.join("\n  ")
+            );
+            assert_eq!(cfn.parameters.len(), ir.parameters.len(), "{name}");
+            for p in &ir.parameters {
+                let property = p.tf_name.as_str();
+                let want = match label {
+                    "from CI" => Some(json!("from-ci")),
+                    "empty" => None,
+                    _ => p.default.as_ref().map(|d| json!(d)),
+                };
+                for s in [&cfn, &tf] {
+                    assert_eq!(env(s, property), want, "{name} ({label}): {property}");
+                }
+            }
+        }
+    }
+    assert!(with_parameters >= 2, "at least two example specs set S3 paths (production, operations)");
+}
+
+#[test]
+fn a_parameter_that_is_ignored_or_declared_otherwise_is_caught() {
+    let ir = spec("production");
+    let from_ci = passing(&ir, "from-ci");
+    // Terraform ignores the variable and keeps the spec's version.
+    let (cfn, tf) = neutral_forms_with(
+        &ir,
+        &from_ci,
+        |f| {
+            edit_tf(
+                f,
+                "mwaa.tf",
+                "var.plugins_s3_object_version == \"\" ? null : var.plugins_s3_object_version",
+                "\"3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY\"",
+            )
+        },
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.plugins_s3_object_version");
+    // CloudFormation sets the version only when the parameter is empty.
+    let (cfn, tf) = neutral_forms_with(
+        &ir,
+        &from_ci,
+        |_| {},
+        |doc| {
+            let c = &mut doc["Conditions"]["HasRequirementsS3ObjectVersion"];
+            *c = c["Fn::Not"][0].clone();
+        },
+    );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.requirements_s3_object_version");
+    // Another default.
+    let (cfn, tf) =
+        neutral_forms(&ir, |f| edit_tf(f, "variables.tf", "default     = null", "default     = \"v2\""), |_| {});
+    assert_caught(&differences(&cfn, &tf), "parameter startup_script_s3_object_version");
+    // A parameter Terraform does not declare.
+    let (cfn, tf) = neutral_forms(
+        &ir,
+        |_| {},
+        |doc| doc["Parameters"]["Extra"] = json!({"Type": "String", "Default": "", "Description": "x"}),
+    );
+    assert_caught(&differences(&cfn, &tf), "parameter extra");
+}
+
+#[test]
+fn changed_alarms_topic_and_dashboard_are_caught() {
+    let ir = spec("operations");
+    let cases: [(&str, &str, &str, &str); 5] = [
+        ("monitoring.tf", "threshold           = 0", "threshold = 1", "dag_import_errors_alarm.threshold"),
+        ("monitoring.tf", "Function    = \"Executor\"", "Function = \"Scheduler\"", "queued_tasks_alarm.queries"),
+        (
+            "monitoring.tf",
+            "treat_missing_data  = \"breaching\"",
+            "treat_missing_data = \"notBreaching\"",
+            "scheduler_heartbeat_alarm.treat_missing_data",
+        ),
+        ("monitoring.tf", "\"Scheduler heartbeat\"", "\"Heartbeat\"", "dashboard.body"),
+        ("logs.tf", "retention_in_days = 90", "retention_in_days = 30", "dag_processing_log_group.retention_days"),
+    ];
+    for (path, from, to, expect) in cases {
+        let (cfn, tf) = neutral_forms(&ir, |f| edit_tf(f, path, from, to), |_| {});
+        assert_caught(&differences(&cfn, &tf), expect);
+    }
+    let (cfn, tf) = neutral_forms(
+        &ir,
+        |_| {},
+        |doc| {
+            doc["Resources"]["AlarmTopic"]["Properties"].as_object_mut().expect("topic").shift_remove("KmsMasterKeyId");
+        },
+    );
+    assert_caught(&differences(&cfn, &tf), "alarm_topic.kms_key");
 }

@@ -6,16 +6,24 @@
 //! of the three is read by its own parser into one small neutral model (below), and the checkers
 //! run on all three:
 //!
-//! - `check_execution_policy`: the execution role policy of architecture.md section 2, ARN by ARN;
+//! - `check_execution_policy`: the execution role policy of architecture.md section 2, ARN by ARN,
+//!   plus exactly the spec's own `[[execution_role.statements]]`;
 //! - `check_kms_key`: the created key's policy (account root, CloudWatch Logs with its encryption
 //!   context condition, the execution role via sqs/s3 only) and its rotation;
 //! - `check_web_access`: one `airflow:CreateWebLoginToken` statement per `[[web_access]]` grant, on
-//!   its Airflow role only, attached to exactly the roles and groups the spec names;
+//!   its Airflow role only (plus `airflow:CreateCliToken` on this environment with `cli`, and
+//!   `airflow:InvokeRestApi` on the same role with `rest_api`), attached to exactly the roles and
+//!   groups the spec names;
 //! - `check_bucket`: versioning, Block Public Access, encryption, TLS-only policy, retention;
 //! - `check_trust_and_dependency`: who may assume the execution role, under which conditions, and
 //!   that the environment waits for its policy;
 //! - `check_network`: no public IPs on launch, self-referencing ingress only, the network ACL;
-//! - `check_private_routing`: no way to the internet, and the VPC endpoints of seed 002.
+//! - `check_private_routing`: no way to the internet, and the VPC endpoints of seed 002;
+//! - `check_log_groups`: MWAA's log groups, one per enabled module, with the spec's retention, the
+//!   environment's key when it has one, retained like the bucket, created before the environment;
+//! - `check_alarm_topic`: the alarms notify one topic, encrypted with a key that admits CloudWatch
+//!   and nobody else, published to only by this environment's alarms over TLS, with exactly the
+//!   spec's subscriptions (or the spec's own topic).
 //!
 //! What the checkers expect is read from the spec's TOML by this file (with the defaults of
 //! spec-format.md), not from the IR, so that a wrong IR cannot set its own expectations.
@@ -158,7 +166,12 @@ fn principal_of(kind: &str, values: &[&str]) -> Principal {
 }
 
 fn condition(s: &Value) -> Cond {
-    match s.get("Condition") {
+    condition_of(s.get("Condition"))
+}
+
+/// A `Condition` block (or null) in neutral form.
+fn condition_of(c: Option<&Value>) -> Cond {
+    match c {
         None | Some(Value::Null) => Cond::new(),
         Some(Value::Object(ops)) => ops
             .iter()
@@ -211,6 +224,26 @@ struct Grant {
     airflow_role: String,
     roles: BTreeSet<String>,
     groups: BTreeSet<String>,
+    cli: bool,
+    rest_api: bool,
+}
+
+/// A `[[execution_role.statements]]` entry, as the spec writes it.
+#[derive(Debug, Clone, PartialEq)]
+struct SpecStatement {
+    sid: Option<String>,
+    effect: String,
+    actions: BTreeSet<String>,
+    resources: BTreeSet<String>,
+    condition: Cond,
+}
+
+/// `[monitoring]`.
+#[derive(Debug, Clone)]
+struct MonitoringSpec {
+    /// `sns_topic_arn`: the alarms notify this topic, and none is created.
+    topic_arn: Option<String>,
+    emails: BTreeSet<String>,
 }
 
 /// `[secrets]` of a spec, with its defaults (spec-format.md).
@@ -255,6 +288,11 @@ struct Expect {
     secrets: Option<SecretsSpec>,
     /// `module -> level` of `[environment.logging]` (`None` for "off").
     logging: BTreeMap<String, Option<String>>,
+    statements: Vec<SpecStatement>,
+    /// Logging modules that are not `off`, in the MWAA API's order.
+    log_modules: Vec<String>,
+    log_retention: i64,
+    monitoring: Option<MonitoringSpec>,
 }
 
 impl Expect {
@@ -296,8 +334,35 @@ impl Expect {
                 airflow_role: g.get("airflow_role").and_then(toml::Value::as_str).unwrap_or("").to_owned(),
                 roles: strings(g.get("attach_to_roles")).into_iter().collect(),
                 groups: strings(g.get("attach_to_groups")).into_iter().collect(),
+                cli: g.get("cli").and_then(toml::Value::as_bool).unwrap_or(false),
+                rest_api: g.get("rest_api").and_then(toml::Value::as_bool).unwrap_or(false),
             })
             .collect();
+        let statements = get(&["execution_role", "statements"])
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|st| {
+                let condition: Value =
+                    st.get("condition").map_or(Value::Null, |c| serde_json::to_value(c).expect("TOML as JSON"));
+                SpecStatement {
+                    sid: st.get("sid").and_then(toml::Value::as_str).map(str::to_owned),
+                    effect: st.get("effect").and_then(toml::Value::as_str).unwrap_or("Allow").to_owned(),
+                    actions: strings(st.get("actions")).into_iter().collect(),
+                    resources: strings(st.get("resources")).into_iter().collect(),
+                    condition: condition_of(Some(&condition)),
+                }
+            })
+            .collect();
+        let log_modules = ["dag_processing", "scheduler", "task", "webserver", "worker"]
+            .into_iter()
+            .filter(|m| string(&["environment", "logging", m]).as_deref() != Some("off"))
+            .map(str::to_owned)
+            .collect();
+        let monitoring = get(&["monitoring"]).map(|_| MonitoringSpec {
+            topic_arn: string(&["monitoring", "sns_topic_arn"]),
+            emails: strings(get(&["monitoring", "alarm_emails"]).as_ref()).into_iter().collect(),
+        });
         let private_cidrs = match get(&["network", "private_subnet_cidrs"]) {
             Some(v) => strings(Some(&v)),
             None => vec!["10.192.20.0/24".to_owned(), "10.192.21.0/24".to_owned()],
@@ -346,6 +411,12 @@ impl Expect {
             private_cidrs,
             restricted: string(&["network", "security_group", "ingress"]).as_deref() == Some("restricted"),
             acl: boolean(&["network", "acl", "enabled"], false),
+            statements,
+            log_modules,
+            log_retention: get(&["environment", "logging", "retention_days"])
+                .and_then(|v| v.as_integer())
+                .unwrap_or(365),
+            monitoring,
         }
     }
 
@@ -459,6 +530,8 @@ fn ir_ref(r: &mwaagen::ir::Ref) -> String {
         Attr::Arn => "arn",
         Attr::DatabaseVpcEndpointService => "database_vpc_endpoint_service",
         Attr::WebserverVpcEndpointService => "webserver_vpc_endpoint_service",
+        // CloudFormation's `Ref` of a topic is its ARN.
+        _ if r.kind == "sns_topic" => "arn",
         _ => "id",
     };
     rref(&snake_case(&r.id), attr)
@@ -582,6 +655,20 @@ fn ir_resource(r: &Resource) -> Res {
             ("bucket_policy", json!({"bucket": ir_value(bucket), "document": ir_value(document)}))
         }
         Kind::KmsKey { policy, .. } => ("kms_key", json!({"policy": ir_value(policy), "rotation": null})),
+        Kind::LogGroup { name, retention_days, kms_key } => {
+            ("log_group", json!({"name": name, "retention": retention_days, "kms_key": ir_opt(kms_key.as_ref())}))
+        }
+        Kind::SnsTopic { kms_key, .. } => ("sns_topic", json!({"kms_key": ir_value(kms_key)})),
+        Kind::SnsSubscription { topic, protocol, endpoint } => {
+            ("sns_subscription", json!({"topic": ir_value(topic), "protocol": protocol, "endpoint": endpoint}))
+        }
+        Kind::SnsTopicPolicy { topic, document } => {
+            ("sns_topic_policy", json!({"topics": [ir_value(topic)], "document": ir_value(document)}))
+        }
+        Kind::Alarm(a) => (
+            "alarm",
+            json!({"name": a.name, "alarm_actions": ir_values(&a.actions), "ok_actions": ir_values(&a.actions)}),
+        ),
         Kind::MwaaEnvironment(s) => (
             "mwaa_environment",
             json!({"name": s.name, "execution_role_arn": ir_value(&s.execution_role_arn),
@@ -625,7 +712,8 @@ impl Cfn<'_> {
                 other => format!("${{pseudo:{other}}}"),
             };
         }
-        let attr = if self.types.get(target) == Some(&"AWS::IAM::ManagedPolicy") { "arn" } else { "id" };
+        let arn = matches!(self.types.get(target), Some(&("AWS::IAM::ManagedPolicy" | "AWS::SNS::Topic")));
+        let attr = if arn { "arn" } else { "id" };
         rref(&snake_case(target), attr)
     }
 
@@ -812,7 +900,24 @@ fn cfn_resource(cx: &Cfn<'_>, id: &str, r: &Value) -> Res {
         "AWS::EC2::EIP" => kind_only("eip"),
         "AWS::EC2::NatGateway" => kind_only("nat_gateway"),
         "AWS::EC2::NetworkAcl" => kind_only("network_acl"),
-        "AWS::Logs::LogGroup" => kind_only("log_group"),
+        "AWS::Logs::LogGroup" => (
+            "log_group".to_owned(),
+            json!({"name": g("LogGroupName"), "retention": g("RetentionInDays"), "kms_key": g("KmsKeyId")}),
+        ),
+        "AWS::SNS::Topic" => ("sns_topic".to_owned(), json!({"kms_key": g("KmsMasterKeyId")})),
+        "AWS::SNS::Subscription" => (
+            "sns_subscription".to_owned(),
+            json!({"topic": g("TopicArn"), "protocol": g("Protocol"), "endpoint": g("Endpoint")}),
+        ),
+        "AWS::SNS::TopicPolicy" => (
+            "sns_topic_policy".to_owned(),
+            json!({"topics": list(props.get("Topics")), "document": g("PolicyDocument")}),
+        ),
+        "AWS::CloudWatch::Alarm" => (
+            "alarm".to_owned(),
+            json!({"name": g("AlarmName"), "alarm_actions": list(props.get("AlarmActions")),
+                   "ok_actions": list(props.get("OKActions"))}),
+        ),
         "AWS::EC2::FlowLog" => kind_only("flow_log"),
         "AWS::KMS::Alias" => kind_only("kms_alias"),
         other => kind_only(&format!("other:{other}")),
@@ -1104,7 +1209,23 @@ fn tf_resources(ty: &str, name: &str, body: &Body) -> Vec<Res> {
         "aws_internet_gateway_attachment" => kind_only("vpc_gateway_attachment"),
         "aws_eip" => kind_only("eip"),
         "aws_nat_gateway" => kind_only("nat_gateway"),
-        "aws_cloudwatch_log_group" => kind_only("log_group"),
+        "aws_cloudwatch_log_group" => (
+            "log_group".to_owned(),
+            json!({"name": a("name"), "retention": a("retention_in_days"), "kms_key": a("kms_key_id")}),
+        ),
+        "aws_sns_topic" => ("sns_topic".to_owned(), json!({"kms_key": a("kms_master_key_id")})),
+        "aws_sns_topic_subscription" => (
+            "sns_subscription".to_owned(),
+            json!({"topic": a("topic_arn"), "protocol": a("protocol"), "endpoint": a("endpoint")}),
+        ),
+        "aws_sns_topic_policy" => {
+            ("sns_topic_policy".to_owned(), json!({"topics": [a("arn")], "document": a("policy")}))
+        }
+        "aws_cloudwatch_metric_alarm" => (
+            "alarm".to_owned(),
+            json!({"name": a("alarm_name"), "alarm_actions": list(Some(&a("alarm_actions"))),
+                   "ok_actions": list(Some(&a("ok_actions")))}),
+        ),
         "aws_flow_log" => kind_only("flow_log"),
         "aws_kms_alias" => kind_only("kms_alias"),
         other => kind_only(&format!("other:{other}")),
@@ -1175,9 +1296,18 @@ fn bucket_arn(m: &Model, e: &Expect) -> Result<String, String> {
 fn key_arn(m: &Model, e: &Expect) -> Result<Option<String>, String> {
     match &e.kms {
         KmsSpec::AwsOwned => Ok(None),
-        KmsSpec::Create => Ok(Some(rref(&m.one("kms_key")?.id, "arn"))),
+        KmsSpec::Create => match environment_keys(m).as_slice() {
+            [k] => Ok(Some(rref(&k.id, "arn"))),
+            other => Err(format!("expected one created key for the environment, found {}", other.len())),
+        },
         KmsSpec::Existing(arn) => Ok(Some(arn.clone())),
     }
+}
+
+/// The created KMS keys other than the alarm topic's (`check_alarm_topic` checks that one).
+fn environment_keys(m: &Model) -> Vec<&Res> {
+    let topic_keys: BTreeSet<String> = m.of("sns_topic").filter_map(|t| t.str("kms_key").map(str::to_owned)).collect();
+    m.of("kms_key").filter(|k| !topic_keys.contains(&rref(&k.id, "arn"))).collect()
 }
 
 /// The generated execution role (the one the environment names), or `None` when the spec brings
@@ -1482,8 +1612,14 @@ fn check_execution_policy(m: &Model, e: &Expect) -> Result<(), String> {
     let bucket = bucket_arn(m, e)?;
     let key = key_arn(m, e)?;
     let mut granted = BTreeSet::new();
+    let mut spec_statements: Vec<&SpecStatement> = e.statements.iter().collect();
     for (p, _) in &attached {
         for s in statements(&p.p["document"]) {
+            // One of the spec's own statements, exactly as it writes it.
+            if let Some(i) = spec_statements.iter().position(|st| is_spec_statement(s, st)) {
+                spec_statements.remove(i);
+                continue;
+            }
             check_exec_statement(s, e, &bucket, key.as_deref())
                 .map_err(|err| format!("execution policy {}, statement {}: {err}", p.id, sid(s)))?;
             for a in actions(s) {
@@ -1508,7 +1644,19 @@ fn check_execution_policy(m: &Model, e: &Expect) -> Result<(), String> {
             .collect();
         ensure(on == want, || format!("the execution policy allows {a} on {on:?}, not on {want:?} ([secrets])"))?;
     }
-    Ok(())
+    ensure(spec_statements.is_empty(), || {
+        format!("the execution policy lacks the spec's statements {spec_statements:?}")
+    })
+}
+
+/// Whether a policy statement is `st` of `[[execution_role.statements]]`, and nothing more.
+fn is_spec_statement(s: &Value, st: &SpecStatement) -> bool {
+    only_keys(s, &["Sid", "Effect", "Action", "Resource", "Condition"]).is_ok()
+        && s.get("Sid").and_then(Value::as_str) == st.sid.as_deref()
+        && effect(s) == st.effect
+        && actions(s) == st.actions
+        && resources(s) == st.resources
+        && condition(s) == st.condition
 }
 
 // --- 2. The created KMS key ----------------------------------------------------------------------
@@ -1519,7 +1667,7 @@ fn check_execution_policy(m: &Model, e: &Expect) -> Result<(), String> {
 /// uses the one the spec names (or the AWS-owned one).
 fn check_kms_key(m: &Model, e: &Expect) -> Result<(), String> {
     let env = m.one("mwaa_environment")?;
-    let keys: Vec<&Res> = m.of("kms_key").collect();
+    let keys = environment_keys(m);
     let env_key = env.str("kms_key");
     let k = match &e.kms {
         KmsSpec::AwsOwned | KmsSpec::Existing(_) => {
@@ -1588,9 +1736,11 @@ fn check_kms_key(m: &Model, e: &Expect) -> Result<(), String> {
 
 // --- 3. Web UI access ----------------------------------------------------------------------------
 
-/// Property 3: each grant is one policy with exactly one statement, allowing
-/// `airflow:CreateWebLoginToken` on `role/ENV/ROLE` only, attached to exactly the spec's roles and
-/// groups; no other policy of the stack allows that action.
+/// Property 3: each grant is one policy allowing `airflow:CreateWebLoginToken` on `role/ENV/ROLE`
+/// only, and with `cli` `airflow:CreateCliToken` on `environment/ENV`, with `rest_api`
+/// `airflow:InvokeRestApi` on `role/ENV/ROLE` (MWAA user guide, access-policies.md and
+/// access-mwaa-apache-airflow-rest-api.md), one statement each, attached to exactly the spec's
+/// roles and groups; no other policy of the stack allows any of the three.
 fn check_web_access(m: &Model, e: &Expect) -> Result<(), String> {
     let mut ids = BTreeSet::new();
     for (i, g) in e.web_access.iter().enumerate() {
@@ -1598,13 +1748,30 @@ fn check_web_access(m: &Model, e: &Expect) -> Result<(), String> {
         let p = m
             .get(&id, "managed_policy")
             .ok_or_else(|| format!("no managed policy {id} for web access grant {}", i + 1))?;
+        let role_arn = format!("arn:{PARTITION}:airflow:{REGION}:{ACCOUNT}:role/{}/{}", e.env, g.airflow_role);
+        // Each action on its own resource: the UI and the REST API as this Airflow role, the CLI
+        // on this environment (its token is not tied to a role).
+        let mut want: BTreeMap<&str, String> = BTreeMap::from([("airflow:CreateWebLoginToken", role_arn.clone())]);
+        if g.cli {
+            want.insert("airflow:CreateCliToken", e.env_arn());
+        }
+        if g.rest_api {
+            want.insert("airflow:InvokeRestApi", role_arn);
+        }
         let sts = statements(&p.p["document"]);
-        let [s] = sts.as_slice() else { return Err(format!("{id} has {} statements, not one", sts.len())) };
-        only_keys(s, &["Sid", "Effect", "Action", "Resource"])?;
-        ensure(effect(s) == "Allow", || format!("{id}: Effect {}", effect(s)))?;
-        ensure(actions(s) == set(&["airflow:CreateWebLoginToken"]), || format!("{id} allows {:?}", actions(s)))?;
-        let want = format!("arn:{PARTITION}:airflow:{REGION}:{ACCOUNT}:role/{}/{}", e.env, g.airflow_role);
-        ensure(resources(s) == set(&[&want]), || format!("{id} is on {:?}, not {want}", resources(s)))?;
+        ensure(sts.len() == want.len(), || format!("{id} has {} statements, not {}", sts.len(), want.len()))?;
+        let mut seen = BTreeSet::new();
+        for s in sts {
+            only_keys(s, &["Sid", "Effect", "Action", "Resource"])?;
+            ensure(effect(s) == "Allow", || format!("{id}: Effect {}", effect(s)))?;
+            let acts = actions(s);
+            let [a] = acts.iter().collect::<Vec<_>>()[..] else { return Err(format!("{id} allows {acts:?} at once")) };
+            let resource =
+                want.get(a.as_str()).ok_or_else(|| format!("{id} allows {a}, which the grant does not ask for"))?;
+            ensure(resources(s) == set(&[resource]), || format!("{id}: {a} is on {:?}, not {resource}", resources(s)))?;
+            seen.insert(a.clone());
+        }
+        ensure(seen.len() == want.len(), || format!("{id} grants {seen:?}, the spec asks for {:?}", want.keys()))?;
         let [roles, groups, users] = principals_of_policy(m, &id);
         ensure(roles == g.roles && groups == g.groups && users.is_empty(), || {
             format!(
@@ -1626,9 +1793,11 @@ fn check_web_access(m: &Model, e: &Expect) -> Result<(), String> {
     }
     for (id, doc) in docs {
         for s in statements(&doc) {
-            ensure(effect(s) != "Allow" || !actions(s).iter().any(|a| glob(a, "airflow:CreateWebLoginToken")), || {
-                format!("{id} also allows airflow:CreateWebLoginToken")
-            })?;
+            for token in ["airflow:CreateWebLoginToken", "airflow:CreateCliToken", "airflow:InvokeRestApi"] {
+                ensure(effect(s) != "Allow" || !actions(s).iter().any(|a| glob(a, token)), || {
+                    format!("{id} also allows {token}")
+                })?;
+            }
         }
     }
     Ok(())
@@ -2162,6 +2331,174 @@ fn check_environment_settings(m: &Model, e: &Expect) -> Result<(), String> {
     ensure(kwargs == want, || format!("secrets.backend_kwargs is {kwargs}, not {want}"))
 }
 
+// --- 12. MWAA's log groups ------------------------------------------------------------------------
+
+/// MWAA's name suffix of each logging module (MWAA API, ModuleLoggingConfiguration).
+const LOG_GROUP_SUFFIXES: [(&str, &str); 5] = [
+    ("dag_processing", "DAGProcessing"),
+    ("scheduler", "Scheduler"),
+    ("task", "Task"),
+    ("webserver", "WebServer"),
+    ("worker", "Worker"),
+];
+
+/// Property 8: the stack creates the log group of each module the spec logs, named as MWAA names
+/// it, with the spec's retention, encrypted with the environment's key when there is one (or left
+/// to CloudWatch Logs' own encryption with an AWS-owned key), retained on delete and replace when
+/// the bucket is (and always with a bucket the spec brings), and the environment waits for it.
+fn check_log_groups(m: &Model, e: &Expect) -> Result<(), String> {
+    let prefix = format!("airflow-{}-", e.env);
+    let groups: Vec<&Res> =
+        m.of("log_group").filter(|g| g.str("name").is_some_and(|n| n.starts_with(&prefix))).collect();
+    let want: BTreeSet<String> = LOG_GROUP_SUFFIXES
+        .iter()
+        .filter(|(module, _)| e.log_modules.iter().any(|m| m == module))
+        .map(|(_, suffix)| format!("{prefix}{suffix}"))
+        .collect();
+    let got: BTreeSet<String> = groups.iter().filter_map(|g| g.str("name").map(str::to_owned)).collect();
+    ensure(got == want && groups.len() == want.len(), || format!("MWAA's log groups are {got:?}, not {want:?}"))?;
+    let key = key_arn(m, e)?;
+    let retain = !matches!(e.bucket, BucketSpec::Created { retain: false, .. });
+    let deps = strs(m.one("mwaa_environment")?.get("depends_on"));
+    for g in groups {
+        let name = g.str("name").unwrap_or("");
+        ensure(g.p["retention"] == json!(e.log_retention), || {
+            format!("{name} keeps logs {} days, not {}", g.p["retention"], e.log_retention)
+        })?;
+        ensure(g.str("kms_key") == key.as_deref(), || {
+            format!("{name} is encrypted with {:?}, not {key:?}", g.get("kms_key"))
+        })?;
+        ensure(g.p["deletion_retain"] == json!(retain) && g.p["replace_retain"] == json!(retain), || {
+            format!(
+                "{name}: retained on delete {}, on replace {}; the bucket's choice is {retain}",
+                g.p["deletion_retain"], g.p["replace_retain"]
+            )
+        })?;
+        ensure(deps.contains(&g.id), || format!("the environment does not wait for {name} ({})", g.id))?;
+    }
+    Ok(())
+}
+
+// --- 13. Alarms and their topic ------------------------------------------------------------------
+
+/// Property 9: with `[monitoring]`, every alarm notifies one topic when it fires and when it
+/// recovers. A topic the stack creates is encrypted with a created key whose policy lets the
+/// account manage it and CloudWatch (which publishes the alarms) only `kms:Decrypt` and
+/// `kms:GenerateDataKey`, for this stack's alarms of this account
+/// (SNS developer guide, sns-key-management.html), and nobody else; its policy lets only
+/// CloudWatch publish, only for this stack's alarms of this account, and refuses publishing
+/// without TLS; its subscriptions are exactly the spec's email addresses. With `sns_topic_arn`
+/// the alarms notify that topic and none is created. Without `[monitoring]`, nothing of this.
+fn check_alarm_topic(m: &Model, e: &Expect) -> Result<(), String> {
+    let alarms: Vec<&Res> = m.of("alarm").collect();
+    let topics: Vec<&Res> = m.of("sns_topic").collect();
+    let Some(mon) = &e.monitoring else {
+        return ensure(alarms.is_empty() && topics.is_empty(), || "alarms or a topic without [monitoring]".to_owned());
+    };
+    ensure(!alarms.is_empty(), || "[monitoring] without alarms".to_owned())?;
+    let topic = match &mon.topic_arn {
+        Some(arn) => {
+            ensure(topics.is_empty() && m.of("sns_subscription").next().is_none(), || {
+                "a topic or subscription is created although the spec brings its topic".to_owned()
+            })?;
+            arn.clone()
+        }
+        None => {
+            let [t] = topics.as_slice() else { return Err(format!("expected one topic, found {}", topics.len())) };
+            check_created_topic(m, e, t, &alarms)?;
+            rref(&t.id, "arn")
+        }
+    };
+    for a in &alarms {
+        for key in ["alarm_actions", "ok_actions"] {
+            ensure(strs(a.get(key)) == set(&[&topic]), || {
+                format!("alarm {}: {key} {:?}, not [{topic}]", a.id, a.get(key))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Result<(), String> {
+    let mon = e.monitoring.as_ref().ok_or("no [monitoring]")?;
+    let topic = rref(&t.id, "arn");
+    // Its key.
+    let key_id = t.str("kms_key").and_then(|k| ref_target(k, "arn")).ok_or_else(|| {
+        format!("the alarm topic is encrypted with {:?}, not with a key of the stack", t.get("kms_key"))
+    })?;
+    let key = m.get(key_id, "kms_key").ok_or_else(|| format!("{key_id} is not a KMS key of the stack"))?;
+    if m.rendered() {
+        ensure(key.p["rotation"] == json!(true), || format!("key rotation of {key_id} is {}", key.p["rotation"]))?;
+    }
+    let alarm_arns: BTreeSet<String> = alarms
+        .iter()
+        .filter_map(|a| a.str("name"))
+        .map(|n| format!("arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT}:alarm:{n}"))
+        .collect();
+    let want = {
+        let mut c = cond(&[("StringEquals", "aws:SourceAccount", &[ACCOUNT])]);
+        c.insert("ArnLike".into(), BTreeMap::from([("aws:SourceArn".to_owned(), alarm_arns)]));
+        c
+    };
+    let root = principal_of("AWS", &[&format!("arn:{PARTITION}:iam::{ACCOUNT}:root")]);
+    let cloudwatch = principal_of("Service", &["cloudwatch.amazonaws.com"]);
+    let mut cloudwatch_ok = false;
+    for s in statements(&key.p["policy"]) {
+        only_keys(s, &["Sid", "Effect", "Principal", "Action", "Resource", "Condition"])?;
+        let at = || format!("policy of the topic key, statement {}", sid(s));
+        ensure(effect(s) == "Allow", || format!("{}: Effect {}", at(), effect(s)))?;
+        let p = principal(s);
+        if p == cloudwatch {
+            let acts = actions(s);
+            ensure(acts.iter().all(|a| ["kms:Decrypt", "kms:GenerateDataKey"].contains(&a.as_str())), || {
+                format!("{}: CloudWatch may {acts:?}", at())
+            })?;
+            ensure(condition(s) == want, || format!("{}: condition {:?}, not {want:?}", at(), condition(s)))?;
+            cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.contains("kms:GenerateDataKey");
+        } else {
+            ensure(p == root && actions(s) == set(&["kms:*"]) && condition(s).is_empty(), || {
+                format!("{}: grants {:?} to {p:?}", at(), actions(s))
+            })?;
+        }
+    }
+    ensure(cloudwatch_ok, || format!("the topic key {key_id} does not let CloudWatch encrypt alarm notifications"))?;
+    // Its policy.
+    let policies: Vec<&Res> = m.of("sns_topic_policy").filter(|p| strs(p.get("topics")).contains(&topic)).collect();
+    let [policy] = policies.as_slice() else {
+        return Err(format!("{} policies on the alarm topic, not one", policies.len()));
+    };
+    ensure(strs(policy.get("topics")) == set(&[&topic]), || format!("{} is also on other topics", policy.id))?;
+    let (mut publish, mut tls) = (false, false);
+    for s in statements(&policy.p["document"]) {
+        only_keys(s, &["Sid", "Effect", "Principal", "Action", "Resource", "Condition"])?;
+        let at = || format!("topic policy {}, statement {}", policy.id, sid(s));
+        ensure(resources(s) == set(&[&topic]), || format!("{}: on {:?}", at(), resources(s)))?;
+        if effect(s) == "Deny" {
+            tls |= principal(s) == principal_of("AWS", &["*"])
+                && actions(s).iter().any(|a| glob(a, "sns:Publish"))
+                && condition(s) == cond(&[("Bool", "aws:SecureTransport", &["false"])]);
+            continue;
+        }
+        ensure(principal(s) == principal_of("Service", &["cloudwatch.amazonaws.com"]), || {
+            format!("{}: lets {:?} in", at(), principal(s))
+        })?;
+        ensure(actions(s) == set(&["sns:Publish"]), || format!("{}: allows {:?}", at(), actions(s)))?;
+        ensure(condition(s) == want, || format!("{}: condition {:?}, not {want:?}", at(), condition(s)))?;
+        publish = true;
+    }
+    ensure(publish, || "CloudWatch may not publish the alarms to their topic".to_owned())?;
+    ensure(tls, || "the alarm topic does not refuse publishing without TLS".to_owned())?;
+    // Its subscriptions.
+    let mut emails = BTreeSet::new();
+    for sub in m.of("sns_subscription") {
+        ensure(sub.str("topic") == Some(topic.as_str()) && sub.str("protocol") == Some("email"), || {
+            format!("subscription {}: {:?} to {:?}", sub.id, sub.get("protocol"), sub.get("topic"))
+        })?;
+        emails.extend(sub.str("endpoint").map(str::to_owned));
+    }
+    ensure(emails == mon.emails, || format!("the topic's subscribers are {emails:?}, the spec's {:?}", mon.emails))
+}
+
 // --- The cases -----------------------------------------------------------------------------------
 
 type Checker = fn(&Model, &Expect) -> Result<(), String>;
@@ -2178,6 +2515,8 @@ const CHECKERS: &[(&str, Checker)] = &[
     ("customer_endpoints", check_customer_endpoints),
     ("flow_logs", check_flow_logs),
     ("environment_settings", check_environment_settings),
+    ("log_groups", check_log_groups),
+    ("alarm_topic", check_alarm_topic),
 ];
 
 fn checker(name: &str) -> Checker {
@@ -2355,6 +2694,16 @@ fn logging_levels_and_secrets_options_are_what_the_spec_says() {
     assert_property("environment_settings");
 }
 
+#[test]
+fn mwaa_log_groups_have_the_spec_retention_the_environment_key_and_come_first() {
+    assert_property("log_groups");
+}
+
+#[test]
+fn alarms_notify_an_encrypted_topic_that_only_they_publish_to() {
+    assert_property("alarm_topic");
+}
+
 /// The cases reach every branch of the checkers, so that none of them passes by having nothing
 /// to look at.
 #[test]
@@ -2388,6 +2737,13 @@ fn the_cases_exercise_every_branch() {
     has("S3 endpoint buckets under private routing", &|e| e.private && !e.s3_endpoint_bucket_arns.is_empty());
     has("flow logs off", &|e| e.network_created && !e.flow_logs);
     has("a logging module off", &|e| e.logging.values().any(Option::is_none));
+    has("a web access grant with the CLI", &|e| e.web_access.iter().any(|g| g.cli));
+    has("a web access grant with the REST API", &|e| e.web_access.iter().any(|g| g.rest_api));
+    has("execution role statements", &|e| !e.statements.is_empty());
+    has("a retention other than 365 days", &|e| e.log_retention != 365);
+    has("log groups deleted with the stack", &|e| matches!(e.bucket, BucketSpec::Created { retain: false, .. }));
+    has("a created alarm topic", &|e| e.monitoring.as_ref().is_some_and(|m| m.topic_arn.is_none()));
+    has("an existing alarm topic", &|e| e.monitoring.as_ref().is_some_and(|m| m.topic_arn.is_some()));
     let specs: BTreeSet<&str> = cases().iter().map(|c| c.spec.as_str()).collect();
     for f in [
         "production.toml",
@@ -2397,12 +2753,13 @@ fn the_cases_exercise_every_branch() {
         "bring-your-own.toml",
         "customer-endpoints.toml",
         "private-data-lake.toml",
+        "operations.toml",
     ] {
         assert!(specs.contains(f), "specs/{f} is gone; the mutations below use it");
     }
 }
 
-// --- 8. Every checker fails when its property is broken -------------------------------------------
+// --- 14. Every checker fails when its property is broken ------------------------------------------
 
 #[derive(Clone, Copy)]
 enum Edit {
@@ -2882,6 +3239,213 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "no TCP 443 from the security group itself",
         edit: Edit::CfnJson(|doc| {
             doc["Resources"].as_object_mut().expect("resources").remove("SecurityGroupIngressHttps");
+        }),
+    },
+    // --- web_access: the CLI and the REST API
+    Mutation {
+        checker: "web_access",
+        spec: "operations.toml",
+        what: "the CLI token on every environment",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "WebAccessPolicy1")["Properties"]["PolicyDocument"]["Statement"].as_array_mut();
+            let cli =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "CreateCliToken").expect("CLI statement");
+            cli["Resource"] =
+                json!([{"Fn::Sub": "arn:${AWS::Partition}:airflow:${AWS::Region}:${AWS::AccountId}:environment/*"}]);
+        }),
+    },
+    Mutation {
+        checker: "web_access",
+        spec: "operations.toml",
+        what: "the CLI statement also allows web login on the environment",
+        edit: Edit::Tf(
+            "iam.tf",
+            "Action = [\"airflow:CreateCliToken\"]",
+            "Action = [\"airflow:CreateCliToken\", \"airflow:CreateWebLoginToken\"]",
+        ),
+    },
+    Mutation {
+        checker: "web_access",
+        spec: "operations.toml",
+        what: "the REST API as Admin for the User grant",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "WebAccessPolicy2")["Properties"]["PolicyDocument"]["Statement"].as_array_mut();
+            let rest =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "InvokeRestApi").expect("REST statement");
+            rest["Resource"] = json!([{"Fn::Sub": "arn:${AWS::Partition}:airflow:${AWS::Region}:${AWS::AccountId}:role/ops-platform/Admin"}]);
+        }),
+    },
+    Mutation {
+        checker: "web_access",
+        spec: "production.toml",
+        what: "a CLI token the grant does not ask for, in the IR",
+        edit: Edit::IrText("WebAccessPolicy1", "\"airflow:CreateWebLoginToken\"", "\"airflow:CreateCliToken\""),
+    },
+    Mutation {
+        checker: "web_access",
+        spec: "operations.toml",
+        what: "the REST API statement dropped",
+        edit: Edit::Tf("iam.tf", "Action = [\"airflow:InvokeRestApi\"]", "Action = [\"airflow:CreateWebLoginToken\"]"),
+    },
+    // --- execution_policy: the spec's own statements
+    Mutation {
+        checker: "execution_policy",
+        spec: "operations.toml",
+        what: "a statement of the spec dropped",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "ExecutionPolicy")["Properties"]["PolicyDocument"]["Statement"].as_array_mut();
+            sts.expect("statements").retain(|s| s["Sid"] != "ListDataLake");
+        }),
+    },
+    Mutation {
+        checker: "execution_policy",
+        spec: "operations.toml",
+        what: "a statement of the spec on every object",
+        edit: Edit::Tf("iam.tf", "Resource = [\"arn:aws:s3:::ops-data-lake/*\"]", "Resource = [\"*\"]"),
+    },
+    Mutation {
+        checker: "execution_policy",
+        spec: "operations.toml",
+        what: "the condition of a statement of the spec dropped",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "ExecutionPolicy")["Properties"]["PolicyDocument"]["Statement"].as_array_mut();
+            let st =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "ReadDataLakeObjects").expect("statement");
+            st.as_object_mut().expect("statement").shift_remove("Condition");
+        }),
+    },
+    // --- log_groups
+    Mutation {
+        checker: "log_groups",
+        spec: "production.toml",
+        what: "a log group without the environment's key",
+        edit: Edit::CfnJson(|doc| {
+            resource_mut(doc, "SchedulerLogGroup")["Properties"]
+                .as_object_mut()
+                .expect("properties")
+                .shift_remove("KmsKeyId");
+        }),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "<built-in default>",
+        what: "a log group keeping logs 30 days, not 365",
+        edit: Edit::Tf(
+            "logs.tf",
+            "name              = \"airflow-mwaa-public-Task\"\n  retention_in_days = 365",
+            "name              = \"airflow-mwaa-public-Task\"\n  retention_in_days = 30",
+        ),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "production.toml",
+        what: "the environment no longer waits for a log group",
+        edit: Edit::Tf("mwaa.tf", "    aws_cloudwatch_log_group.task_log_group,\n", ""),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "<built-in default>",
+        what: "a log group deleted with the stack while the bucket is retained",
+        edit: Edit::CfnJson(|doc| resource_mut(doc, "WorkerLogGroup")["DeletionPolicy"] = json!("Delete")),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "micro.toml",
+        what: "a log group named as monitoring-airflow.md writes it, without airflow-",
+        edit: Edit::Cfn("LogGroupName: airflow-dev_sandbox-Scheduler", "LogGroupName: dev_sandbox-Scheduler"),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "inline:private-acl-no-tls",
+        what: "a log group retained although the bucket is deleted, in the IR",
+        edit: Edit::Ir(|ir| ir_resource_mut(ir, "TaskLogGroup").lifecycle = Some(Lifecycle::Retain)),
+    },
+    Mutation {
+        checker: "log_groups",
+        spec: "operations.toml",
+        what: "a log group for the web server, whose logs are off",
+        edit: Edit::CfnJson(|doc| {
+            let group = resource_mut(doc, "WorkerLogGroup").clone();
+            let mut extra = group;
+            extra["Properties"]["LogGroupName"] = json!("airflow-ops-platform-WebServer");
+            doc["Resources"]["WebserverLogGroup"] = extra;
+        }),
+    },
+    // --- alarm_topic
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "the topic unencrypted",
+        edit: Edit::CfnJson(|doc| {
+            resource_mut(doc, "AlarmTopic")["Properties"]
+                .as_object_mut()
+                .expect("properties")
+                .shift_remove("KmsMasterKeyId");
+        }),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "CloudWatch may also re-encrypt with the topic key",
+        edit: Edit::Tf(
+            "kms.tf",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\"]",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:ReEncrypt*\"]",
+        ),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "every alarm of the account may publish",
+        edit: Edit::Tf("monitoring.tf", ":alarm:mwaa-ops-platform-scheduler-heartbeat\",", ":alarm:*\","),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "publishing without TLS allowed",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "AlarmTopicPolicy")["Properties"]["PolicyDocument"]["Statement"].as_array_mut();
+            sts.expect("statements").retain(|s| s["Effect"] != "Deny");
+        }),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "a subscriber the spec does not name",
+        edit: Edit::Cfn("Endpoint: \"data-platform@example.com\"", "Endpoint: \"someone@example.org\""),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "bring-your-own.toml",
+        what: "an alarm notifies another topic than the spec's",
+        edit: Edit::Tf("monitoring.tf", "platform-alarms\"]", "other-alarms\"]"),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "anyone may publish, in the IR",
+        edit: Edit::IrText("AlarmTopicPolicy", "\"cloudwatch.amazonaws.com\"", "\"*\""),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "CloudWatch may use the topic key for any alarm",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "AlarmTopicKey")["Properties"]["KeyPolicy"]["Statement"].as_array_mut();
+            let st =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "AllowCloudWatchAlarms").expect("statement");
+            st.as_object_mut().expect("statement").shift_remove("Condition");
+        }),
+    },
+    Mutation {
+        checker: "alarm_topic",
+        spec: "operations.toml",
+        what: "the topic key also granted to everyone",
+        edit: Edit::CfnJson(|doc| {
+            let sts = resource_mut(doc, "AlarmTopicKey")["Properties"]["KeyPolicy"]["Statement"].as_array_mut();
+            let st =
+                sts.expect("statements").iter_mut().find(|s| s["Sid"] == "AllowCloudWatchAlarms").expect("statement");
+            st["Principal"] = json!("*");
         }),
     },
     Mutation {

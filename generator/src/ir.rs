@@ -120,6 +120,128 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// This document as JSON text, for properties that take a JSON string (a dashboard body): a
+    /// string, or an [`Expr::Sub`] when it holds pseudo values or references (written where their
+    /// value goes, inside its JSON string). Two-space indentation; a short list of scalars stays on
+    /// one line.
+    #[must_use]
+    pub fn json_text(&self) -> Expr {
+        let mut parts = Vec::new();
+        json_write(self, 0, &mut parts);
+        Expr::sub_parts(parts)
+    }
+
+    fn is_scalar(&self) -> bool {
+        !matches!(self, Expr::List(_) | Expr::Map(_))
+    }
+}
+
+/// Appends `e` as JSON at nesting depth `depth`.
+fn json_write(e: &Expr, depth: usize, out: &mut Vec<Part>) {
+    let lit = |out: &mut Vec<Part>, s: &str| out.push(Part::Lit(s.to_owned()));
+    match e {
+        Expr::Int(n) => lit(out, &n.to_string()),
+        Expr::Bool(b) => lit(out, &b.to_string()),
+        Expr::List(items) if items.is_empty() => lit(out, "[]"),
+        Expr::Map(m) if m.is_empty() => lit(out, "{}"),
+        Expr::List(items) => {
+            let mut one_line = Vec::new();
+            if items.iter().all(Expr::is_scalar) {
+                for (i, item) in items.iter().enumerate() {
+                    lit(&mut one_line, if i == 0 { "[" } else { ", " });
+                    json_write(item, depth, &mut one_line);
+                }
+                lit(&mut one_line, "]");
+            }
+            let width: usize = one_line.iter().map(|p| if let Part::Lit(s) = p { s.len() } else { 16 }).sum();
+            if !one_line.is_empty() && width <= 100 {
+                out.extend(one_line);
+                return;
+            }
+            let pad = "  ".repeat(depth + 1);
+            for (i, item) in items.iter().enumerate() {
+                lit(out, &format!("{}\n{pad}", if i == 0 { "[" } else { "," }));
+                json_write(item, depth + 1, out);
+            }
+            lit(out, &format!("\n{}]", "  ".repeat(depth)));
+        }
+        Expr::Map(m) => {
+            let pad = "  ".repeat(depth + 1);
+            for (i, (k, v)) in m.iter().enumerate() {
+                lit(out, &format!("{}\n{pad}{}: ", if i == 0 { "{" } else { "," }, json_string(k)));
+                json_write(v, depth + 1, out);
+            }
+            lit(out, &format!("\n{}}}", "  ".repeat(depth)));
+        }
+        // Strings, and values that become strings at deploy time.
+        Expr::Str(s) => lit(out, &json_string(s)),
+        Expr::Pseudo(p) => {
+            lit(out, "\"");
+            out.push(Part::Pseudo(*p));
+            lit(out, "\"");
+        }
+        Expr::Ref(r) => {
+            lit(out, "\"");
+            out.push(Part::Ref(r.clone()));
+            lit(out, "\"");
+        }
+        Expr::Sub(parts) => {
+            lit(out, "\"");
+            for p in parts {
+                match p {
+                    Part::Lit(s) => {
+                        let quoted = json_string(s);
+                        lit(out, &quoted[1..quoted.len() - 1]);
+                    }
+                    other => out.push(other.clone()),
+                }
+            }
+            lit(out, "\"");
+        }
+        Expr::Az(i) => lit(out, &json_string(&format!("availability zone {i}"))),
+        Expr::Join { sep, items } => {
+            let parts: Vec<Part> = items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| {
+                    let mut v = if i == 0 { Vec::new() } else { vec![Part::Lit(sep.clone())] };
+                    match item {
+                        Expr::Str(s) => v.push(Part::Lit(s.clone())),
+                        Expr::Pseudo(p) => v.push(Part::Pseudo(*p)),
+                        Expr::Ref(r) => v.push(Part::Ref(r.clone())),
+                        Expr::Sub(ps) => v.extend(ps.iter().cloned()),
+                        other => v.push(Part::Lit(format!("{other:?}"))),
+                    }
+                    v
+                })
+                .collect();
+            json_write(&Expr::Sub(parts), depth, out);
+        }
+    }
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || matches!(u32::from(c), 0x7f..=0x9f | 0x2028 | 0x2029) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Splits `${AWS::...}` pseudo parameters out of a template string.
 fn parse_pseudo(template: &str) -> Vec<Part> {
     let mut parts = Vec::new();
@@ -181,11 +303,36 @@ pub struct LogModule {
     pub level: String,
 }
 
-/// An S3 key of the environment with its optional pinned version.
+/// An S3 key of the environment. Its object version comes from a deployment parameter
+/// ([`Parameter`]) whose default is the spec's pinned version, so that CI can pass the version it
+/// just uploaded without editing the spec (spec-format.md, "Artifact versions without editing the
+/// spec"); an empty value leaves the version unset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S3Key {
     pub path: String,
+    /// The spec's `*_object_version`: the parameter's default.
     pub version: Option<String>,
+    /// The parameter that holds the version (also in [`Ir::parameters`]).
+    pub parameter: Parameter,
+}
+
+/// A value passed in at deploy time: a CloudFormation (and CDK) parameter, a Terraform variable.
+/// An empty value means "not set": CloudFormation tests it with the condition [`Parameter::condition`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parameter {
+    /// CloudFormation parameter name and CDK construct id (`PluginsS3ObjectVersion`).
+    pub id: String,
+    /// Terraform variable name (`plugins_s3_object_version`).
+    pub tf_name: String,
+    /// TypeScript variable of the CDK parameter (`pluginsS3ObjectVersionParameter`).
+    pub var_name: String,
+    /// Name of the condition "the value is not empty" (`HasPluginsS3ObjectVersion`), and its
+    /// TypeScript variable.
+    pub condition: String,
+    pub condition_var: String,
+    pub description: String,
+    /// The default; `None` is the empty string in CloudFormation and `null` in Terraform.
+    pub default: Option<String>,
 }
 
 /// Everything the MWAA environment is configured with.
@@ -215,6 +362,51 @@ pub struct MwaaSettings {
     pub logging: Vec<LogModule>,
     pub security_group_ids: Vec<Expr>,
     pub subnet_ids: Vec<Expr>,
+}
+
+/// One metric of an alarm, or a metric math expression over others (CloudFormation
+/// `MetricDataQuery`, Terraform `metric_query`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmQuery {
+    /// Query id, referred to by expressions (`m1`, `queued`).
+    pub id: String,
+    /// A metric with its statistic, or `None` for an expression.
+    pub metric: Option<MetricStat>,
+    /// Metric math over the other queries' ids.
+    pub expression: Option<String>,
+    pub label: Option<String>,
+    /// The query whose value the alarm compares with its threshold (exactly one per alarm).
+    pub return_data: bool,
+}
+
+/// A CloudWatch metric and the statistic taken of it over each period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricStat {
+    pub namespace: String,
+    pub metric_name: String,
+    /// Dimension name -> value, in this order.
+    pub dimensions: IndexMap<String, String>,
+    /// Seconds.
+    pub period: i64,
+    /// `Sum`, `Maximum`, ...
+    pub stat: String,
+}
+
+/// A CloudWatch alarm on one value computed from [`AlarmQuery`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmSettings {
+    pub name: String,
+    pub description: String,
+    pub queries: Vec<AlarmQuery>,
+    /// `GreaterThanThreshold`, `LessThanThreshold`, ...
+    pub comparison_operator: String,
+    pub threshold: i64,
+    pub evaluation_periods: i64,
+    pub datapoints_to_alarm: i64,
+    /// `breaching`, `notBreaching`, `ignore` or `missing`: chosen per alarm (lower/monitoring.rs).
+    pub treat_missing_data: String,
+    /// Topics notified when the alarm fires and when it recovers.
+    pub actions: Vec<Expr>,
 }
 
 /// What a resource is, with its neutral properties.
@@ -338,6 +530,27 @@ pub enum Kind {
         target: Expr,
     },
     MwaaEnvironment(Box<MwaaSettings>),
+    /// An SNS topic for the alarms, encrypted with `kms_key`.
+    SnsTopic {
+        name: String,
+        kms_key: Expr,
+    },
+    SnsSubscription {
+        topic: Expr,
+        /// `email`.
+        protocol: String,
+        endpoint: String,
+    },
+    SnsTopicPolicy {
+        topic: Expr,
+        document: Expr,
+    },
+    Alarm(Box<AlarmSettings>),
+    /// A CloudWatch dashboard; `body` is the dashboard's JSON document.
+    Dashboard {
+        name: String,
+        body: Expr,
+    },
 }
 
 impl Kind {
@@ -370,6 +583,11 @@ impl Kind {
             Kind::KmsKey { .. } => "kms_key",
             Kind::KmsAlias { .. } => "kms_alias",
             Kind::MwaaEnvironment(_) => "mwaa_environment",
+            Kind::SnsTopic { .. } => "sns_topic",
+            Kind::SnsSubscription { .. } => "sns_subscription",
+            Kind::SnsTopicPolicy { .. } => "sns_topic_policy",
+            Kind::Alarm(_) => "alarm",
+            Kind::Dashboard { .. } => "dashboard",
         }
     }
 
@@ -428,6 +646,11 @@ impl Kind {
                 v.extend(m.kms_key.iter().chain(&m.security_group_ids).chain(&m.subnet_ids));
                 v
             }
+            Kind::SnsTopic { kms_key, .. } => vec![kms_key],
+            Kind::SnsSubscription { topic, .. } => vec![topic],
+            Kind::SnsTopicPolicy { topic, document } => vec![topic, document],
+            Kind::Alarm(a) => a.actions.iter().collect(),
+            Kind::Dashboard { body, .. } => vec![body],
         }
     }
 }
@@ -507,6 +730,8 @@ pub struct Ir {
     pub terraform_aws_provider: String,
     /// True when some resource uses [`Expr::Az`] (Terraform then needs its AZ data source).
     pub uses_az_lookup: bool,
+    /// Values passed in at deploy time, in order.
+    pub parameters: Vec<Parameter>,
     pub resources: Vec<Resource>,
     pub outputs: Vec<Output>,
 }
@@ -574,6 +799,30 @@ mod tests {
         assert_eq!(snake_case("S3GatewayEndpoint"), "s3_gateway_endpoint");
         assert_eq!(camel_case("nat_gateway_1_eip"), "natGateway1Eip");
         assert_eq!(camel_case("vpc"), "vpc");
+    }
+
+    #[test]
+    fn json_text_is_json_with_pseudo_values_in_place() {
+        let doc = Expr::Map(IndexMap::from([
+            ("a".to_owned(), Expr::strs(["x", "y\"z"])),
+            ("region".to_owned(), Expr::Pseudo(Pseudo::Region)),
+            ("n".to_owned(), Expr::List(vec![Expr::Map(IndexMap::from([("k".to_owned(), Expr::Int(1))]))])),
+        ]));
+        let Expr::Sub(parts) = doc.json_text() else { panic!("a template") };
+        let text: String = parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.clone(),
+                _ => "R".to_owned(),
+            })
+            .collect();
+        assert_eq!(
+            text,
+            "{\n  \"a\": [\"x\", \"y\\\"z\"],\n  \"region\": \"R\",\n  \"n\": [\n    {\n      \"k\": 1\n    }\n  ]\n}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(back["a"][1], "y\"z");
+        assert_eq!(Expr::strs(["x"]).json_text(), Expr::s("[\"x\"]"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, clippy::panic, clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use mwaagen::diagnostics::Source;
@@ -96,5 +97,81 @@ fn yaml_to_json(v: serde_yaml::Value) -> Value {
             };
             json!({ fname: arg })
         }
+    }
+}
+
+/// Resolves a template's parameters (each at `passed[id]`, or its default) and conditions in
+/// place, as CloudFormation does on deploy: `Ref` of a parameter becomes its value, `Fn::If` its
+/// branch, `AWS::NoValue` drops the property; the Parameters and Conditions sections go. Returns
+/// the parameters' declarations, by name.
+pub fn resolve_cfn_parameters(doc: &mut Value, passed: &BTreeMap<String, String>) -> Map<String, Value> {
+    let top = doc.as_object_mut().expect("template");
+    let declared = match top.shift_remove("Parameters") {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let values: BTreeMap<String, String> = declared
+        .iter()
+        .map(|(id, p)| {
+            let default = p.get("Default").and_then(Value::as_str).unwrap_or("");
+            (id.clone(), passed.get(id).cloned().unwrap_or_else(|| default.to_owned()))
+        })
+        .collect();
+    let conditions: BTreeMap<String, bool> = match top.shift_remove("Conditions") {
+        Some(Value::Object(c)) => c.iter().map(|(name, e)| (name.clone(), cfn_condition(e, &values))).collect(),
+        _ => BTreeMap::new(),
+    };
+    for section in ["Resources", "Outputs"] {
+        if let Some(v) = top.get_mut(section) {
+            *v = resolve_cfn_value(v, &values, &conditions).expect("a section");
+        }
+    }
+    declared
+}
+
+fn cfn_condition(e: &Value, values: &BTreeMap<String, String>) -> bool {
+    let (name, arg) = e.as_object().and_then(|m| m.iter().next()).expect("a condition function");
+    let operand = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => {
+            let r = other["Ref"].as_str().unwrap_or_else(|| panic!("condition operand {other}"));
+            values.get(r).unwrap_or_else(|| panic!("condition on {r}, which is no parameter")).clone()
+        }
+    };
+    let args = arg.as_array().expect("condition arguments");
+    match name.as_str() {
+        "Fn::Not" => !cfn_condition(&args[0], values),
+        "Fn::Equals" => operand(&args[0]) == operand(&args[1]),
+        other => panic!("condition function {other} has no evaluation here"),
+    }
+}
+
+/// `v` with parameters and conditions resolved; `None` for `AWS::NoValue`.
+fn resolve_cfn_value(
+    v: &Value,
+    values: &BTreeMap<String, String>,
+    conditions: &BTreeMap<String, bool>,
+) -> Option<Value> {
+    match v {
+        Value::Object(m) if m.len() == 1 => {
+            let (k, arg) = m.iter().next().expect("one entry");
+            match (k.as_str(), arg) {
+                ("Ref", Value::String(r)) if r == "AWS::NoValue" => None,
+                ("Ref", Value::String(r)) if values.contains_key(r) => Some(json!(values[r])),
+                ("Fn::If", Value::Array(a)) => {
+                    let name = a[0].as_str().expect("condition name");
+                    let pick = conditions.get(name).unwrap_or_else(|| panic!("no condition {name}"));
+                    resolve_cfn_value(if *pick { &a[1] } else { &a[2] }, values, conditions)
+                }
+                _ => Some(json!({ k: resolve_cfn_value(arg, values, conditions)? })),
+            }
+        }
+        Value::Object(m) => Some(Value::Object(
+            m.iter().filter_map(|(k, v)| Some((k.clone(), resolve_cfn_value(v, values, conditions)?))).collect(),
+        )),
+        Value::Array(a) => {
+            Some(Value::Array(a.iter().filter_map(|v| resolve_cfn_value(v, values, conditions)).collect()))
+        }
+        other => Some(other.clone()),
     }
 }

@@ -8,7 +8,7 @@ use super::kms::via_services;
 use super::policy::{append_statements, condition, policy, principal, statement};
 use super::{env_arn, secrets, Builder, Refs};
 use crate::ir::{Attr, Expr, Kind, Pseudo, Ref};
-use crate::model::{Config, ExecutionRole, Kms};
+use crate::model::{ConditionValue, Config, ExecutionRole, Kms, Statement, WebAccess};
 
 /// The ARN of the execution role: the generated one, or the spec's own.
 pub(super) fn role_arn(role: &ExecutionRole) -> Expr {
@@ -23,7 +23,8 @@ pub(super) fn role_arn(role: &ExecutionRole) -> Expr {
 impl Builder {
     /// The execution role, when the spec has mwaagen generate it, and its managed policy.
     pub(super) fn execution_role(&mut self, config: &Config, refs: &Refs) {
-        let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn, .. } = &config.execution_role
+        let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn, statements } =
+            &config.execution_role
         else {
             return;
         };
@@ -58,6 +59,8 @@ impl Builder {
             execution_policy(&env, &refs.bucket_arn, &refs.bucket_objects, &config.kms, refs.kms_key.as_ref());
         // `[secrets]`: read access to the backend's prefixes (lower/secrets.rs).
         append_statements(&mut doc, secrets::statements(config.secrets.as_ref()));
+        // `[[execution_role.statements]]`: the spec's own statements, as written.
+        append_statements(&mut doc, spec_statements(statements));
         self.add(
             "ExecutionPolicy",
             Kind::ManagedPolicy {
@@ -73,31 +76,105 @@ impl Builder {
     pub(super) fn web_access(&mut self, config: &Config) {
         let env = self.env.clone();
         for (i, grant) in config.web_access.iter().enumerate() {
-            let doc = policy(vec![statement(
-                "CreateWebLoginToken",
-                "Allow",
-                None,
-                Expr::strs(["airflow:CreateWebLoginToken"]),
-                Some((
-                    "Resource",
-                    Expr::List(vec![Expr::sub(&format!(
-                        "arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:role/{env}/{}",
-                        grant.airflow_role
-                    ))]),
-                )),
-                None,
-            )]);
+            let mut also = Vec::new();
+            if grant.cli {
+                also.push("CLI");
+            }
+            if grant.rest_api {
+                also.push("REST API");
+            }
+            let what = if also.is_empty() { "UI".to_owned() } else { format!("UI and {}", also.join(" and ")) };
             self.add(
                 &format!("WebAccessPolicy{}", i + 1),
                 Kind::ManagedPolicy {
-                    description: format!("Opens the Airflow UI of {env} as {}", grant.airflow_role),
-                    document: doc,
+                    description: format!("Opens the Airflow {what} of {env} as {}", grant.airflow_role),
+                    document: policy(web_access_statements(&env, grant)),
                     roles: grant.attach_to_roles.iter().map(|r| Expr::s(r.clone())).collect(),
                     groups: grant.attach_to_groups.iter().map(|g| Expr::s(g.clone())).collect(),
                 },
             );
         }
     }
+}
+
+/// The statements of one `[[web_access]]` grant. Resource formats: the UI's and the REST API's
+/// tokens are scoped to the Airflow role (`role/ENV/ROLE`), the CLI's to the environment
+/// (`environment/ENV`): MWAA user guide, access-policies.md (AmazonMWAAWebServerAccess,
+/// AmazonMWAAAirflowCliAccess) and access-mwaa-apache-airflow-rest-api.md; Service Authorization
+/// Reference, Amazon MWAA: CreateWebLoginToken and InvokeRestApi take the `rbac-role` resource,
+/// CreateCliToken the `environment` resource. A CLI token is not tied to an Airflow role.
+fn web_access_statements(env: &str, grant: &WebAccess) -> Vec<Expr> {
+    let role_arn = Expr::sub(&format!(
+        "arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:role/{env}/{}",
+        grant.airflow_role
+    ));
+    let mut statements = vec![statement(
+        "CreateWebLoginToken",
+        "Allow",
+        None,
+        Expr::strs(["airflow:CreateWebLoginToken"]),
+        Some(("Resource", Expr::List(vec![role_arn.clone()]))),
+        None,
+    )];
+    if grant.cli {
+        statements.push(statement(
+            "CreateCliToken",
+            "Allow",
+            None,
+            Expr::strs(["airflow:CreateCliToken"]),
+            Some(("Resource", Expr::List(vec![env_arn(env)]))),
+            None,
+        ));
+    }
+    if grant.rest_api {
+        statements.push(statement(
+            "InvokeRestApi",
+            "Allow",
+            None,
+            Expr::strs(["airflow:InvokeRestApi"]),
+            Some(("Resource", Expr::List(vec![role_arn]))),
+            None,
+        ));
+    }
+    statements
+}
+
+/// `[[execution_role.statements]]` as statements of the execution policy, in spec order and as the
+/// spec writes them (validation checked their shape).
+pub(super) fn spec_statements(statements: &[Statement]) -> Vec<Expr> {
+    statements
+        .iter()
+        .map(|st| {
+            let mut m = IndexMap::new();
+            if let Some(sid) = &st.sid {
+                m.insert("Sid".to_owned(), Expr::s(sid.clone()));
+            }
+            m.insert("Effect".to_owned(), Expr::s(st.effect.clone()));
+            m.insert("Action".to_owned(), Expr::strs(st.actions.iter().cloned()));
+            m.insert("Resource".to_owned(), Expr::strs(st.resources.iter().cloned()));
+            if !st.condition.is_empty() {
+                let condition = st
+                    .condition
+                    .iter()
+                    .map(|(op, keys)| {
+                        let keys = keys
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = match v {
+                                    ConditionValue::One(s) => Expr::s(s.clone()),
+                                    ConditionValue::Many(l) => Expr::strs(l.iter().cloned()),
+                                };
+                                (k.clone(), v)
+                            })
+                            .collect();
+                        (op.clone(), Expr::Map(keys))
+                    })
+                    .collect();
+                m.insert("Condition".to_owned(), Expr::Map(condition));
+            }
+            Expr::Map(m)
+        })
+        .collect()
 }
 
 /// The execution role policy of architecture.md section 2.

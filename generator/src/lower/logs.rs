@@ -1,10 +1,12 @@
-//! VPC flow logs: their log group, the role the service writes with, and the flow log.
+//! Log groups: VPC flow logs (their group, the role the service writes with, and the flow log),
+//! and the groups MWAA writes the environment's Airflow logs to.
 
 use indexmap::IndexMap;
 
 use super::policy::{policy, principal, statement};
 use super::Builder;
-use crate::ir::{Attr, Expr, Kind, Pseudo};
+use crate::ir::{snake_case, Attr, Expr, Kind, Lifecycle, Output, Pseudo};
+use crate::model::{Bucket, Config, Environment};
 
 impl Builder {
     pub(super) fn flow_logs(&mut self, vpc: &Expr, kms_key: Option<&Expr>) {
@@ -84,4 +86,87 @@ impl Builder {
         );
         fl.tags = Some(tags);
     }
+}
+
+/// MWAA's log group of each logging module, as MWAA names them: `airflow-ENV-DAGProcessing`,
+/// `-Scheduler`, `-Task`, `-WebServer`, `-Worker` (MWAA API, ModuleLoggingConfiguration
+/// CloudWatchLogGroupArn: `log-group:airflow-MyMWAAEnvironment-...-DAGProcessing`; user guide,
+/// t-cloudwatch-cloudtrail-logs.md: `airflow-MyAirflowEnvironment-DAGProcessing`; the execution
+/// role's `airflow-ENV-*` of mwaa-create-role.md. monitoring-airflow.md leaves the `airflow-` out).
+const MWAA_LOG_GROUPS: [(&str, &str, &str, &str); 5] = [
+    ("dag_processing", "DagProcessing", "DAGProcessing", "DAG processing"),
+    ("scheduler", "Scheduler", "Scheduler", "scheduler"),
+    ("task", "Task", "Task", "task"),
+    ("webserver", "Webserver", "WebServer", "web server"),
+    ("worker", "Worker", "Worker", "worker"),
+];
+
+/// One log group the stack creates for MWAA.
+pub(super) struct MwaaLogGroup {
+    /// Logical id: `SchedulerLogGroup`.
+    pub(super) id: String,
+    /// `airflow-ENV-Scheduler`.
+    pub(super) name: String,
+    /// `DAG processing`.
+    what: &'static str,
+}
+
+/// The log groups of the modules the spec turns on, in the MWAA API's order.
+pub(super) fn mwaa_log_groups(e: &Environment) -> Vec<MwaaLogGroup> {
+    MWAA_LOG_GROUPS
+        .iter()
+        .filter(|(module, ..)| e.logging.iter().any(|(m, level)| m == module && level.is_some()))
+        .map(|(_, pascal, suffix, what)| MwaaLogGroup {
+            id: format!("{pascal}LogGroup"),
+            name: format!("airflow-{}-{suffix}", e.name),
+            what,
+        })
+        .collect()
+}
+
+impl Builder {
+    /// MWAA's log groups, created by the stack so that they get the spec's retention and the
+    /// environment's key (MWAA would create them itself, never expiring, with CloudWatch Logs'
+    /// own encryption). Retained or deleted with the stack like the bucket: logs are kept as long
+    /// as the DAGs and data they describe.
+    pub(super) fn mwaa_log_groups(&mut self, config: &Config, kms_key: Option<&Expr>) {
+        let lifecycle = match &config.bucket {
+            Bucket::Created { retain_on_delete: false, .. } => Lifecycle::Delete,
+            Bucket::Created { .. } | Bucket::Existing { .. } => Lifecycle::Retain,
+        };
+        for g in mwaa_log_groups(&config.environment) {
+            let tags = self.tags_with_name(None);
+            let r = self.add(
+                &g.id,
+                Kind::LogGroup {
+                    name: g.name,
+                    retention_days: config.environment.log_retention_days,
+                    kms_key: kms_key.cloned(),
+                },
+            );
+            r.tags = Some(tags);
+            r.lifecycle = Some(lifecycle);
+        }
+    }
+}
+
+/// The ARN of each MWAA log group, written out rather than read from the resource: CloudFormation's
+/// `Fn::GetAtt LogGroup.Arn` ends in `:*` and Terraform's `arn` does not (AWS::Logs::LogGroup return
+/// values; aws_cloudwatch_log_group attribute reference), and both targets must output the same.
+pub(super) fn outputs(e: &Environment) -> Vec<Output> {
+    mwaa_log_groups(e)
+        .into_iter()
+        .map(|g| {
+            let id = format!("{}Arn", g.id);
+            Output {
+                tf_name: snake_case(&id),
+                id,
+                description: format!("ARN of the log group of the environment's {} logs", g.what),
+                value: Expr::sub(&format!(
+                    "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{}",
+                    g.name
+                )),
+            }
+        })
+        .collect()
 }

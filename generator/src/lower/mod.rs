@@ -8,8 +8,10 @@ mod endpoints;
 mod iam;
 mod kms;
 mod logs;
+mod monitoring;
 mod mwaa;
 mod network;
+mod parameters;
 mod policy;
 mod secrets;
 mod suppressions;
@@ -83,9 +85,12 @@ pub fn lower(config: &Config) -> Ir {
     b.bucket(&config.bucket, &refs);
     b.execution_role(config, &refs);
     b.web_access(config);
+    b.mwaa_log_groups(config, refs.kms_key.as_ref());
     b.environment(config, &refs);
     b.customer_endpoints(config, &refs);
-    let outputs = mwaa::outputs(config, &refs);
+    b.monitoring(config);
+    let mut outputs = mwaa::outputs(config, &refs);
+    outputs.extend(operator_outputs(config, &b.resources));
 
     suppressions::apply(config, &mut b.resources);
     let uses_az_lookup =
@@ -98,12 +103,44 @@ pub fn lower(config: &Config) -> Ir {
         stack_name: config.output.stack_name.clone().unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
         terraform_aws_provider: config.output.terraform_aws_provider.clone(),
         uses_az_lookup,
+        parameters: parameters::parameters(&config.environment),
         resources: b.resources,
         outputs,
     }
 }
 
-fn join(sep: &str, items: Vec<Expr>) -> Expr {
+/// Outputs an operator needs beyond the environment's own: its log groups, the alarm topic, and
+/// the NAT gateways' public addresses (for allow-lists of the services DAGs call).
+fn operator_outputs(config: &Config, resources: &[Resource]) -> Vec<crate::ir::Output> {
+    let mut out = logs::outputs(&config.environment);
+    let mut add = |id: &str, description: &str, value: Expr| {
+        out.push(crate::ir::Output {
+            id: id.to_owned(),
+            tf_name: snake_case(id),
+            description: description.to_owned(),
+            value,
+        });
+    };
+    if let Some(m) = &config.monitoring {
+        add("AlarmTopicArn", "SNS topic the environment's alarms notify", monitoring::topic_arn(m));
+    }
+    // `Ref` of an EIP is its public address (AWS::EC2::EIP return values; Terraform `public_ip`).
+    let ips: Vec<Expr> = resources.iter().filter(|r| matches!(r.kind, Kind::Eip)).map(|r| r.attr(Attr::Id)).collect();
+    if !ips.is_empty() {
+        add(
+            "NatGatewayPublicIps",
+            "Public IPv4 addresses the environment's outbound traffic comes from",
+            join(",", ips),
+        );
+    }
+    out
+}
+
+fn join(sep: &str, mut items: Vec<Expr>) -> Expr {
+    // One item is itself (and CDK folds `Fn.join(sep, [x])` to `x` on synth).
+    if items.len() == 1 {
+        return items.remove(0);
+    }
     let literals: Option<Vec<&str>> =
         items.iter().map(|e| if let Expr::Str(s) = e { Some(s.as_str()) } else { None }).collect();
     match literals {

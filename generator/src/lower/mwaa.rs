@@ -4,8 +4,8 @@ use indexmap::IndexMap;
 
 use super::{join, secrets, Builder, Refs};
 use crate::ir::snake_case;
-use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, Resource, S3Key, Suppression};
-use crate::model::{Config, ExecutionRole, S3Object};
+use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, Resource, Suppression};
+use crate::model::{Config, ExecutionRole};
 
 /// The `LogLevel` written for a module whose logging is off (spec-format.md: INFO is the default).
 const DISABLED_LOG_LEVEL: &str = "INFO";
@@ -15,7 +15,7 @@ impl Builder {
     pub(super) fn environment(&mut self, config: &Config, refs: &Refs) {
         let env = self.env.clone();
         let e = &config.environment;
-        let key = |o: &Option<S3Object>| o.as_ref().map(|o| S3Key { path: o.path.clone(), version: o.version.clone() });
+        let [plugins, requirements, startup_script] = super::parameters::s3_keys(e);
         let settings = MwaaSettings {
             name: env,
             airflow_version: e.airflow_version.clone(),
@@ -31,9 +31,9 @@ impl Builder {
             weekly_maintenance_window_start: e.weekly_maintenance_window_start.clone(),
             source_bucket_arn: refs.bucket_arn.clone(),
             dag_s3_path: e.dag_s3_path.clone(),
-            plugins: key(&e.plugins),
-            requirements: key(&e.requirements),
-            startup_script: key(&e.startup_script),
+            plugins,
+            requirements,
+            startup_script,
             airflow_configuration_options: airflow_options(config),
             execution_role_arn: refs.role_arn.clone(),
             kms_key: refs.kms_key.clone(),
@@ -57,6 +57,9 @@ impl Builder {
             deps.push("ExecutionPolicy".to_owned());
         }
         deps.extend(network_dependencies(&self.resources, &settings.subnet_ids));
+        // MWAA writes to its log groups from the start: the stack's own (retention, key) must exist
+        // first, or MWAA creates them without either.
+        deps.extend(super::logs::mwaa_log_groups(e).into_iter().map(|g| g.id));
         let literal_substitution = {
             let mut texts: Vec<&str> = vec![&settings.dag_s3_path];
             for o in [&settings.plugins, &settings.requirements, &settings.startup_script].into_iter().flatten() {

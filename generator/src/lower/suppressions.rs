@@ -9,7 +9,7 @@
 //! cdk-nag fails synth until someone decides.
 
 use crate::ir::{Attr, Expr, Kind, Part, Pseudo, Resource, Suppression};
-use crate::model::{Config, Network};
+use crate::model::{Config, ExecutionRole, Network};
 
 const ACCESS_LOGS: &str = "server access logs would need a second bucket and log every read MWAA makes; \
 the bucket is private, TLS-only and read only by the execution role; use CloudTrail S3 data events for an audit trail";
@@ -18,7 +18,7 @@ const REPLICATION: &str = "DAGs, plugins and requirements are deployed from sour
 earlier objects, and a replica in another region would not let MWAA fail over";
 const SSE_S3: &str = "the spec chose bucket.encryption = \"sse-s3\" (S3-managed keys); set \"sse-kms\" with a \
 customer managed key to encrypt with KMS";
-const LOGS_AWS_KEY: &str = "the spec chose kms.key = \"aws_owned\": CloudWatch Logs encrypts the flow logs at rest \
+const LOGS_AWS_KEY: &str = "the spec chose kms.key = \"aws_owned\": CloudWatch Logs encrypts these logs at rest \
 with AWS-managed keys; set kms.key to use a customer managed key";
 const NO_FLOW_LOGS: &str = "the spec turns VPC flow logs off (network.flow_logs = false)";
 const PUBLIC_UI: &str = "public mode by design (webserver_access_mode = \"PUBLIC_ONLY\"): the Airflow UI is reachable \
@@ -44,7 +44,18 @@ pub fn apply(config: &Config, resources: &mut [Resource]) {
                     add("checkov", "CKV_AWS_145", SSE_S3);
                 }
             }
-            (Kind::LogGroup { kms_key: None, .. }, _) => add("checkov", "CKV_AWS_158", LOGS_AWS_KEY),
+            (Kind::LogGroup { kms_key, retention_days, .. }, _) => {
+                if kms_key.is_none() {
+                    add("checkov", "CKV_AWS_158", LOGS_AWS_KEY);
+                }
+                if *retention_days < 365 {
+                    let reason = format!(
+                        "the spec keeps these logs {retention_days} days (environment.logging.retention_days), \
+                         shorter than a year by choice"
+                    );
+                    add("checkov", "CKV_AWS_338", &reason);
+                }
+            }
             (Kind::Vpc { .. }, _) if flow_logs_off => {
                 add("checkov", "CKV2_AWS_11", NO_FLOW_LOGS);
                 add("cdk-nag", "AwsSolutions-VPC7", NO_FLOW_LOGS);
@@ -77,8 +88,14 @@ pub fn apply(config: &Config, resources: &mut [Resource]) {
                 }
                 add("cdk-nag", "AwsSolutions-VPC3", ACL_ALLOW_ALL);
             }
-            (Kind::ManagedPolicy { document, .. }, _) => {
-                for (finding, reason) in wildcard_findings(document) {
+            (Kind::ManagedPolicy { document, .. }, id) => {
+                let mut findings = wildcard_findings(document);
+                if id == "ExecutionPolicy" {
+                    for (finding, reason) in spec_statement_findings(config) {
+                        push_unique(&mut findings, finding, reason);
+                    }
+                }
+                for (finding, reason) in findings {
                     add("cdk-nag", &format!("AwsSolutions-IAM5[{finding}]"), &reason);
                 }
             }
@@ -143,6 +160,26 @@ fn aws_managed_reason(arn: &str) -> String {
          (execution_role.additional_policy_arns = {arn}); mwaagen's own policy stays least-privilege, \
          and what the managed policy grants is the spec's choice"
     )
+}
+
+/// cdk-nag's IAM5 findings of the spec's own `[[execution_role.statements]]`: their author chose
+/// each wildcard, so the reason names the statement.
+fn spec_statement_findings(config: &Config) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let ExecutionRole::Generated { statements, .. } = &config.execution_role else { return out };
+    for (i, st) in statements.iter().enumerate().filter(|(_, st)| st.effect == "Allow") {
+        let label = st.sid.as_ref().map_or_else(|| format!("statement {}", i + 1), |sid| format!("sid {sid}"));
+        let reason = format!(
+            "granted by the spec's own [[execution_role.statements]] ({label}): its author chose this scope for the environment's DAGs"
+        );
+        for a in st.actions.iter().filter(|a| a.contains('*')) {
+            push_unique(&mut out, format!("Action::{a}"), reason.clone());
+        }
+        for r in st.resources.iter().filter(|r| r.contains('*')) {
+            push_unique(&mut out, format!("Resource::{}", flatten(&Expr::s(r.clone()))), reason.clone());
+        }
+    }
+    out
 }
 
 fn push_unique(out: &mut Vec<(String, String)>, finding: String, reason: String) {

@@ -68,6 +68,11 @@ pub(crate) fn register(tera: &mut Tera) {
         let indent = usize_arg(args, "indent", 6);
         Printer.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
     });
+    // A document as a JSON string property: the same `Fn::Sub` text as the CloudFormation target.
+    tera.register_filter("ts_json", |v: &Value, _: &HashMap<String, Value>| {
+        let e = expr_arg(v)?.json_text();
+        Printer.value(&e, 6, 6).map(Value::String).map_err(tera::Error::msg)
+    });
     tera.register_filter("ts_str_map", |v: &Value, args: &HashMap<String, Value>| {
         let map: IndexMap<String, String> = super::json_arg(v)?;
         let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
@@ -195,6 +200,15 @@ impl Plan {
 
         let mut modules = BTreeSet::new();
         let mut names: HashMap<String, String> = HashMap::new();
+        // Parameters and their conditions are declared first, as variables of their own.
+        for p in &ir.parameters {
+            for name in [&p.var_name, &p.condition_var] {
+                check_identifier(name)?;
+                if let Some(other) = names.insert(name.clone(), p.id.clone()) {
+                    return Err(RenderError(format!("{} and {other} both use the variable {name}", p.id)));
+                }
+            }
+        }
         let mut resources = Vec::with_capacity(order.len());
         for i in order {
             let r = &ir.resources[i];
@@ -283,6 +297,11 @@ fn cdk_class(kind: &Kind) -> (&'static str, &'static str) {
         Kind::KmsKey { .. } => ("kms", "CfnKey"),
         Kind::KmsAlias { .. } => ("kms", "CfnAlias"),
         Kind::MwaaEnvironment(_) => ("mwaa", "CfnEnvironment"),
+        Kind::SnsTopic { .. } => ("sns", "CfnTopic"),
+        Kind::SnsSubscription { .. } => ("sns", "CfnSubscription"),
+        Kind::SnsTopicPolicy { .. } => ("sns", "CfnTopicPolicy"),
+        Kind::Alarm(_) => ("cloudwatch", "CfnAlarm"),
+        Kind::Dashboard { .. } => ("cloudwatch", "CfnDashboard"),
     }
 }
 
@@ -291,7 +310,10 @@ fn doc_suffix(kind: &Kind) -> Option<&'static str> {
     match kind {
         Kind::IamRole { .. } => Some("TrustPolicy"),
         Kind::KmsKey { .. } => Some("Policy"),
-        Kind::RolePolicy { .. } | Kind::ManagedPolicy { .. } | Kind::BucketPolicy { .. } => Some("Document"),
+        Kind::RolePolicy { .. }
+        | Kind::ManagedPolicy { .. }
+        | Kind::BucketPolicy { .. }
+        | Kind::SnsTopicPolicy { .. } => Some("Document"),
         // An endpoint without a policy (one to an endpoint service that takes none) has no document.
         Kind::VpcEndpoint { policy, .. } => policy.as_ref().map(|_| "Document"),
         _ => None,
@@ -314,12 +336,14 @@ const RESERVED: &[&str] = &[
     // imports, constructor parameters and the class
     "cdk",
     "Construct",
+    "cloudwatch",
     "ec2",
     "iam",
     "kms",
     "logs",
     "mwaa",
     "s3",
+    "sns",
     "scope",
     "id",
     "props",

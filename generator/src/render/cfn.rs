@@ -44,6 +44,11 @@ pub fn cfn_type(kind: &str) -> Option<&'static str> {
         "kms_key" => "AWS::KMS::Key",
         "kms_alias" => "AWS::KMS::Alias",
         "mwaa_environment" => "AWS::MWAA::Environment",
+        "sns_topic" => "AWS::SNS::Topic",
+        "sns_subscription" => "AWS::SNS::Subscription",
+        "sns_topic_policy" => "AWS::SNS::TopicPolicy",
+        "alarm" => "AWS::CloudWatch::Alarm",
+        "dashboard" => "AWS::CloudWatch::Dashboard",
         _ => return None,
     })
 }
@@ -61,6 +66,11 @@ pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("cfn", |v: &Value, args: &HashMap<String, Value>| {
         let e = expr_arg(v)?;
         Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
+    });
+    // A document as a JSON string property (a dashboard body).
+    tera.register_filter("cfn_json", |v: &Value, _: &HashMap<String, Value>| {
+        let e = expr_arg(v)?;
+        Ok(Value::String(json_block(&e.json_text(), 8)))
     });
     tera.register_filter("cfn_list", |v: &Value, args: &HashMap<String, Value>| {
         let items: Vec<Expr> = super::json_arg(v)?;
@@ -218,6 +228,27 @@ pub fn block(e: &Expr, indent: usize) -> String {
         }
         _ => format!(" {}", inline(e)),
     }
+}
+
+/// A JSON text (from [`Expr::json_text`]) as the value of a property at `indent`: a literal block
+/// scalar (`|-`), so that the document reads as JSON, unless its text holds a character a block
+/// scalar cannot carry; then a quoted scalar.
+fn json_block(text: &Expr, indent: usize) -> String {
+    let (tag, body) = match text {
+        Expr::Str(s) => ("", s.clone()),
+        Expr::Sub(parts) => ("!Sub ", sub_template(parts)),
+        other => return block(other, indent),
+    };
+    let printable = body.chars().all(|c| c == '\n' || !(c.is_control() || needs_escape(c)));
+    if !printable || body.lines().any(|l| l.ends_with(' ') || l.is_empty()) {
+        return format!(" {tag}{}", yaml_scalar(&body));
+    }
+    let pad = " ".repeat(indent);
+    let mut out = format!(" {tag}|-");
+    for line in body.lines() {
+        let _ = write!(out, "\n{pad}{line}");
+    }
+    out
 }
 
 /// A sequence item: nested blocks start on the dash's line.

@@ -33,6 +33,11 @@ pub fn tf_type(kind: &str) -> Option<&'static str> {
         "kms_key" => "aws_kms_key",
         "kms_alias" => "aws_kms_alias",
         "mwaa_environment" => "aws_mwaa_environment",
+        "sns_topic" => "aws_sns_topic",
+        "sns_subscription" => "aws_sns_topic_subscription",
+        "sns_topic_policy" => "aws_sns_topic_policy",
+        "alarm" => "aws_cloudwatch_metric_alarm",
+        "dashboard" => "aws_cloudwatch_dashboard",
         _ => return None,
     })
 }
@@ -41,7 +46,8 @@ pub fn tf_type(kind: &str) -> Option<&'static str> {
 pub(super) fn id_attribute(kind: &str) -> &'static str {
     match kind {
         "iam_role" | "log_group" | "kms_alias" => "name",
-        "managed_policy" => "arn",
+        // CloudFormation's `Ref` of these is their ARN.
+        "managed_policy" | "sns_topic" => "arn",
         "kms_key" => "key_id",
         "eip" => "public_ip",
         _ => "id",
@@ -70,9 +76,23 @@ pub(super) fn file_of(kind: &Kind) -> &'static str {
         Kind::Bucket { .. } | Kind::BucketPolicy { .. } => "s3.tf",
         Kind::IamRole { .. } | Kind::RolePolicy { .. } | Kind::ManagedPolicy { .. } => "iam.tf",
         Kind::MwaaEnvironment(_) => "mwaa.tf",
+        Kind::SnsTopic { .. }
+        | Kind::SnsSubscription { .. }
+        | Kind::SnsTopicPolicy { .. }
+        | Kind::Alarm(_)
+        | Kind::Dashboard { .. } => "monitoring.tf",
     }
 }
 
 /// The resource files, in the order they are written.
-pub(super) const RESOURCE_FILES: &[&str] =
-    &["network.tf", "security_group.tf", "endpoints.tf", "logs.tf", "kms.tf", "s3.tf", "iam.tf", "mwaa.tf"];
+pub(super) const RESOURCE_FILES: &[&str] = &[
+    "network.tf",
+    "security_group.tf",
+    "endpoints.tf",
+    "logs.tf",
+    "kms.tf",
+    "s3.tf",
+    "iam.tf",
+    "mwaa.tf",
+    "monitoring.tf",
+];

@@ -143,7 +143,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
 
     add("versions.tf", render("terraform/versions.tf", &ctx)?);
     add("providers.tf", render("terraform/providers.tf", &ctx)?);
-    if needs_region_variable {
+    if needs_region_variable || !ir.parameters.is_empty() {
         add("variables.tf", render("terraform/variables.tf", &ctx)?);
     }
     if data.region || data.account_id || data.partition || data.availability_zones {

@@ -171,6 +171,7 @@ pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
             | Kind::RolePolicy { document, .. }
             | Kind::BucketPolicy { document, .. } => sids("policy", document),
             Kind::VpcEndpoint { policy: Some(policy), .. } | Kind::KmsKey { policy, .. } => sids("policy", policy),
+            Kind::SnsTopicPolicy { document, .. } => sids("policy", document),
             Kind::IamRole { assume_role_policy, .. } => sids("assume_role_policy", assume_role_policy),
             _ => None,
         };
@@ -313,6 +314,7 @@ const MOCK_ARNS: &[(&str, &str)] = &[
     ("aws_kms_key", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"),
     ("aws_mwaa_environment", "arn:aws:airflow:us-east-1:123456789012:environment/mock"),
     ("aws_s3_bucket", "arn:aws:s3:::mock-bucket"),
+    ("aws_sns_topic", "arn:aws:sns:us-east-1:123456789012:mock"),
 ];
 
 /// One `mock_data` or `mock_resource` block of the generated test, with one default.
