@@ -98,6 +98,7 @@ pub fn lower(config: &Config) -> Ir {
         stack_name: config.output.stack_name.clone().unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
         terraform_aws_provider: config.output.terraform_aws_provider.clone(),
         uses_az_lookup,
+        tags: config.tags.clone(),
         resources: b.resources,
         outputs,
     }
@@ -113,7 +114,7 @@ fn join(sep: &str, items: Vec<Expr>) -> Expr {
 }
 
 fn env_arn(env: &str) -> Expr {
-    Expr::sub(&format!("arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"))
+    crate::ir::environment_arn(env)
 }
 
 struct Builder {

@@ -225,6 +225,7 @@ struct IrHead<'a> {
     stack_name: &'a str,
     terraform_aws_provider: &'a str,
     uses_az_lookup: bool,
+    tags: &'a indexmap::IndexMap<String, String>,
     outputs: &'a [crate::ir::Output],
 }
 
@@ -239,6 +240,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             stack_name,
             terraform_aws_provider,
             uses_az_lookup,
+            tags,
             resources: _,
             outputs,
         } = ir;
@@ -250,6 +252,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             stack_name,
             terraform_aws_provider,
             uses_az_lookup: *uses_az_lookup,
+            tags,
             outputs,
         }
     }

@@ -48,6 +48,8 @@ pub(super) struct TfInfo {
     policy_sids: Option<PolicySids>,
     /// The environment's subnets that this configuration creates (addresses), for the generated test.
     subnets: Vec<String>,
+    /// The `tags` argument as HCL (`local.tags`, `merge(local.tags, { Name = ... })`), if any.
+    tags: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,17 +153,19 @@ pub fn bucket_prefix(env: &str) -> String {
     format!("{prefix}-")
 }
 
-/// Builds the views: names, attachments and dependencies as Terraform addresses.
-pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
+/// Builds the views of `resources` (the IR's, some of them rewritten to use local values; see
+/// [`super::locals::rewrite`]): names, attachments and dependencies as Terraform addresses.
+pub(super) fn views<'a>(ir: &Ir, resources: &[&'a Resource]) -> Vec<View<'a>> {
     let kind_of = |id: &str| ir.get(id).map(|r| r.kind.tag());
-    let mut out: Vec<View<'_>> = Vec::new();
-    for r in &ir.resources {
+    let mut out: Vec<View<'a>> = Vec::new();
+    for &r in resources {
         let ty = tf_type(r.kind.tag()).unwrap_or("UNKNOWN_KIND");
         let mut tf = TfInfo {
             file: file_of(&r.kind),
             ty,
             address: format!("{ty}.{}", r.tf_name),
             retain: r.lifecycle == Some(Lifecycle::Retain),
+            tags: super::locals::tags_expr(ir, r.tags.as_ref()),
             ..TfInfo::default()
         };
         let n = &r.tf_name;
