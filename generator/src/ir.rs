@@ -513,12 +513,9 @@ impl Ir {
     }
 
     /// How a resource's tags relate to the spec's, so that targets with variables can state the
-    /// spec's tags once and refer to them. `Own` when the spec has no tags (nothing to share).
+    /// spec's tags once and refer to them.
     #[must_use]
     pub fn shared_tags<'a>(&self, tags: &'a IndexMap<String, String>) -> SharedTags<'a> {
-        if self.tags.is_empty() {
-            return SharedTags::Own;
-        }
         if *tags == self.tags {
             return SharedTags::Spec;
         }

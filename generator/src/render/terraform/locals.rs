@@ -10,7 +10,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::hcl::{expr, hcl_string, pseudo_source, LOCAL};
+use super::hcl::{expr, hcl_key, hcl_string, pseudo_source, LOCAL};
 use super::views::DataUse;
 use crate::ir::{environment_arn, Attr, Expr, Ir, Part, Pseudo, Ref, Resource, SharedTags};
 use crate::render::RenderError;
@@ -74,13 +74,18 @@ fn string_map(map: &IndexMap<String, String>) -> Expr {
 }
 
 /// The value of a resource's `tags` argument (at indent 2): the spec's tags as `local.tags`,
-/// merged with the resource's own `Name`; a map of its own only when it shares nothing.
+/// merged with the resource's own `Name`; a map of its own when it shares nothing (or the spec
+/// has no tags: then a `Name` alone is `{ Name = "..." }`).
 pub(super) fn tags_expr(ir: &Ir, tags: Option<&IndexMap<String, String>>) -> Option<String> {
     let tags = tags.filter(|t| !t.is_empty())?;
-    Some(match ir.shared_tags(tags) {
+    let shared = if ir.tags.is_empty() { SharedTags::Own } else { ir.shared_tags(tags) };
+    Some(match shared {
         SharedTags::Spec => "local.tags".to_owned(),
         SharedTags::SpecAndName(name) => format!("merge(local.tags, {{ Name = {} }})", hcl_string(name)),
-        SharedTags::Own => expr(&string_map(tags), 2),
+        SharedTags::Own => match tags.iter().next() {
+            Some((k, v)) if tags.len() == 1 => format!("{{ {} = {} }}", hcl_key(k), hcl_string(v)),
+            _ => expr(&string_map(tags), 2),
+        },
     })
 }
 
@@ -162,7 +167,7 @@ mod tests {
         // A spec without tags shares nothing: each resource keeps its Name as a map of its own.
         let bare = self::ir("version = 1\n[environment]\nname = \"e\"\n");
         let vpc = bare.get("VPC").and_then(|r| r.tags.as_ref());
-        assert_eq!(tags_expr(&bare, vpc).as_deref(), Some("{\n    Name = \"e\"\n  }"));
+        assert_eq!(tags_expr(&bare, vpc).as_deref(), Some("{ Name = \"e\" }"));
         assert_eq!(tags_expr(&bare, bare.get("ExecutionRole").and_then(|r| r.tags.as_ref())), None);
     }
 
