@@ -8,11 +8,11 @@
 //! ([`environment_arn`]), which the resources refer to as `local.NAME`.
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::hcl::{expr, hcl_key, hcl_string, pseudo_source, LOCAL};
 use super::views::DataUse;
-use crate::ir::{environment_arn, Attr, Expr, Ir, Part, Pseudo, Ref, Resource, SharedTags};
+use crate::ir::{environment_arn, Attr, Expr, Ir, Part, Pseudo, Ref, SharedTags};
 use crate::render::RenderError;
 
 /// What `locals.tf` sets: each value as HCL text.
@@ -89,13 +89,13 @@ pub(super) fn tags_expr(ir: &Ir, tags: Option<&IndexMap<String, String>>) -> Opt
     })
 }
 
-/// The resources whose properties hold the environment's ARN, each rewritten to refer to
-/// `local.environment_arn` instead (`None` for every other resource, used as it is), and whether
-/// there was any.
+/// What the templates see of each resource whose properties hold the environment's ARN: its
+/// JSON with `local.environment_arn` in place of the ARN (`None` for every other resource, seen
+/// as it is), and whether there was any.
 ///
 /// # Errors
-/// If a resource does not survive a round trip through JSON, which is a bug of mwaagen.
-pub(super) fn rewrite(ir: &Ir) -> Result<(Vec<Option<Resource>>, bool), RenderError> {
+/// If a resource does not serialize, which is a bug of mwaagen.
+pub(super) fn rewrite(ir: &Ir) -> Result<(Vec<Option<serde_json::Value>>, bool), RenderError> {
     let arn = environment_arn(&ir.environment_name);
     let (from, to) = (json(&arn)?, json(&Expr::Ref(local("environment_arn")))?);
     let mut any = false;
@@ -108,7 +108,7 @@ pub(super) fn rewrite(ir: &Ir) -> Result<(Vec<Option<Resource>>, bool), RenderEr
         any = true;
         let mut value = json(r)?;
         replace(&mut value, &from, &to);
-        out.push(Some(Resource::deserialize(value).map_err(|e| RenderError(format!("{}: {e}", r.id)))?));
+        out.push(Some(value));
     }
     Ok((out, any))
 }
@@ -132,15 +132,12 @@ fn contains(e: &Expr, target: &Expr) -> bool {
         }
 }
 
-/// Replaces every subtree equal to `from` with `to`.
+/// Replaces every subtree equal to `from` (a serialized [`Expr::Sub`]) with `to`.
 fn replace(v: &mut serde_json::Value, from: &serde_json::Value, to: &serde_json::Value) {
-    if v == from {
-        v.clone_from(to);
-        return;
-    }
     match v {
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| replace(i, from, to)),
+        serde_json::Value::Object(m) if m.contains_key("sub") && *v == *from => v.clone_from(to),
         serde_json::Value::Object(m) => m.values_mut().for_each(|i| replace(i, from, to)),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| replace(i, from, to)),
         _ => {}
     }
 }
@@ -176,11 +173,14 @@ mod tests {
         let ir = ir("version = 1\n[environment]\nname = \"e\"\n");
         let (rewritten, any) = rewrite(&ir).expect("rewrites");
         assert!(any);
-        let changed: Vec<&str> = rewritten.iter().flatten().map(|r| r.id.as_str()).collect();
+        let changed: Vec<&str> =
+            ir.resources.iter().zip(&rewritten).filter(|(_, j)| j.is_some()).map(|(r, _)| r.id.as_str()).collect();
         assert_eq!(changed, ["ExecutionRole", "ExecutionPolicy"]);
-        for r in rewritten.iter().flatten() {
-            let arn = environment_arn("e");
-            assert!(!r.kind.exprs().iter().any(|e| contains(e, &arn)), "{}", r.id);
+        let arn = json(&environment_arn("e")).expect("serializes").to_string();
+        let local = json(&Expr::Ref(local("environment_arn"))).expect("serializes").to_string();
+        for j in rewritten.iter().flatten() {
+            let text = j.to_string();
+            assert!(!text.contains(&arn) && text.contains(&local), "{text}");
         }
         let locals =
             Locals::new(&ir, &DataUse { region: true, account_id: true, partition: true, ..DataUse::default() }, any);

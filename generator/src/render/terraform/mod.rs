@@ -108,9 +108,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         )));
     }
     let (rewritten, environment_arn_used) = locals::rewrite(ir)?;
-    let resources: Vec<&crate::ir::Resource> =
-        ir.resources.iter().zip(&rewritten).map(|(r, new)| new.as_ref().unwrap_or(r)).collect();
-    let views = views(ir, &resources);
+    let views = views(ir, rewritten);
     let mut data = DataUse::default();
     for r in &ir.resources {
         for e in r.kind.exprs() {
