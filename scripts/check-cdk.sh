@@ -120,6 +120,7 @@ seconds() { # since $1 (from now_ms), with one decimal
 pass=0
 fail=0
 failed=()
+passed=()
 for case in "${cases[@]}"; do
   name=${case%%	*}
   spec=${case#*	}
@@ -186,6 +187,7 @@ for case in "${cases[@]}"; do
       console.log(s || "none")' "$app/cdk.out/validation-report.json")
     echo "ok   $name ($(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); cdk-nag: $nag)"
     pass=$((pass + 1))
+    passed+=("$name")
   else
     echo "FAIL $name: $step failed; its output:"
     tail -n 60 "$log" | sed 's/^/     /'
@@ -197,8 +199,9 @@ done
 # The acknowledgements are what keeps synth green, not a plugin that reports nothing: drop one
 # from an app that passed, and cdk-nag must fail synth naming that finding.
 nag_case=""
-for app in "$work"/apps/*; do
-  if [ -d "$app/cdk.out" ] && grep -q "cdkNag: \['" "$app/lib/mwaa-stack.ts"; then nag_case=$app; break; fi
+for name in "${passed[@]}"; do
+  app="$work/apps/$name"
+  if grep -q "cdkNag: \['" "$app/lib/mwaa-stack.ts"; then nag_case=$app; break; fi
 done
 if [ -n "$nag_case" ]; then
   name=$(basename "$nag_case")

@@ -553,8 +553,13 @@ pub fn comment_text(s: &str) -> String {
     one_line.replace("*/", "* /").replace("-->", "-- >")
 }
 
-/// An object key: bare when it is an identifier, quoted otherwise.
+/// An object key: bare when it is an identifier, quoted otherwise. `__proto__` (a valid tag key)
+/// is computed, `['__proto__']`: written plainly, bare or quoted, it would set the object's
+/// prototype instead of a property (ECMAScript, `__proto__` in object initializers).
 fn ts_key(k: &str) -> String {
+    if k == "__proto__" {
+        return format!("[{}]", ts_str(k));
+    }
     let bare = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if bare {
@@ -731,6 +736,7 @@ mod tests {
         assert_eq!(ts_key("aws:SourceAccount"), "'aws:SourceAccount'");
         assert_eq!(ts_key("core.parallelism"), "'core.parallelism'");
         assert_eq!(ts_key("1a"), "'1a'");
+        assert_eq!(ts_key("__proto__"), "['__proto__']");
     }
 
     fn r(id: &str, attr: Attr) -> Expr {
