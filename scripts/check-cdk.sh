@@ -4,7 +4,8 @@
 #   generate the app with the release binary (--target cdk --out), `tsc --noEmit` (strict),
 #   `cdk synth` offline with no AWS credentials, cfn-lint 1.58.0 on the synthesized template, and
 #   tests/equivalence_cdk.rs: the synthesized template equals the CloudFormation target's output.
-# It also prints what cdk-nag reports (findings are warnings in the generated app for now).
+# It also prints what cdk-nag reports, and checks that cdk-nag fails the synth of one of the apps
+# once one of its acknowledgements is taken out.
 #
 # npm packages are installed once into $CACHE/cdk-deps (again only when the generated package.json
 # asks for other versions) and linked into each app; cfn-lint lives in $CACHE/venv-cfn-lint.
@@ -120,6 +121,7 @@ seconds() { # since $1 (from now_ms), with one decimal
 pass=0
 fail=0
 failed=()
+passed=()
 for case in "${cases[@]}"; do
   name=${case%%	*}
   spec=${case#*	}
@@ -186,6 +188,7 @@ for case in "${cases[@]}"; do
       console.log(s || "none")' "$app/cdk.out/validation-report.json")
     echo "ok   $name ($(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); cdk-nag: $nag)"
     pass=$((pass + 1))
+    passed+=("$name")
   else
     echo "FAIL $name: $step failed; its output:"
     tail -n 60 "$log" | sed 's/^/     /'
@@ -193,6 +196,41 @@ for case in "${cases[@]}"; do
     failed+=("$name")
   fi
 done
+
+# The acknowledgements are what keeps synth green, not a plugin that reports nothing: drop one
+# from an app that passed, and cdk-nag must fail synth naming that finding.
+nag_case=""
+for name in "${passed[@]}"; do
+  app="$work/apps/$name"
+  if grep -q "cdkNag: \['" "$app/lib/mwaa-stack.ts"; then nag_case=$app; break; fi
+done
+if [ -n "$nag_case" ]; then
+  name=$(basename "$nag_case")
+  probe="$work/apps/nag-probe"
+  log="$work/logs/nag-probe.log"
+  mkdir -p "$probe"
+  cp -r "$nag_case/bin" "$nag_case/lib" "$nag_case"/*.json "$probe/"
+  ln -s "$DEPS/node_modules" "$probe/node_modules"
+  # The first cdk-nag rule of the stack, taken out of its accept() entry.
+  id=$(node -e 'const fs = require("fs"); const f = process.argv[1]; const s = fs.readFileSync(f, "utf8");
+    const m = s.match(/cdkNag: \[(\x27[^\x27]+\x27)(, )?/);
+    fs.writeFileSync(f, s.replace(m[0], "cdkNag: ["));
+    console.log(m[1].slice(1, -1))' "$probe/lib/mwaa-stack.ts")
+  t0=$(date +%s%3N)
+  if (cd "$probe" && "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices) > "$log" 2>&1; then
+    echo "FAIL cdk-nag: synth of $name passed without the acknowledgement of $id"
+    fail=$((fail + 1))
+    failed+=("nag-probe")
+  elif grep -qF "Acknowledge with 'AwsSolutions::$id'" "$log"; then
+    echo "ok   cdk-nag fails synth of $name without the acknowledgement of $id ($(seconds "$t0"))"
+    pass=$((pass + 1))
+  else
+    echo "FAIL cdk-nag: synth of $name without the acknowledgement of $id failed for another reason:"
+    tail -n 40 "$log" | sed 's/^/     /'
+    fail=$((fail + 1))
+    failed+=("nag-probe")
+  fi
+fi
 
 if [ "$fail" -gt 0 ]; then
   echo "CDK: $pass passed, $fail failed (${failed[*]})"

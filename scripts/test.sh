@@ -26,6 +26,9 @@ cargo clippy --locked --all-targets -- -D warnings
 step "cargo test"
 cargo test --locked
 
+step "changed lines of each target for a one-value spec change (tests/diff_size.rs; CloudFormation reported, not bounded)"
+cargo test --locked --quiet --test diff_size -- --nocapture
+
 step "cargo build --release"
 cargo build --locked --release
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen"

@@ -10,7 +10,9 @@
 //! HCL template compare as the same string. Resources that Terraform splits off (bucket settings,
 //! egress rules, policy attachments) are merged back into the resource they belong to, found by
 //! what they refer to. A property that a normalizer does not know is kept under `unmapped.NAME`,
-//! so that it always shows up as a difference.
+//! so that it always shows up as a difference. Terraform's local values (`locals.tf`) are evaluated
+//! first (tests/support/locals.rs): `local.tags`, `merge(local.tags, { Name = ... })` and
+//! `"${local.region}"` compare as the values they hold.
 //!
 //! The one documented exception: hashicorp/aws 5.x cannot set `worker_replacement_strategy`; the
 //! Terraform side writes it as a comment in the environment block, and this test reads it there.
@@ -26,6 +28,7 @@ use hcl::{Body, Expression, ObjectKey, TraversalOperator};
 use mwaagen::ir::{snake_case, Ir};
 use mwaagen::render::{render, OutputFile, Target};
 use serde_json::{json, Map, Value};
+use support::locals::Locals;
 
 // --- The neutral form ----------------------------------------------------------------------------
 
@@ -984,15 +987,18 @@ type Merge<'a> = Box<dyn FnOnce(&mut BTreeMap<String, Value>, &mut TfBody) + 'a>
 /// applied with the variables of `passed` (by CloudFormation parameter name; the others at their
 /// defaults).
 fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
-    let mut resources = Vec::new();
-    let mut outputs = BTreeMap::new();
     let parsed: Vec<(&OutputFile, Body)> = files
         .iter()
         .filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/"))
         .map(|f| (f, hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path))))
         .collect();
+    // Local values are evaluated first, as Terraform does: what is compared is what they hold.
+    let locals = Locals::of(parsed.iter().map(|(_, b)| b));
     let (parameters, vars) = tf_variables(parsed.iter().map(|(_, b)| b), passed);
+    let mut resources = Vec::new();
+    let mut outputs = BTreeMap::new();
     for (f, body) in &parsed {
+        let body = locals.inline(body);
         for b in body.blocks() {
             let labels: Vec<String> = b
                 .labels
@@ -1867,7 +1873,7 @@ fn changed_settings_tags_and_extra_resources_are_caught() {
     let cases: [(&str, &str, &str, &str); 5] = [
         ("mwaa.tf", "max_workers                      = 20", "max_workers = 21", "mwaa_environment.max_workers"),
         ("mwaa.tf", "log_level = \"ERROR\"", "log_level = \"INFO\"", "mwaa_environment.logging"),
-        ("network.tf", "    Environment = \"production\"\n", "", "vpc.tags"),
+        ("locals.tf", "    Environment = \"production\"\n", "", "vpc.tags"),
         ("iam.tf", "\"s3:GetBucket*\", ", "", "execution_policy.policy"),
         ("s3.tf", "sse_algorithm     = \"aws:kms\"", "sse_algorithm = \"AES256\"", "environment_bucket.encryption"),
     ];
@@ -2116,4 +2122,104 @@ fn changed_alarms_topic_and_dashboard_are_caught() {
         },
     );
     assert_caught(&differences(&cfn, &tf), "alarm_topic.kms_key");
+}
+
+/// The local values are evaluated, not trusted: a wrong value in locals.tf, or a resource that
+/// refers to the wrong one, shows up where it is used.
+#[test]
+fn wrong_local_values_are_caught_where_they_are_used() {
+    let ir = spec("production");
+    let cases: [(&str, &str, &str, &[&str]); 6] = [
+        // A tag of the spec, on a resource with its own Name and on one without.
+        (
+            "locals.tf",
+            "Team        = \"data-platform\"",
+            "Team        = \"data-platforms\"",
+            &["vpc.tags", "execution_role.tags", "mwaa_environment.tags"],
+        ),
+        // A resource's own Name tag.
+        (
+            "network.tf",
+            "{ Name = \"analytics-prod public subnet (AZ1)\" }",
+            "{ Name = \"x\" }",
+            &["public_subnet_1.tags"],
+        ),
+        // The spec's tags without the resource's Name.
+        (
+            "network.tf",
+            "merge(local.tags, { Name = \"analytics-prod private subnet (AZ2)\" })",
+            "local.tags",
+            &["private_subnet_2.tags"],
+        ),
+        // The environment's name in its ARN, which the trust and permissions policies name.
+        (
+            "locals.tf",
+            "environment/${local.environment_name}",
+            "environment/${local.environment_name}-2",
+            &["execution_role.assume_role_policy", "execution_policy.policy"],
+        ),
+        ("locals.tf", "\"analytics-prod\"", "\"analytics-dev\"", &["mwaa_environment.name", "execution_policy.policy"]),
+        // A deployment value read from the wrong data source attribute.
+        (
+            "locals.tf",
+            "region     = data.aws_region.current.name",
+            "region     = local.partition",
+            &["execution_policy.policy"],
+        ),
+    ];
+    for (path, from, to, expect) in cases {
+        let (cfn, tf) = neutral_forms(&ir, |f| edit_tf(f, path, from, to), |_| {});
+        let diffs = differences(&cfn, &tf);
+        for e in expect {
+            assert_caught(&diffs, e);
+        }
+    }
+}
+
+/// The evaluation of local values itself: nested locals, merge, and locals inside templates give
+/// what the same configuration written without locals gives.
+#[test]
+fn locals_are_evaluated_as_terraform_does() {
+    let with_locals = r#"
+locals {
+  region = data.aws_region.current.name
+  name   = "a\"b$${c}%%{d}\\"
+  arn    = "arn:${local.region}:x/${local.name}"
+  tags   = { A = "1", B = "2" }
+}
+
+resource "aws_vpc" "v" {
+  tags = merge(local.tags, { B = "3", Name = "n" })
+  x    = local.arn
+  y    = "${local.name}-${local.region}"
+  z    = [local.region, "${aws_vpc.w.id}/${local.name}"]
+}
+"#;
+    let without = r#"
+resource "aws_vpc" "v" {
+  tags = { A = "1", B = "3", Name = "n" }
+  x    = "arn:${data.aws_region.current.name}:x/a\"b$${c}%%{d}\\"
+  y    = "a\"b$${c}%%{d}\\-${data.aws_region.current.name}"
+  z    = [data.aws_region.current.name, "${aws_vpc.w.id}/a\"b$${c}%%{d}\\"]
+}
+"#;
+    let neutral = |text: &str| {
+        let body = hcl::parse(text).expect("parses");
+        let body = Locals::of([&body]).inline(&body);
+        let block = body.blocks().find(|b| b.identifier.as_str() == "resource").expect("a resource");
+        block.body.attributes().map(|a| (a.key.to_string(), tf_value(&a.expr))).collect::<BTreeMap<_, _>>()
+    };
+    let got = neutral(with_locals);
+    assert_eq!(got, neutral(without));
+    assert_eq!(got["x"], json!("arn:${pseudo:region}:x/a\"b$${c}%{d}\\"));
+    for bad in [
+        "locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n",
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_vpc\" \"v\" {\n  x = local.a\n}\n",
+        "resource \"aws_vpc\" \"v\" {\n  x = local.unset\n}\n",
+        "locals {\n  a = \"s\"\n}\nresource \"aws_vpc\" \"v\" {\n  x = merge(local.a, {})\n}\n",
+    ] {
+        let body = hcl::parse(bad).expect("parses");
+        let result = std::panic::catch_unwind(|| Locals::of([&body]).inline(&body));
+        assert!(result.is_err(), "accepted: {bad}");
+    }
 }

@@ -115,8 +115,15 @@ fn terraform_variable_default(files: &[OutputFile], name: &str) -> Option<String
 }
 
 fn terraform_resource(files: &[OutputFile], ty: &str, name: &str) -> Value {
-    for f in files.iter().filter(|f| f.path.starts_with("terraform/") && f.path.ends_with(".tf")) {
-        let body: hcl::Body = hcl::from_str(&f.contents).unwrap_or_else(|e| panic!("{}: {e}\n{}", f.path, f.contents));
+    let parsed: Vec<hcl::Body> = files
+        .iter()
+        .filter(|f| f.path.starts_with("terraform/") && f.path.ends_with(".tf"))
+        .map(|f| hcl::from_str(&f.contents).unwrap_or_else(|e| panic!("{}: {e}\n{}", f.path, f.contents)))
+        .collect();
+    // Values the resources share (the spec's tags) are local values: read them where they are used.
+    let locals = support::locals::Locals::of(&parsed);
+    for body in &parsed {
+        let body = locals.inline(body);
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels().iter().map(hcl::BlockLabel::as_str).collect();
             if block.identifier() == "resource" && labels == [ty, name] {

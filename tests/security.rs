@@ -55,7 +55,7 @@ use serde_json::{json, Value};
 // --- Neutral values ------------------------------------------------------------------------------
 //
 // Strings are written with neutral placeholders, so that `!Sub "arn:${AWS::Partition}:..."`, the
-// IR's `Expr::Sub` and the HCL template `"arn:${data.aws_partition.current.partition}:..."` read
+// IR's `Expr::Sub` and the HCL template `"arn:${local.partition}:..."` (its locals evaluated) read
 // the same: `${partition}`, `${region}`, `${account}`, `${az:N}`, and `${ref:ID.arn}` /
 // `${ref:ID.id}` for an attribute of another resource (ID is the Terraform name, which is the
 // snake-case CloudFormation logical id; `id` stands for what CloudFormation's `Ref` returns).
@@ -1242,10 +1242,18 @@ fn tf_resources(ty: &str, name: &str, body: &Body) -> Vec<Res> {
 /// The model of a Terraform configuration (the `.tf` files outside `tests/`). The bucket's
 /// settings, which Terraform keeps in resources of their own, are added to the bucket they name.
 fn tf_model(files: &[OutputFile]) -> Model {
+    let parsed: Vec<(&OutputFile, Body)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/"))
+        .map(|f| (f, hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path))))
+        .collect();
+    // Local values hold what the resources refer to (the environment's ARN, the region): the
+    // checks read them where they are used.
+    let locals = support::locals::Locals::of(parsed.iter().map(|(_, b)| b));
     let mut res = Vec::new();
     let mut outputs = BTreeMap::new();
-    for f in files.iter().filter(|f| f.path.ends_with(".tf") && !f.path.starts_with("tests/")) {
-        let body = hcl::parse(&f.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", f.path));
+    for (f, body) in &parsed {
+        let body = locals.inline(body);
         for b in body.blocks().filter(|b| b.identifier.as_str() == "output") {
             if let Some(hcl::BlockLabel::String(name)) = b.labels.first() {
                 outputs.insert(name.clone(), tf_attr(&b.body, "value"));
@@ -2805,7 +2813,11 @@ const MUTATIONS: &[Mutation] = &[
         checker: "execution_policy",
         spec: "<built-in default>",
         what: "PublishMetrics on environment/ENV-wrong",
-        edit: Edit::Tf("iam.tf", "environment/mwaa-public\",", "environment/mwaa-public-wrong\","),
+        edit: Edit::Tf(
+            "iam.tf",
+            "Resource = [local.environment_arn]",
+            "Resource = [\"${local.environment_arn}-wrong\"]",
+        ),
     },
     Mutation {
         checker: "execution_policy",
@@ -3216,7 +3228,7 @@ resource "aws_route_table" "private_route_table_1" {"#,
         checker: "private_routing",
         spec: "private.toml",
         what: "the S3 endpoint open to every bucket",
-        edit: Edit::Tf("endpoints.tf", "s3:::prod-${data.aws_region.current.name}-starport-layer-bucket/*", "s3:::*"),
+        edit: Edit::Tf("endpoints.tf", "s3:::prod-${local.region}-starport-layer-bucket/*", "s3:::*"),
     },
     Mutation {
         checker: "private_routing",
@@ -3260,8 +3272,8 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "the CLI statement also allows web login on the environment",
         edit: Edit::Tf(
             "iam.tf",
-            "Action = [\"airflow:CreateCliToken\"]",
-            "Action = [\"airflow:CreateCliToken\", \"airflow:CreateWebLoginToken\"]",
+            "Action   = [\"airflow:CreateCliToken\"]",
+            "Action   = [\"airflow:CreateCliToken\", \"airflow:CreateWebLoginToken\"]",
         ),
     },
     Mutation {
@@ -3471,7 +3483,7 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "the variables prefix dropped from the Secrets Manager read",
         edit: Edit::Tf(
             "iam.tf",
-            "          \"arn:${data.aws_partition.current.partition}:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret:airflow/variables/*\",\n",
+            "          \"arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:airflow/variables/*\",\n",
             "",
         ),
     },

@@ -732,6 +732,8 @@ pub struct Ir {
     pub uses_az_lookup: bool,
     /// Values passed in at deploy time, in order.
     pub parameters: Vec<Parameter>,
+    /// The spec's `[tags]`, which every taggable resource carries (see [`Ir::shared_tags`]).
+    pub tags: IndexMap<String, String>,
     pub resources: Vec<Resource>,
     pub outputs: Vec<Output>,
 }
@@ -742,6 +744,43 @@ impl Ir {
     pub fn get(&self, id: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.id == id)
     }
+
+    /// How a resource's tags relate to the spec's, so that targets with variables can state the
+    /// spec's tags once and refer to them.
+    #[must_use]
+    pub fn shared_tags<'a>(&self, tags: &'a IndexMap<String, String>) -> SharedTags<'a> {
+        if *tags == self.tags {
+            return SharedTags::Spec;
+        }
+        match tags.get("Name") {
+            Some(name)
+                if !self.tags.contains_key("Name")
+                    && tags.len() == self.tags.len() + 1
+                    && self.tags.iter().all(|(k, v)| tags.get(k) == Some(v)) =>
+            {
+                SharedTags::SpecAndName(name)
+            }
+            _ => SharedTags::Own,
+        }
+    }
+}
+
+/// A resource's tags as the spec's tags plus what is its own (see [`Ir::shared_tags`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedTags<'a> {
+    /// Exactly the spec's tags.
+    Spec,
+    /// The spec's tags and a `Name` tag with this value.
+    SpecAndName(&'a str),
+    /// Anything else: written out in full.
+    Own,
+}
+
+/// The ARN of the MWAA environment named `env` (API reference, Environment `Arn`:
+/// `arn:PARTITION:airflow:REGION:ACCOUNT:environment/NAME`).
+#[must_use]
+pub fn environment_arn(env: &str) -> Expr {
+    Expr::sub(&format!("arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"))
 }
 
 /// `PublicSubnet1` -> `public_subnet_1`; `NatGateway1EIP` -> `nat_gateway_1_eip`; `VPC` -> `vpc`.

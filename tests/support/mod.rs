@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, clippy::panic, clippy::unwrap_used)]
 
+pub mod locals;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(value(&json!({"Ref": "PluginsS3ObjectVersion"}), &kind_of), "var.plugins_s3_object_version");
         assert_eq!(
             value(&json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::${EnvironmentBucket}/*"}), &kind_of),
-            "\"arn:${data.aws_partition.current.partition}:s3:::${aws_s3_bucket.environment_bucket.id}/*\""
+            "\"arn:${local.partition}:s3:::${aws_s3_bucket.environment_bucket.id}/*\""
         );
         assert_eq!(value(&json!(["a", 1, true]), &kind_of), "[\"a\", 1, true]");
     }

@@ -104,6 +104,7 @@ pub fn lower(config: &Config) -> Ir {
         terraform_aws_provider: config.output.terraform_aws_provider.clone(),
         uses_az_lookup,
         parameters: parameters::parameters(&config.environment),
+        tags: config.tags.clone(),
         resources: b.resources,
         outputs,
     }
@@ -150,7 +151,7 @@ fn join(sep: &str, mut items: Vec<Expr>) -> Expr {
 }
 
 fn env_arn(env: &str) -> Expr {
-    Expr::sub(&format!("arn:${{AWS::Partition}}:airflow:${{AWS::Region}}:${{AWS::AccountId}}:environment/{env}"))
+    crate::ir::environment_arn(env)
 }
 
 struct Builder {

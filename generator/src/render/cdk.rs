@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
-use crate::ir::{Attr, Expr, Ir, Kind, Pseudo};
+use crate::ir::{Attr, Expr, Ir, Kind, Pseudo, Resource, SharedTags, Suppression};
 
 /// This backend's templates, embedded at build time: (name, text).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -79,10 +79,6 @@ pub(crate) fn register(tera: &mut Tera) {
         let indent = usize_arg(args, "indent", 0);
         Printer.value(&e, indent, indent).map(Value::String).map_err(tera::Error::msg)
     });
-    tera.register_filter("ts_tags", |v: &Value, args: &HashMap<String, Value>| {
-        let map: IndexMap<String, String> = super::json_arg(v)?;
-        Ok(Value::String(tags(&map, usize_arg(args, "indent", 0))))
-    });
     tera.register_filter("ts_int", |v: &Value, _: &HashMap<String, Value>| {
         let n: i64 = match v {
             Value::Number(n) => n.as_i64(),
@@ -123,6 +119,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     let (dependencies, dev_dependencies) = (deps(DEPENDENCIES), deps(DEV_DEPENDENCIES));
     let mut ctx = super::base_context(ir, Target::Cdk);
     ctx.insert("resources", &plan.resources);
+    ctx.insert("shared", &plan.shared);
     ctx.insert("vars", &plan.vars);
     ctx.insert("imports", &plan.imports);
     ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
@@ -145,6 +142,19 @@ struct Plan {
     vars: HashMap<String, String>,
     /// alias -> module, for `import * as alias from 'module'`.
     imports: BTreeMap<String, String>,
+    /// The constants and helpers the stack's constructs share.
+    shared: Shared,
+}
+
+/// What the constructs share, declared once before the stack: the spec's tags (`TAGS`), the
+/// `tags()` helper that writes them as L1 tags, and `accept()`, which records the scanner
+/// findings a resource accepts (only what the stack uses, so that `noUnusedLocals` holds).
+#[derive(Debug, Default, Serialize)]
+struct Shared {
+    /// The TypeScript value of `TAGS`, when the spec has tags.
+    tags: Option<String>,
+    tags_helper: bool,
+    accept_helper: bool,
 }
 
 #[derive(Serialize)]
@@ -156,6 +166,10 @@ struct CdkInfo {
     bind: bool,
     /// Variable for the resource's policy document, declared before the construct.
     doc_var: Option<String>,
+    /// The `tags` property: `tags()`, `tags('NAME')` or `TAGS`, or the resource's own tags.
+    tags: Option<String>,
+    /// The argument of `accept(construct, ...)`: the findings the resource accepts, if any.
+    accepted: Option<String>,
 }
 
 impl Plan {
@@ -198,6 +212,7 @@ impl Plan {
         let order = declaration_order(&after)
             .map_err(|i| RenderError(format!("resource {} is part of a reference cycle", ir.resources[i].id)))?;
 
+        let mut shared = Shared::default();
         let mut modules = BTreeSet::new();
         let mut names: HashMap<String, String> = HashMap::new();
         // Parameters and their conditions are declared first, as variables of their own.
@@ -222,8 +237,16 @@ impl Plan {
                 }
             }
             let has_statements = r.lifecycle.is_some() || !r.suppressions.is_empty() || !r.depends_on.is_empty();
-            let info =
-                CdkInfo { class: format!("{module}.{class}"), bind: read.contains(&i) || has_statements, doc_var };
+            let tags = tags_value(ir, r, &mut shared.tags_helper).map_err(RenderError)?;
+            let accepted = accepted(&r.suppressions).map_err(RenderError)?;
+            shared.accept_helper |= accepted.is_some();
+            let info = CdkInfo {
+                class: format!("{module}.{class}"),
+                bind: read.contains(&i) || has_statements,
+                doc_var,
+                tags,
+                accepted,
+            };
             let mut value = serde_json::to_value(r).map_err(|e| RenderError(e.to_string()))?;
             let Value::Object(obj) = &mut value else {
                 return Err(RenderError(format!("resource {} does not serialize as an object", r.id)));
@@ -231,10 +254,80 @@ impl Plan {
             obj.insert("cdk".into(), serde_json::to_value(info).map_err(|e| RenderError(e.to_string()))?);
             resources.push(value);
         }
+        if !ir.tags.is_empty() {
+            let tags = Expr::Map(ir.tags.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect());
+            shared.tags =
+                Some(Printer.value(&tags, 0, "const TAGS: Record<string, string> = ".len()).map_err(RenderError)?);
+        }
         let imports = modules.into_iter().map(|m| (m.to_owned(), format!("aws-cdk-lib/aws-{m}"))).collect();
         let vars = ir.resources.iter().map(|r| (r.id.clone(), r.var_name.clone())).collect();
-        Ok(Plan { resources, vars, imports })
+        Ok(Plan { resources, vars, imports, shared })
     }
+}
+
+/// The `tags` property of a construct (at indent 6): the spec's tags through `TAGS`, with a
+/// resource's own Name through `tags('NAME')`; the resource's own tags when it shares none (or
+/// the spec has no tags: then a Name alone is `[{ key: 'Name', value: '...' }]`).
+/// The MWAA environment takes a plain object, every other L1 construct a list of `{ key, value }`.
+fn tags_value(ir: &Ir, r: &Resource, uses_helper: &mut bool) -> Result<Option<String>, String> {
+    let Some(map) = r.tags.as_ref().filter(|t| !t.is_empty()) else { return Ok(None) };
+    let object = matches!(r.kind, Kind::MwaaEnvironment(_));
+    let shared = if ir.tags.is_empty() { SharedTags::Own } else { ir.shared_tags(map) };
+    Ok(Some(match (shared, object) {
+        (SharedTags::Spec, true) => "TAGS".to_owned(),
+        (SharedTags::Own, true) => {
+            let e = Expr::Map(map.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect());
+            Printer.value(&e, 6, 6 + "tags: ".len())?
+        }
+        (SharedTags::Spec, false) => {
+            *uses_helper = true;
+            "tags()".to_owned()
+        }
+        (SharedTags::SpecAndName(name), false) => {
+            *uses_helper = true;
+            format!("tags({})", ts_str(name))
+        }
+        (SharedTags::Own | SharedTags::SpecAndName(_), _) => tags(map, 6),
+    }))
+}
+
+/// The argument of `accept()` (at indent 4): a resource's suppressions as a list of findings
+/// that share a reason, `{ checkov: [...], cfnLint: [...], cdkNag: [...], reason }`, one per line.
+/// Only neighbours are grouped, so each tool's rules keep the order of the CloudFormation Metadata.
+fn accepted(suppressions: &[Suppression]) -> Result<Option<String>, String> {
+    if suppressions.is_empty() {
+        return Ok(None);
+    }
+    let mut groups: Vec<(&str, Vec<&Suppression>)> = Vec::new();
+    for s in suppressions {
+        match groups.last_mut() {
+            Some((reason, members)) if *reason == s.reason => members.push(s),
+            _ => groups.push((&s.reason, vec![s])),
+        }
+    }
+    let mut out = String::from("[\n");
+    for (reason, members) in groups {
+        let mut fields: Vec<(&str, Expr)> = Vec::new();
+        for (tool, key) in [("checkov", "checkov"), ("cfn-lint", "cfnLint"), ("cdk-nag", "cdkNag")] {
+            let ids: Vec<&str> = members.iter().filter(|s| s.tool == tool).map(|s| s.id.as_str()).collect();
+            if !ids.is_empty() {
+                fields.push((key, Expr::strs(ids)));
+            }
+        }
+        if let Some(other) = members.iter().find(|s| !["checkov", "cfn-lint", "cdk-nag"].contains(&s.tool.as_str())) {
+            return Err(format!("no TypeScript form for a suppression of {:?} ({})", other.tool, other.id));
+        }
+        fields.push(("reason", Expr::s(reason)));
+        // One finding per line, however long its reason: the list reads (and diffs) as a table.
+        let mut flat = Vec::with_capacity(fields.len());
+        for (k, v) in &fields {
+            let f = Printer.flat(v)?.ok_or_else(|| format!("no one-line form for {v:?}"))?;
+            flat.push(format!("{k}: {f}"));
+        }
+        let _ = writeln!(out, "      {{ {} }},", flat.join(", "));
+    }
+    out.push_str("    ]");
+    Ok(Some(out))
 }
 
 /// A stable order in which every resource comes after the ones it reads: each resource keeps
@@ -484,8 +577,13 @@ pub fn comment_text(s: &str) -> String {
     one_line.replace("*/", "* /").replace("-->", "-- >")
 }
 
-/// An object key: bare when it is an identifier, quoted otherwise.
+/// An object key: bare when it is an identifier, quoted otherwise. `__proto__` (a valid tag key)
+/// is computed, `['__proto__']`: written plainly, bare or quoted, it would set the object's
+/// prototype instead of a property (ECMAScript, `__proto__` in object initializers).
 fn ts_key(k: &str) -> String {
+    if k == "__proto__" {
+        return format!("[{}]", ts_str(k));
+    }
     let bare = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if bare {
@@ -605,8 +703,14 @@ fn pseudo(p: Pseudo) -> &'static str {
     }
 }
 
-/// L1 tags, `[{ key, value }]`, one per line.
+/// L1 tags, `[{ key, value }]`: one per line, or a single one on the line of its property.
 fn tags(map: &IndexMap<String, String>, indent: usize) -> String {
+    if let Some((k, v)) = map.iter().next().filter(|_| map.len() == 1) {
+        let line = format!("[{{ key: {}, value: {} }}]", ts_str(k), ts_str(v));
+        if indent + "tags: ".len() + line.len() < WIDTH {
+            return line;
+        }
+    }
     let pad = " ".repeat(indent + 2);
     let mut out = String::from("[\n");
     for (k, v) in map {
@@ -658,6 +762,7 @@ mod tests {
         assert_eq!(ts_key("aws:SourceAccount"), "'aws:SourceAccount'");
         assert_eq!(ts_key("core.parallelism"), "'core.parallelism'");
         assert_eq!(ts_key("1a"), "'1a'");
+        assert_eq!(ts_key("__proto__"), "['__proto__']");
     }
 
     fn r(id: &str, attr: Attr) -> Expr {
@@ -721,6 +826,50 @@ mod tests {
         assert_eq!(declaration_order(&after), Ok(vec![2, 0, 1, 3]));
         let cycle = vec![BTreeSet::from([1]), BTreeSet::from([0])];
         assert!(declaration_order(&cycle).is_err());
+    }
+
+    #[test]
+    fn accepted_findings_group_neighbours_that_share_a_reason() {
+        let s = |tool: &str, id: &str, reason: &str| Suppression {
+            tool: tool.into(),
+            id: id.into(),
+            reason: reason.into(),
+        };
+        let list = [s("checkov", "A", "r1"), s("cdk-nag", "N", "r1"), s("checkov", "B", "r2"), s("checkov", "C", "r1")];
+        assert_eq!(
+            accepted(&list).expect("renders").as_deref(),
+            Some(
+                "[\n      { checkov: ['A'], cdkNag: ['N'], reason: 'r1' },\n      { checkov: ['B'], reason: 'r2' },\n      \
+                 { checkov: ['C'], reason: 'r1' },\n    ]"
+            )
+        );
+        assert_eq!(accepted(&[]).expect("renders"), None);
+        assert!(accepted(&[s("tfsec", "X", "r")]).is_err());
+    }
+
+    #[test]
+    fn tags_refer_to_the_spec_tags() {
+        let spec = |tags: &str| {
+            crate::compile(&crate::diagnostics::Source::from_text(
+                "t.toml",
+                format!("version = 1\n[environment]\nname = \"e\"\n{tags}"),
+            ))
+            .expect("compiles")
+        };
+        let tags_of = |ir: &Ir, id: &str| {
+            let mut helper = false;
+            let r = ir.get(id).expect("resource");
+            (tags_value(ir, r, &mut helper).expect("renders"), helper)
+        };
+        let ir = spec("[tags]\nTeam = \"t\"\n");
+        assert_eq!(tags_of(&ir, "VPC"), (Some("tags('e')".to_owned()), true));
+        assert_eq!(tags_of(&ir, "ExecutionRole"), (Some("tags()".to_owned()), true));
+        assert_eq!(tags_of(&ir, "MwaaEnvironment"), (Some("TAGS".to_owned()), false));
+        assert_eq!(tags_of(&ir, "InternetGatewayAttachment"), (None, false));
+        // Without tags in the spec, a Name alone is written where it is used.
+        let bare = spec("");
+        assert_eq!(tags_of(&bare, "VPC"), (Some("[{ key: 'Name', value: 'e' }]".to_owned()), false));
+        assert_eq!(tags_of(&bare, "MwaaEnvironment"), (None, false));
     }
 
     #[test]

@@ -226,6 +226,7 @@ struct IrHead<'a> {
     terraform_aws_provider: &'a str,
     uses_az_lookup: bool,
     parameters: &'a [crate::ir::Parameter],
+    tags: &'a indexmap::IndexMap<String, String>,
     outputs: &'a [crate::ir::Output],
 }
 
@@ -241,6 +242,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             terraform_aws_provider,
             uses_az_lookup,
             parameters,
+            tags,
             resources: _,
             outputs,
         } = ir;
@@ -253,6 +255,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             terraform_aws_provider,
             uses_az_lookup: *uses_az_lookup,
             parameters,
+            tags,
             outputs,
         }
     }

@@ -104,13 +104,30 @@ pub(super) fn with_attr(e: Expr, attr: &str) -> tera::Result<Expr> {
     Ok(Expr::Ref(r))
 }
 
-/// `aws_subnet.private_subnet_1.id`.
+/// `aws_subnet.private_subnet_1.id`; `local.environment_arn` for a reference to a local value
+/// (see [`super::locals`]).
 pub(crate) fn traversal(r: &Ref) -> String {
+    if r.kind == LOCAL {
+        return format!("local.{}", r.id);
+    }
     let ty = tf_type(&r.kind).unwrap_or("UNKNOWN_KIND");
     format!("{ty}.{}.{}", crate::ir::snake_case(&r.id), attribute(r))
 }
 
+/// The [`Ref::kind`] of a reference to a Terraform local value: the backend's own, never in the IR.
+pub(super) const LOCAL: &str = "local";
+
+/// A pseudo parameter in expressions: the local value that `locals.tf` sets from its data source.
 pub(crate) fn pseudo(p: Pseudo) -> &'static str {
+    match p {
+        Pseudo::Region => "local.region",
+        Pseudo::AccountId => "local.account_id",
+        Pseudo::Partition => "local.partition",
+    }
+}
+
+/// The data source attribute that holds a pseudo parameter.
+pub(super) fn pseudo_source(p: Pseudo) -> &'static str {
     match p {
         Pseudo::Region => "data.aws_region.current.name",
         Pseudo::AccountId => "data.aws_caller_identity.current.account_id",
@@ -277,7 +294,9 @@ mod tests {
             Part::Lit(":s3:::${x}/".into()),
             Part::Ref(Ref { id: "B".into(), kind: "bucket".into(), attr: Attr::Id }),
         ]);
-        assert_eq!(expr(&sub, 0), "\"arn:${data.aws_partition.current.partition}:s3:::$${x}/${aws_s3_bucket.b.id}\"");
+        assert_eq!(expr(&sub, 0), "\"arn:${local.partition}:s3:::$${x}/${aws_s3_bucket.b.id}\"");
+        let local = Expr::Ref(Ref { id: "environment_arn".into(), kind: LOCAL.into(), attr: Attr::Id });
+        assert_eq!(expr(&local, 0), "local.environment_arn");
         let join = Expr::Join { sep: ",".into(), items: vec![r("subnet", "A", Attr::Id), Expr::s("b")] };
         assert_eq!(expr(&join, 0), "join(\",\", [aws_subnet.a.id, \"b\"])");
     }

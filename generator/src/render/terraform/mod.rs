@@ -20,6 +20,7 @@ use crate::ir::{Expr, Ir};
 mod align;
 mod hcl;
 mod kinds;
+mod locals;
 mod provider;
 mod views;
 
@@ -41,6 +42,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/providers.tf", include_str!("../../../../templates/terraform/providers.tf.tera")),
     ("terraform/variables.tf", include_str!("../../../../templates/terraform/variables.tf.tera")),
     ("terraform/data.tf", include_str!("../../../../templates/terraform/data.tf.tera")),
+    ("terraform/locals.tf", include_str!("../../../../templates/terraform/locals.tf.tera")),
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
     ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
@@ -111,7 +113,8 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
             crate::ir::snake_case(&r.id)
         )));
     }
-    let views = views(ir);
+    let (rewritten, environment_arn_used) = locals::rewrite(ir)?;
+    let views = views(ir, rewritten);
     let mut data = DataUse::default();
     for r in &ir.resources {
         for e in r.kind.exprs() {
@@ -124,10 +127,12 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     let retained: Vec<&View<'_>> = views.iter().filter(|v| v.tf.retain).collect();
     let mocks = mocks(&data, &types_of(&views));
     let needs_region_variable = ir.region.is_none();
+    let locals = locals::Locals::new(ir, &data, environment_arn_used);
 
     let mut ctx = super::base_context(ir, Target::Terraform);
     ctx.insert("views", &views);
     ctx.insert("data", &data);
+    ctx.insert("locals", &locals);
     ctx.insert("region_variable", &needs_region_variable);
     ctx.insert("bucket_prefix", &bucket_prefix(&ir.environment_name));
     ctx.insert("provider_note", &provider_note(&ir.terraform_aws_provider));
@@ -148,6 +153,9 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     }
     if data.region || data.account_id || data.partition || data.availability_zones {
         add("data.tf", render("terraform/data.tf", &ctx)?);
+    }
+    if locals.any() {
+        add("locals.tf", render("terraform/locals.tf", &ctx)?);
     }
     for file in RESOURCE_FILES {
         if !views.iter().any(|v| v.tf.file == *file) {

@@ -15,9 +15,28 @@ use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Part, Pseudo, Resource};
 /// An IR resource with what the Terraform templates need besides it.
 #[derive(Debug, Serialize)]
 pub(super) struct View<'a> {
-    #[serde(flatten)]
+    #[serde(skip)]
     pub(super) r: &'a Resource,
+    /// What the templates see of the resource: the resource itself, or its JSON with local values
+    /// in place of what they hold (see [`super::locals::rewrite`]).
+    #[serde(flatten)]
+    shown: Shown<'a>,
     pub(super) tf: TfInfo,
+}
+
+#[derive(Debug)]
+enum Shown<'a> {
+    Resource(&'a Resource),
+    Rewritten(serde_json::Value),
+}
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Shown::Resource(r) => r.serialize(s),
+            Shown::Rewritten(v) => v.serialize(s),
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -48,6 +67,8 @@ pub(super) struct TfInfo {
     policy_sids: Option<PolicySids>,
     /// The environment's subnets that this configuration creates (addresses), for the generated test.
     subnets: Vec<String>,
+    /// The `tags` argument as HCL (`local.tags`, `merge(local.tags, { Name = ... })`), if any.
+    tags: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,17 +172,21 @@ pub fn bucket_prefix(env: &str) -> String {
     format!("{prefix}-")
 }
 
-/// Builds the views: names, attachments and dependencies as Terraform addresses.
-pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
+/// Builds the views of the IR's resources (`rewritten[i]`, when set, is what the templates see of
+/// resource `i`; see [`super::locals::rewrite`]): names, attachments and dependencies as Terraform
+/// addresses.
+pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> Vec<View<'_>> {
     let kind_of = |id: &str| ir.get(id).map(|r| r.kind.tag());
     let mut out: Vec<View<'_>> = Vec::new();
-    for r in &ir.resources {
+    rewritten.resize(ir.resources.len(), None);
+    for (r, json) in ir.resources.iter().zip(rewritten) {
         let ty = tf_type(r.kind.tag()).unwrap_or("UNKNOWN_KIND");
         let mut tf = TfInfo {
             file: file_of(&r.kind),
             ty,
             address: format!("{ty}.{}", r.tf_name),
             retain: r.lifecycle == Some(Lifecycle::Retain),
+            tags: super::locals::tags_expr(ir, r.tags.as_ref()),
             ..TfInfo::default()
         };
         let n = &r.tf_name;
@@ -243,7 +268,8 @@ pub(super) fn views(ir: &Ir) -> Vec<View<'_>> {
             }
             _ => {}
         }
-        out.push(View { r, tf });
+        let shown = json.map_or(Shown::Resource(r), Shown::Rewritten);
+        out.push(View { r, shown, tf });
     }
 
     // Dependencies, now that every resource's extra names are known.
