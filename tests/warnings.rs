@@ -162,3 +162,29 @@ fn one_warned_spec_among_several_denies_the_whole_run() {
     assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
     assert_eq!(entries(tmp.path()), 2, "one folder per environment");
 }
+
+#[test]
+fn diff_prints_the_warnings_of_both_specs() {
+    let warned = "tests/warnings/requirements-private-routing.toml";
+    let o = mwaagen(&["diff", "specs/default.toml", warned]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("--> {warned}:")), "{err}");
+    assert!(err.contains("warning: environment.requirements_s3_path"), "{err}");
+}
+
+/// A warning about a value that a base spec sets points into the base, where it is written.
+#[test]
+fn a_warning_from_a_base_spec_points_into_the_base() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = "version = 1\n\n[environment]\nname = \"base\"\n\n[network]\nrouting = \"private\"\n";
+    let child = "version = 1\nextends = \"base.toml\"\n\n[environment]\nname = \"child\"\nrequirements_s3_path = \"requirements.txt\"\n";
+    std::fs::write(dir.path().join("base.toml"), base).expect("base");
+    std::fs::write(dir.path().join("child.toml"), child).expect("child");
+    let path = dir.path().join("child.toml");
+    let source = Source::from_bytes(path.to_string_lossy(), child.as_bytes());
+    let compiled = mwaagen::compile_with_warnings(&source).unwrap_or_else(|d| panic!("{}", d.render(&source)));
+    let rendered = compiled.warnings.render_warnings(&source);
+    // The private-routing warning names the base file and line 7, where routing is written.
+    assert!(rendered.contains("base.toml:7:11"), "{rendered}");
+}

@@ -63,7 +63,10 @@ pub struct Compiled {
 pub fn compile_with_warnings(source: &Source) -> Result<Compiled, Diagnostics> {
     let parsed = parse::parse(source)?;
     match validate::validate_with_warnings(&parsed.spec, &source.name) {
-        Ok(v) if parsed.unknown_keys.is_empty() => Ok(Compiled { ir: lower::lower(&v.config), warnings: v.warnings }),
+        Ok(v) if parsed.unknown_keys.is_empty() => {
+            // A warning about a value a base spec sets points into that base, as an error would.
+            Ok(Compiled { ir: lower::lower(&v.config), warnings: parsed.bases.localize(v.warnings) })
+        }
         result => {
             // Unknown keys and rule errors together, so that one run reports every problem.
             let mut diags = parsed.unknown_keys;

@@ -318,8 +318,13 @@ fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> Ex
             Ok(s) => s,
             Err(e) => return fail(e),
         };
-        match mwaagen::compile(&source) {
-            Ok(ir) => irs.push(ir),
+        match mwaagen::compile_with_warnings(&source) {
+            Ok(c) => {
+                if !c.warnings.is_empty() {
+                    eprint!("{}", c.warnings.render_warnings(&source));
+                }
+                irs.push(c.ir);
+            }
             Err(diags) => {
                 eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
                 invalid = true;
@@ -380,9 +385,26 @@ fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) ->
     // The spec is checked as mwaagen will read it: only the VPC placeholder may be refused.
     let spec_name = out.map_or_else(|| "<imported spec>".to_owned(), |p| p.to_string_lossy().replace('\\', "/"));
     let spec_source = Source::from_text(spec_name.clone(), imported.spec.as_str());
-    let problems = mwaagen::compile(&spec_source)
-        .err()
-        .filter(|d| !(imported.vpc_placeholder && d.0.iter().all(|d| d.field == "network.existing_vpc_id")));
+    let problems = match mwaagen::compile_with_warnings(&spec_source) {
+        Ok(c) => {
+            if !c.warnings.is_empty() {
+                eprint!("{}", c.warnings.render_warnings(&spec_source));
+            }
+            None
+        }
+        Err(d) if imported.vpc_placeholder && d.0.iter().all(|d| d.field == "network.existing_vpc_id") => None,
+        Err(d) => Some(d),
+    };
+    // A spec that would not validate (beyond the VPC placeholder) is a bug of the import: say so
+    // and write nothing.
+    if let Some(diags) = problems {
+        eprint!("{}", diags.render(&spec_source).replace("; nothing was written", ""));
+        eprintln!(
+            "error: the spec made from {} does not validate (please report this as a bug of mwaagen); nothing was written",
+            imported.name
+        );
+        return ExitCode::FAILURE;
+    }
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -403,11 +425,6 @@ fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) ->
             }
             println!("wrote {} (environment {})", path.display(), imported.name);
         }
-    }
-    if let Some(diags) = problems {
-        eprint!("{}", diags.render(&spec_source).replace("; nothing was written", ""));
-        eprintln!("error: the spec written for {} does not validate yet: fix the errors above", imported.name);
-        return ExitCode::FAILURE;
     }
     if imported.vpc_placeholder {
         eprintln!(
