@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 
 use super::kms::via_services;
-use super::policy::{append_statements, condition, policy, principal, statement};
+use super::policy::{append_statements, condition, describe_log_groups_statement, policy, principal, statement};
 use super::{env_arn, secrets, Builder, Refs};
 use crate::ir::{Attr, Expr, Kind, Pseudo, Ref};
 use crate::model::{ConditionValue, Config, ExecutionRole, Kms, Statement, WebAccess};
@@ -240,14 +240,7 @@ pub(super) fn execution_policy(
             )),
             None,
         ),
-        statement(
-            "DescribeLogGroups",
-            "Allow",
-            None,
-            Expr::strs(["logs:DescribeLogGroups"]),
-            Some(("Resource", Expr::strs(["*"]))),
-            None,
-        ),
+        describe_log_groups_statement(),
         statement(
             "PutMetricData",
             "Allow",

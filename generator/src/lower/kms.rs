@@ -1,6 +1,6 @@
 //! The customer managed KMS key (`kms.key = "create"`) and what refers to a key.
 
-use super::policy::{condition, policy, principal, statement};
+use super::policy::{account_root_statement, condition, policy, principal, statement};
 use super::Builder;
 use crate::ir::{Attr, Expr, Kind, Lifecycle, Ref};
 use crate::model::Kms;
@@ -18,14 +18,7 @@ impl Builder {
     pub(super) fn kms_key(&mut self, role_arn: &Expr) {
         let env = self.env.clone();
         let doc = policy(vec![
-            statement(
-                "EnableAccountPermissions",
-                "Allow",
-                Some(principal("AWS", Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))),
-                Expr::strs(["kms:*"]),
-                Some(("Resource", Expr::s("*"))),
-                None,
-            ),
+            account_root_statement(),
             statement(
                 "AllowCloudWatchLogs",
                 "Allow",

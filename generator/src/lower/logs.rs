@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use super::policy::{policy, principal, statement};
+use super::policy::{describe_log_groups_statement, policy, principal, statement};
 use super::Builder;
 use crate::ir::{snake_case, Attr, Expr, Kind, Lifecycle, Output, Pseudo};
 use crate::model::{Bucket, Config, Environment};
@@ -66,14 +66,7 @@ impl Builder {
                 Some(("Resource", Expr::List(vec![Expr::sub(&group_arn), Expr::sub(&format!("{group_arn}:*"))]))),
                 None,
             ),
-            statement(
-                "DescribeLogGroups",
-                "Allow",
-                None,
-                Expr::strs(["logs:DescribeLogGroups"]),
-                Some(("Resource", Expr::strs(["*"]))),
-                None,
-            ),
+            describe_log_groups_statement(),
         ]);
         self.add(
             "FlowLogsRolePolicy",

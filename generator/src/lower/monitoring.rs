@@ -11,7 +11,7 @@
 
 use indexmap::IndexMap;
 
-use super::policy::{condition, policy, principal, principal_any, statement};
+use super::policy::{account_root_statement, condition, policy, principal, principal_any, statement};
 use super::Builder;
 use crate::ir::{AlarmQuery, AlarmSettings, Attr, Expr, Kind, MetricStat, Pseudo, Ref};
 use crate::model::{AlarmTopic, Config, Monitoring};
@@ -78,14 +78,7 @@ impl Builder {
             ),
         ]));
         let key_policy = policy(vec![
-            statement(
-                "EnableAccountPermissions",
-                "Allow",
-                Some(principal("AWS", Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))),
-                Expr::strs(["kms:*"]),
-                Some(("Resource", Expr::s("*"))),
-                None,
-            ),
+            account_root_statement(),
             statement(
                 "AllowCloudWatchAlarms",
                 "Allow",

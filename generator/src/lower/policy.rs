@@ -55,3 +55,30 @@ pub(super) fn statement(
     }
     Expr::Map(m)
 }
+
+/// A key policy's first statement: the account (through IAM) may use and manage the key, so that
+/// the key never becomes unmanageable (KMS developer guide, key-policy-default.html).
+pub(super) fn account_root_statement() -> Expr {
+    statement(
+        "EnableAccountPermissions",
+        "Allow",
+        Some(principal("AWS", Expr::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))),
+        Expr::strs(["kms:*"]),
+        Some(("Resource", Expr::s("*"))),
+        None,
+    )
+}
+
+/// `logs:DescribeLogGroups` on `*`: the action takes no resource ARN (Service Authorization
+/// Reference, CloudWatch Logs: DescribeLogGroups lists no resource type), so a grant on a log-group
+/// ARN grants nothing.
+pub(super) fn describe_log_groups_statement() -> Expr {
+    statement(
+        "DescribeLogGroups",
+        "Allow",
+        None,
+        Expr::strs(["logs:DescribeLogGroups"]),
+        Some(("Resource", Expr::strs(["*"]))),
+        None,
+    )
+}
