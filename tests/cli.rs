@@ -2,25 +2,10 @@
 
 mod support;
 
+use support::{mwaagen, stderr, stdout};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
-        .args(args)
-        .current_dir(support::root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();

@@ -7,20 +7,9 @@
 
 mod support;
 
+use support::{mwaagen, stdout};
+
 use std::process::{Command, Output};
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
-        .args(args)
-        .current_dir(support::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// The change specs, each compared with tests/diff/old.toml.
 fn cases() -> Vec<String> {

@@ -7,22 +7,15 @@
 
 mod support;
 
+use support::mwaagen;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use mwaagen::render::{render, Target};
 
 /// The specs that extend tests/extends/base.toml.
 const OVERRIDING: &[&str] = &["dev", "prod"];
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
-        .args(args)
-        .current_dir(support::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ snapshot_path => "../snapshots/extends", prepend_module_to_snapshot => false, omit_expression => true }, {

@@ -9,23 +9,15 @@
 
 mod support;
 
+use support::mwaagen;
+
 use std::collections::HashMap;
-use std::process::{Command, Output};
 
 use mwaagen::diagnostics::Source;
 use mwaagen::ir::{Expr, Ir, Kind, MwaaSettings, Part, Pseudo};
 use serde_json::{json, Map, Value};
 
 const ACCOUNT: &str = "123456789012";
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
-        .args(args)
-        .current_dir(support::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 fn settings(ir: &Ir) -> MwaaSettings {
     match ir.resources.iter().find_map(|r| match &r.kind {

@@ -11,9 +11,10 @@
 
 mod support;
 
+use support::mwaagen;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use mwaagen::diagnostics::Source;
 
@@ -83,15 +84,6 @@ fn fixture(path: &Path) -> Fixture {
         .and_then(|l| l.strip_prefix("# errors: "))
         .map(|n| n.trim().parse().unwrap_or_else(|_| panic!("{}: `# errors: N` needs a number", path.display())));
     Fixture { rel: format!("tests/invalid/{name}.toml"), name, bytes, expect, errors }
-}
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
-        .args(args)
-        .current_dir(support::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mwaagen runs")
 }
 
 /// Every `--> FILE:LINE:COL` position in `stderr` that points into `rel`.

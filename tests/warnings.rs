@@ -7,8 +7,9 @@
 
 mod support;
 
+use support::{mwaagen, stderr};
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use mwaagen::diagnostics::Source;
 
@@ -42,14 +43,6 @@ fn fixtures() -> Vec<Fixture> {
             Fixture { rel: format!("tests/warnings/{name}.toml"), name, field }
         })
         .collect()
-}
-
-fn mwaagen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mwaagen")).args(args).current_dir(support::root()).output().expect("mwaagen runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn entries(dir: &std::path::Path) -> usize {

@@ -5,6 +5,7 @@ pub mod locals;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use mwaagen::diagnostics::Source;
 use mwaagen::ir::Ir;
@@ -176,4 +177,24 @@ fn resolve_cfn_value(
         }
         other => Some(other.clone()),
     }
+}
+
+/// Runs the real `mwaagen` binary in the project root (without colour).
+pub fn mwaagen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mwaagen"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// What a run printed to standard output.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What a run printed to standard error.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
