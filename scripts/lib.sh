@@ -38,3 +38,23 @@ ensure_venv_packages() {
     "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
   fi
 }
+
+# Cases of a check run side by side: MWAAGEN_JOBS of them at a time (default: the number of CPUs).
+# Each case writes its own files; the caller prints them in order once all are done, so the output
+# does not depend on which case ended first.
+check_jobs() { printf '%s\n' "${MWAAGEN_JOBS:-$(nproc 2>/dev/null || echo 2)}"; }
+
+# wait_for_slot N [PID...]: returns once fewer than N background jobs of this shell run, not
+# counting the PIDs given (a server the cases talk to).
+wait_for_slot() {
+  local max=$1 running pid
+  shift
+  while :; do
+    running=0
+    for pid in $(jobs -rp); do
+      case " $* " in *" $pid "*) ;; *) running=$((running + 1)) ;; esac
+    done
+    [ "$running" -lt "$max" ] && return 0
+    wait -n 2>/dev/null || true
+  done
+}
