@@ -12,7 +12,7 @@
 # The script starts moto_server itself on a free loopback port and stops it by its PID on exit.
 # Needs terraform and the hashicorp/aws provider mirror like scripts/check-terraform.sh
 # (MWAAGEN_SKIP_TERRAFORM=1 skips, loudly); moto[server] 5.2.5 is installed into $CACHE/venv-moto.
-# MWAAGEN_APPLY_JOBS sets how many cases run side by side (default 4); MWAAGEN_KEEP_APPLY=DIR copies
+# MWAAGEN_APPLY_JOBS sets how many cases run side by side (default 5); MWAAGEN_KEEP_APPLY=DIR copies
 # the work folder (logs, configurations, states) there on exit, for a look after a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,7 +95,7 @@ export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/
 export AWS_EC2_METADATA_DISABLED=true
 echo "moto 5.2.5 on $endpoint (pid $moto_pid); $(terraform version | head -n 1), provider mirror $mirror"
 
-# Each case in its own folder and state; cases run side by side (MWAAGEN_APPLY_JOBS, default 4: much of a case is the provider waiting),
+# Each case in its own folder and state; cases run side by side (MWAAGEN_APPLY_JOBS, default 5: much of a case is the provider waiting),
 # which moto serves concurrently. Names cannot collide: each spec has its own environment name,
 # and what Terraform names takes a unique suffix.
 run_case() { # name, mwaagen args...; writes $work/NAME.result
@@ -141,7 +141,7 @@ run_case() { # name, mwaagen args...; writes $work/NAME.result
   fi
 }
 
-jobs_max="${MWAAGEN_APPLY_JOBS:-4}"
+jobs_max="${MWAAGEN_APPLY_JOBS:-5}"
 names=()
 for arg in "$@"; do
   if [ "$arg" = "--default" ]; then name=default-built-in; args=(); else name=$(basename "$arg" .toml); args=("$arg"); fi
