@@ -42,7 +42,7 @@ fi
 
 source scripts/lib.sh
 mkdir -p "$CACHE"
-ensure_venv_packages "$VENV" "moto[server]==5.2.5" boto3==1.44.8 botocore==1.44.8
+ensure_tool moto
 PY="$VENV/bin/python"
 "$PY" scripts/apply-moto.py selftest
 

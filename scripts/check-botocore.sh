@@ -7,11 +7,10 @@ ROOT=$PWD
 CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
 BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
 VENV="$CACHE/venv-botocore"
-BOTOCORE=1.44.8
 
 source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-ensure_venv_packages "$VENV" "botocore==$BOTOCORE"
+ensure_tool botocore
 
 schema=$(mktemp)
 trap 'rm -f "$schema"' EXIT

@@ -7,11 +7,10 @@ ROOT=$PWD
 CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
 BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
 VENV="$CACHE/venv-cfn-lint"
-VERSION=1.58.0
 
 source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-ensure_venv "$VENV" cfn-lint "$VERSION"
+ensure_tool cfn-lint
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

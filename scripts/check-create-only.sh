@@ -9,5 +9,5 @@ CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
 VENV="$CACHE/venv-cfn-lint"
 
 source scripts/lib.sh
-ensure_venv "$VENV" cfn-lint 1.58.0
+ensure_tool cfn-lint
 "$VENV/bin/python" scripts/cfn-create-only.py --check

@@ -20,7 +20,7 @@ VENV="$CACHE/venv-policy_sentry"
 source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
 mkdir -p "$CACHE"
-ensure_venv_packages "$VENV" policy_sentry==0.15.2
+ensure_tool policy_sentry
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

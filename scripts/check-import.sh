@@ -9,7 +9,7 @@ CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
 VENV="$CACHE/venv-botocore"
 
 source scripts/lib.sh
-ensure_venv_packages "$VENV" botocore==1.44.8
+ensure_tool botocore
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

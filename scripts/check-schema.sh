@@ -13,7 +13,7 @@ VENV="$CACHE/venv-jsonschema"
 source scripts/lib.sh
 [ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
 # regex: ECMA-262's \p{L} in the tag patterns, which Python's re cannot compile.
-ensure_venv_packages "$VENV" jsonschema==4.26.0 regex==2026.11.15
+ensure_tool jsonschema
 
 schema=$(mktemp)
 trap 'rm -f "$schema"' EXIT

@@ -58,3 +58,19 @@ wait_for_slot() {
     wait -n 2>/dev/null || true
   done
 }
+
+# The checks' Python tools, each pinned here once: ensure_tool NAME makes $CACHE/venv-NAME ready
+# (CACHE must be set). scripts/install-tools.sh makes them all; docs/validation.md says how to
+# move the botocore pin (the others move the same way).
+ensure_tool() {
+  case $1 in
+    botocore) ensure_venv_packages "$CACHE/venv-botocore" botocore==1.44.8 ;;
+    jsonschema) ensure_venv_packages "$CACHE/venv-jsonschema" jsonschema==4.26.0 regex==2026.11.15 ;;
+    cfn-lint) ensure_venv "$CACHE/venv-cfn-lint" cfn-lint 1.58.0 ;;
+    checkov) ensure_venv "$CACHE/venv-checkov" checkov 3.3.30 ;;
+    policy_sentry) ensure_venv_packages "$CACHE/venv-policy_sentry" policy_sentry==0.15.2 ;;
+    moto) ensure_venv_packages "$CACHE/venv-moto" "moto[server]==5.2.5" boto3==1.44.8 botocore==1.44.8 ;;
+    *) echo "error: ensure_tool: no tool named $1" >&2; return 2 ;;
+  esac
+}
+ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto)

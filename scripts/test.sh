@@ -22,6 +22,13 @@ end_step() {
 step() { end_step; step_name=$*; step_start=$(date +%s); printf '\n==> %s\n' "$*"; }
 start=$(date +%s)
 
+# The checks' pinned Python tools install in the background while cargo builds (most of it is
+# download); the first check waits for them.
+mkdir -p "$CACHE/logs"
+bash scripts/install-tools.sh > "$CACHE/logs/install-tools.log" 2>&1 &
+installer=$!
+trap 'kill "$installer" 2>/dev/null || true' EXIT
+
 step "cargo fmt --check"
 cargo fmt --check
 
@@ -42,6 +49,14 @@ BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/mwaagen"
 export MWAAGEN_BIN="$BIN"
 
 mapfile -t SPECS < <(ls specs/*.toml)
+
+step "the checks' pinned Python tools (scripts/install-tools.sh, started with cargo)"
+if ! wait "$installer"; then
+  cat "$CACHE/logs/install-tools.log"
+  echo "error: installing the checks' Python tools failed (log above)" >&2
+  exit 1
+fi
+cat "$CACHE/logs/install-tools.log"
 
 step "mwaagen schema against AWS's models (botocore 1.44.8)"
 bash scripts/check-botocore.sh
