@@ -14,6 +14,7 @@ pub mod lower;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod quote;
 pub mod render;
 pub mod rules;
 pub mod schema;

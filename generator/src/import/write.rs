@@ -11,23 +11,7 @@ use super::{SECRETS_BACKENDS, VPC_PLACEHOLDER};
 /// A TOML basic string on one line (also valid as a quoted key): quotes, backslashes and control
 /// characters escaped (TOML 1.0, "String").
 fn toml_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::quote::double_quoted(s, char::is_control, crate::quote::Hex::Upper)
 }
 
 /// A TOML key: bare when it can be, quoted otherwise.

@@ -110,23 +110,7 @@ pub fn yaml_scalar(s: &str) -> String {
     if plain {
         return s.to_owned();
     }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape(c) => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::quote::double_quoted(s, needs_escape, crate::quote::Hex::Upper)
 }
 
 /// Characters that YAML does not allow raw in a quoted scalar, or that some parsers treat as
