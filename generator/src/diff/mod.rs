@@ -671,46 +671,14 @@ impl Diff {
 
     /// A property path in `language`; `None` when Terraform does not write the property.
     fn path(&self, cfn_type: &str, id: &str, path: &[Seg], language: Language) -> Option<String> {
-        let keyed = |field: &str, value: &str| format!("[{field}={value}]");
         if language == Language::Cfn {
-            let mut s = String::new();
-            for seg in path {
-                match seg {
-                    Seg::Key(k) if s.is_empty() => s.push_str(k),
-                    Seg::Key(k) => {
-                        s.push('.');
-                        s.push_str(k);
-                    }
-                    Seg::Index(i) => {
-                        let _ = write!(s, "[{i}]");
-                    }
-                    Seg::Keyed { field, value } => s.push_str(&keyed(field, value)),
-                }
-            }
-            return Some(s);
+            return Some(dotted(String::new(), path, str::to_owned, str::to_owned));
         }
         let Some(Seg::Key(top)) = path.first() else { return Some(String::new()) };
         let rest = &path[1..];
         let own = self.name(id, language);
         let tf_name = self.names.get(id).map_or_else(|| crate::ir::snake_case(id), |(_, n)| n.clone());
-        let blocks = |segs: &[Seg]| {
-            let mut s = String::new();
-            for seg in segs {
-                match seg {
-                    Seg::Key(k) => {
-                        if !s.is_empty() {
-                            s.push('.');
-                        }
-                        s.push_str(&terraform::nested_key(k));
-                    }
-                    Seg::Index(i) => {
-                        let _ = write!(s, "[{i}]");
-                    }
-                    Seg::Keyed { field, value } => s.push_str(&keyed(&crate::ir::snake_case(field), value)),
-                }
-            }
-            s
-        };
+        let blocks = |segs: &[Seg]| dotted(String::new(), segs, terraform::nested_key, crate::ir::snake_case);
         let join = |head: String, tail: String| if tail.is_empty() { head } else { format!("{head}.{tail}") };
         Some(match terraform::place(cfn_type, top) {
             terraform::Place::Absent(_) => return None,
@@ -718,22 +686,7 @@ impl Diff {
                 let arg = if arg.is_empty() { terraform::nested_key(top) } else { arg.to_owned() };
                 match below {
                     terraform::Below::Blocks => join(arg, blocks(rest)),
-                    terraform::Below::Json => {
-                        let mut s = arg;
-                        for seg in rest {
-                            match seg {
-                                Seg::Key(k) => {
-                                    s.push('.');
-                                    s.push_str(k);
-                                }
-                                Seg::Index(i) => {
-                                    let _ = write!(s, "[{i}]");
-                                }
-                                Seg::Keyed { field, value } => s.push_str(&keyed(field, value)),
-                            }
-                        }
-                        s
-                    }
+                    terraform::Below::Json => dotted(arg, rest, str::to_owned, str::to_owned),
                     terraform::Below::Map | terraform::Below::Tags => {
                         let key = match rest.first() {
                             Some(Seg::Key(k) | Seg::Keyed { value: k, .. }) => {
@@ -867,6 +820,29 @@ pub fn resource_summary(old: &Template, new: &Template) -> Vec<String> {
         out.push(format!("{} ({what})", c.id));
     }
     out
+}
+
+/// `head` followed by the path `segs`: keys joined with `.` (no dot at the very start), indexes as
+/// `[i]`, list items picked by a field as `[field=value]`; `key` and `field` spell the names in the
+/// target's terms (CloudFormation's as they are, Terraform's blocks in snake_case).
+fn dotted(mut s: String, segs: &[Seg], key: impl Fn(&str) -> String, field: impl Fn(&str) -> String) -> String {
+    for seg in segs {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(&key(k));
+            }
+            Seg::Index(i) => {
+                let _ = write!(s, "[{i}]");
+            }
+            Seg::Keyed { field: f, value } => {
+                let _ = write!(s, "[{}={value}]", field(f));
+            }
+        }
+    }
+    s
 }
 
 #[cfg(test)]
