@@ -49,6 +49,15 @@ pub fn compile(source: &Source) -> Result<Ir, Diagnostics> {
     compile_with_warnings(source).map(|c| c.ir)
 }
 
+/// The IR of a spec text that must compile (unit tests): panics with the diagnostics otherwise.
+#[cfg(test)]
+pub(crate) fn ir_of(spec: &str) -> Ir {
+    match compile(&Source::from_text("t.toml", spec)) {
+        Ok(ir) => ir,
+        Err(d) => panic!("{d:?}"),
+    }
+}
+
 /// A compiled spec and its warnings: what is legal but will likely fail or surprise at deploy time.
 #[derive(Debug)]
 pub struct Compiled {

@@ -46,12 +46,7 @@ fn objects(e: &Environment) -> [((&'static str, &'static str), &Option<S3Object>
 
 #[cfg(test)]
 mod tests {
-    fn ir(spec: &str) -> crate::ir::Ir {
-        match crate::compile(&crate::diagnostics::Source::from_text("t.toml", spec)) {
-            Ok(ir) => ir,
-            Err(d) => panic!("{d:?}"),
-        }
-    }
+    use crate::ir_of as ir;
 
     #[test]
     fn one_parameter_per_path_with_the_spec_version_as_default() {

@@ -271,12 +271,7 @@ fn flatten(e: &Expr) -> String {
 mod tests {
     use super::*;
 
-    fn ir(spec: &str) -> crate::ir::Ir {
-        match crate::compile(&crate::diagnostics::Source::from_text("t.toml", spec)) {
-            Ok(ir) => ir,
-            Err(d) => panic!("{d:?}"),
-        }
-    }
+    use crate::ir_of as ir;
 
     fn ids(ir: &crate::ir::Ir, id: &str) -> Vec<String> {
         ir.get(id).map(|r| r.suppressions.iter().map(|s| format!("{}:{}", s.tool, s.id)).collect()).unwrap_or_default()

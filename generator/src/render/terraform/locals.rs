@@ -146,12 +146,7 @@ fn replace(v: &mut serde_json::Value, from: &serde_json::Value, to: &serde_json:
 mod tests {
     use super::*;
 
-    fn ir(spec: &str) -> Ir {
-        match crate::compile(&crate::diagnostics::Source::from_text("t.toml", spec)) {
-            Ok(ir) => ir,
-            Err(d) => panic!("{d:?}"),
-        }
-    }
+    use crate::ir_of as ir;
 
     #[test]
     fn tags_refer_to_the_spec_tags_and_keep_their_own() {
