@@ -73,22 +73,7 @@ for _ in $(seq 1 100); do
 done
 "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=5)" 2>/dev/null \
   || { echo "FAIL moto_server did not answer on $endpoint:"; cat "$work/moto.log"; exit 1; }
-cat > "$work/terraformrc" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-# The provider's Go runtime collects garbage less often: ~20% less CPU per terraform command (the
-# cases share 2 CPUs in CI), a few hundred MB more memory each.
-export GOGC="${GOGC:-400}"
-unset TF_PLUGIN_CACHE_DIR
+offline_terraform "$work" "$mirror"
 # Nothing of the caller's AWS setup may reach the provider.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
@@ -146,7 +131,7 @@ names=()
 for arg in "$@"; do
   if [ "$arg" = "--default" ]; then name=default-built-in; args=(); else name=$(basename "$arg" .toml); args=("$arg"); fi
   names+=("$name")
-  while [ "$(jobs -rp | grep -cvx "$moto_pid" || true)" -ge "$jobs_max" ]; do sleep 1; done
+  wait_for_slot "$jobs_max" "$moto_pid"
   run_case "$name" "${args[@]}" &
 done
 for pid in $(jobs -rp); do [ "$pid" = "$moto_pid" ] || wait "$pid" || true; done

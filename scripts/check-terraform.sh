@@ -75,30 +75,13 @@ fi
 # --- An offline terraform ----------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/check-terraform.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-cat >"$work/terraformrc" <<EOF
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-EOF
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-# The provider's Go runtime collects garbage less often: ~20% less CPU per terraform command (the
-# cases share 2 CPUs in CI), a few hundred MB more memory each.
-export GOGC="${GOGC:-400}"
-# One plugin cache for every spec would be shared state; each init links the mirror instead.
-unset TF_PLUGIN_CACHE_DIR
+source "$root/scripts/lib.sh"
+offline_terraform "$work" "$mirror"
 echo "terraform: $(terraform version | head -n 1); provider mirror: $mirror"
 
 # --- Each spec ---------------------------------------------------------------------------------
 # Cases run side by side (MWAAGEN_JOBS, default: the CPUs); each writes $work/DIR.result, printed
 # in order at the end.
-source "$root/scripts/lib.sh"
 jobs_max=$(check_jobs)
 order=() names=()
 

@@ -74,3 +74,26 @@ ensure_tool() {
   esac
 }
 ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto)
+
+# offline_terraform DIR MIRROR: terraform for the checks, offline: providers from the filesystem
+# MIRROR only (a CLI configuration written to DIR/terraformrc), no checkpoint calls, no shared
+# plugin cache (each init links the mirror).
+offline_terraform() {
+  local dir=$1 mirror=$2
+  cat > "$dir/terraformrc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+RC
+  export TF_CLI_CONFIG_FILE="$dir/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+  # The provider's Go runtime collects garbage less often: ~20% less CPU per terraform command (the
+  # cases share 2 CPUs in CI), a few hundred MB more memory each.
+  export GOGC="${GOGC:-400}"
+  unset TF_PLUGIN_CACHE_DIR
+}
