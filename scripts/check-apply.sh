@@ -14,6 +14,8 @@
 # (MWAAGEN_SKIP_TERRAFORM=1 skips, loudly); moto[server] 5.2.5 is installed into $CACHE/venv-moto.
 # MWAAGEN_APPLY_JOBS sets how many cases run side by side (default 5); MWAAGEN_KEEP_APPLY=DIR copies
 # the work folder (logs, configurations, states) there on exit, for a look after a failure.
+# MWAAGEN_PLANS_DIR=DIR copies each passing case's second plan (`terraform show -json`, its
+# prior_state holds every applied policy with real ARNs) to DIR/NAME.json, for scripts/check-access.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -119,6 +121,10 @@ run_case() { # name, mwaagen args...; writes $work/NAME.result
   local added drift
   added=$(grep -Eo 'Apply complete! Resources: [0-9]+ added' "$log" | grep -Eo '[0-9]+' | head -n 1 || true)
   drift=$(grep -c 'known moto drift' "$log" || true)
+  # For the access matrix (scripts/check-access.sh): the plan JSON of each passing case.
+  if $ok && [ -n "${MWAAGEN_PLANS_DIR:-}" ]; then
+    mkdir -p "$MWAAGEN_PLANS_DIR" && cp "$dir/second-plan.json" "$MWAAGEN_PLANS_DIR/$name.json" || { failed_at=plans-dir; ok=false; }
+  fi
   if $ok; then
     echo "ok   $name (${added:-0} resources applied and destroyed, $drift known moto drift;${times%,}; $((SECONDS - start))s)" > "$work/$name.result"
   else

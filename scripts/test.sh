@@ -2,7 +2,8 @@
 # Runs every test of mwaagen on a fresh machine: Rust lints and tests, the JSON Schema against
 # botocore's AWS models and under jsonschema, then the real tools on the output of every example
 # spec and of the built-in default. Installs what the tools need (Python venvs for botocore,
-# jsonschema, cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app) under .cache/
+# jsonschema, cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app and the
+# access matrix's IAM simulator) under .cache/
 # and reuses them on later runs.
 #
 # Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
@@ -89,8 +90,14 @@ bash scripts/check-cdk.sh --default "${SPECS[@]}"
 # the two newer specs reach customer endpoints, an ssm endpoint, extra S3 gateway buckets and
 # principals that must exist first.
 APPLY_SPECS=(specs/default.toml specs/private.toml specs/restricted-acl.toml specs/customer-endpoints.toml specs/private-data-lake.toml)
+# The apply leaves each case's plan JSON (real ARNs) for the access matrix below.
+PLANS_DIR=$(mktemp -d)
+trap 'kill "$installer" 2>/dev/null || true; rm -rf "$PLANS_DIR"' EXIT
 step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}"
-bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
+MWAAGEN_PLANS_DIR="$PLANS_DIR" bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
+
+step "access matrix: tests/access/*.yaml under @cloud-copilot/iam-simulate 0.1.173 (CloudFormation of every spec, Terraform plans of the moto apply), mutations, docs/security.md table"
+bash scripts/check-access.sh --plans "$PLANS_DIR"
 
 end_step
 printf '\nseconds per step:\n'

@@ -1670,7 +1670,7 @@ fn is_spec_statement(s: &Value, st: &SpecStatement) -> bool {
 // --- 2. The created KMS key ----------------------------------------------------------------------
 
 /// Property 2: a created key lets the account root keep `kms:*`, lets CloudWatch Logs use it only
-/// for log groups of this account and region, lets the execution role use it only via sqs and s3,
+/// for this environment's log groups (MWAA's and the flow logs'), lets the execution role use it only via sqs and s3,
 /// nobody else, and rotates. Without `kms.key = "create"` there is no key, and the environment
 /// uses the one the spec names (or the AWS-owned one).
 fn check_kms_key(m: &Model, e: &Expect) -> Result<(), String> {
@@ -1698,7 +1698,10 @@ fn check_kms_key(m: &Model, e: &Expect) -> Result<(), String> {
     let logs_context = cond(&[(
         "ArnLike",
         "kms:EncryptionContext:aws:logs:arn",
-        &[&format!("arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:*")],
+        &[
+            &format!("arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:airflow-{}-*", e.env),
+            &format!("arn:{PARTITION}:logs:{REGION}:{ACCOUNT}:log-group:/mwaa/{}/vpc-flow-logs", e.env),
+        ],
     )]);
     let via = cond(&[(
         "StringLike",

@@ -25,10 +25,22 @@ impl Builder {
                 Some(principal("Service", Expr::sub("logs.${AWS::Region}.amazonaws.com"))),
                 Expr::strs(["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]),
                 Some(("Resource", Expr::s("*"))),
+                // Only this environment's log groups: MWAA's (`airflow-ENV-*`, the execution
+                // role's pattern) and the VPC flow logs' (lower/logs.rs). CloudWatch Logs passes
+                // the log group's ARN as the encryption context `aws:logs:arn`: CloudWatch Logs user
+                // guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2 (key policy)
+                // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
                 Some(condition(
                     "ArnLike",
                     "kms:EncryptionContext:aws:logs:arn",
-                    Expr::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"),
+                    Expr::List(vec![
+                        Expr::sub(&format!(
+                            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:airflow-{env}-*"
+                        )),
+                        Expr::sub(&format!(
+                            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/mwaa/{env}/vpc-flow-logs"
+                        )),
+                    ]),
                 )),
             ),
             statement(
