@@ -224,6 +224,18 @@ fn airflow_version_changes_follow_mwaa_upgrade_paths() {
     }
 }
 
+/// The new-environment route: a renamed environment at 3.0.6 is a new environment, to which MWAA's
+/// in-place version rules do not apply (the replacement's loss is reported instead).
+#[test]
+fn a_new_environment_at_a_new_major_version_is_not_refused() {
+    let o = diff("airflow-3.0.6-renamed", &[]);
+    let report = stdout(&o);
+    let env = block(&report, "MwaaEnvironment (AWS::MWAA::Environment)");
+    assert!(env.starts_with("-/+ MwaaEnvironment (AWS::MWAA::Environment) is replaced"), "{env}");
+    assert!(!env.contains("MWAA refuses") && !env.contains("MWAA upgrades"), "{env}");
+    assert!(!support::stderr(&o).contains("MWAA refuses"), "{}", support::stderr(&o));
+}
+
 /// A KMS key change replaces the environment, which keeps its name: CloudFormation cannot do
 /// that (the update fails and rolls back; the report says what to do instead), Terraform does it
 /// by destroy-then-create (an outage, and the metadata database is lost).

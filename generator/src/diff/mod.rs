@@ -668,14 +668,17 @@ impl Diff {
     /// MWAA's verdict on an Airflow version change and what an in-place update of the environment
     /// takes; under CloudFormation, the failure of replacing a resource that keeps its custom name;
     /// under Terraform, destroy-then-create. `true`: a warning.
-    fn service_lines(&self, c: &Change, language: Language) -> Vec<(bool, String)> {
+    #[must_use]
+    pub fn service_lines(&self, c: &Change, language: Language) -> Vec<(bool, String)> {
         let mut out = Vec::new();
-        if c.cfn_type == "AWS::MWAA::Environment" && c.action != Action::Remove {
+        // MWAA's version rules are about changing an environment in place: a replacement creates
+        // a new environment at the new version.
+        if c.cfn_type == "AWS::MWAA::Environment" && c.action == Action::Update {
             if let Some(a) = &self.airflow {
                 out.push((!a.allowed, a.says.clone()));
             }
             // A refused version change is not applied at all.
-            if c.action == Action::Update && self.airflow.as_ref().map_or(true, |a| a.allowed) {
+            if self.airflow.as_ref().map_or(true, |a| a.allowed) {
                 let strategy = self.worker_replacement_strategy.as_deref();
                 out.push((false, service::environment_update(strategy, language == Language::Terraform)));
             }
@@ -699,7 +702,9 @@ impl Diff {
     #[must_use]
     pub fn refusals(&self, language: Language) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(a) = self.airflow.as_ref().filter(|a| !a.allowed) {
+        let in_place =
+            self.changes.iter().any(|c| c.cfn_type == "AWS::MWAA::Environment" && c.action == Action::Update);
+        if let Some(a) = self.airflow.as_ref().filter(|a| !a.allowed && in_place) {
             out.push(format!("MWAA refuses the Airflow version change {} -> {}: the update fails", a.old, a.new));
         }
         if language == Language::Cfn {
