@@ -97,20 +97,26 @@ fn objects_in_a_new_bucket(v: &mut Validator, env: &RawEnvironment) {
     }
 }
 
-/// The Airflow options that decide which StatsD metrics Airflow sends (Airflow configuration
-/// reference, `[metrics]`: `statsd_on`; `metrics_allow_list` / `metrics_block_list`, comma-separated
-/// prefixes of metric names, named `statsd_allow_list` / `statsd_block_list` before Airflow 2.6;
-/// MWAA user guide, access-metrics-cw, "Choosing which metrics are reported").
-const ALLOW_LISTS: &[&str] = &["metrics.metrics_allow_list", "metrics.statsd_allow_list"];
-const BLOCK_LISTS: &[&str] = &["metrics.metrics_block_list", "metrics.statsd_block_list"];
+/// The Airflow options that decide which metrics reach CloudWatch. MWAA forces Airflow's own
+/// `[metrics]` settings on and hands the customer's `statsd_on`, `metrics_allow_list` and
+/// `metrics_block_list` (only these) to the sidecar that publishes the metrics to CloudWatch
+/// (MWAA's image, aws/amazon-mwaa-docker-images, images/airflow/3.0.6/python/mwaa/config/airflow.py;
+/// user guide, access-metrics-cw, "Choosing which metrics are reported"). The lists are comma
+/// separated patterns matched against the StatsD names, and a block list is ignored when an allow
+/// list is set (Airflow configuration reference, `[metrics] metrics_allow_list`,
+/// `metrics_block_list`).
+const ALLOW_LIST: &str = "metrics.metrics_allow_list";
+const BLOCK_LIST: &str = "metrics.metrics_block_list";
 
 /// `[monitoring]` alarms on metrics that the spec's Airflow options stop: with `metrics.statsd_on`
-/// false Airflow sends none, so the heartbeat alarm (missing data = breaching) stays in ALARM and
-/// the others never fire; an allow list without an alarmed metric's prefix, or a block list with
-/// one, does the same to that metric.
+/// false none is published, so the heartbeat alarm (missing data = breaching) stays in ALARM and
+/// the others never fire; an allow list that matches no alarmed metric's name, or a block list
+/// that starts one, does the same to that metric. Only what surely stops a metric warns: an allow
+/// list item matches where it matches anywhere in the name as a regular expression (or, when it is
+/// not one, as text), a block list item only where the name starts with it.
 fn alarmed_metrics_off(v: &mut Validator, env: &RawEnvironment, config: &Config) {
     let options = &config.environment.airflow_configuration_options;
-    let key_span = |name: &str| {
+    let value_span = |name: &str| {
         env.airflow_configuration_options
             .as_ref()
             .and_then(|m| m.get_ref().iter().find(|(k, _)| k.get_ref() == name))
@@ -121,62 +127,56 @@ fn alarmed_metrics_off(v: &mut Validator, env: &RawEnvironment, config: &Config)
     if let Some(on) = options.get("metrics.statsd_on").filter(|on| on.trim().eq_ignore_ascii_case("false")) {
         v.warn(
             &field("metrics.statsd_on"),
-            key_span("metrics.statsd_on"),
+            value_span("metrics.statsd_on"),
             format!("metrics.statsd_on = \"{on}\" stops every Airflow metric, and [monitoring] alarms on them"),
-            "the scheduler-heartbeat alarm treats missing data as breaching, so it stays in ALARM for good, and the \
-             other alarms never fire; remove metrics.statsd_on (MWAA sets it on: user guide, access-metrics-cw), or \
-             remove [monitoring]",
+            "MWAA then publishes no Airflow metric to CloudWatch: the scheduler-heartbeat alarm treats missing data \
+             as breaching, so it stays in ALARM for good, and the other alarms never fire; remove \
+             metrics.statsd_on, or remove [monitoring] (user guide, access-metrics-cw)",
         );
         return;
     }
-    let prefixes = |keys: &[&'static str]| {
-        keys.iter().find_map(|k| {
-            options.get(*k).map(|list| {
-                let items: Vec<String> =
-                    list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
-                (*k, items)
-            })
-        })
+    let items = |key: &str| -> Option<Vec<String>> {
+        options
+            .get(key)
+            .map(|list| list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect())
     };
-    let stopped = |items: &[String], allow: bool| -> Vec<&str> {
-        alarmed
-            .iter()
-            .filter(|(_, metric)| items.iter().any(|p| metric.starts_with(p.as_str())) != allow)
-            .map(|(cw, _)| *cw)
-            .collect()
-    };
-    let mut report = |key: &str, missing: Vec<&str>, how: &str| {
-        if missing.is_empty() {
+    let mut report = |key: &str, stopped: Vec<(&str, &str)>, how: &str| {
+        if stopped.is_empty() {
             return;
         }
-        let airflow: Vec<&str> =
-            alarmed.iter().filter(|(cw, _)| missing.contains(cw)).map(|(_, metric)| *metric).collect();
+        let cw: Vec<&str> = stopped.iter().map(|(c, _)| *c).collect();
+        let statsd: Vec<&str> = stopped.iter().map(|(_, m)| *m).collect();
         v.warn(
             &field(key),
-            key_span(key),
-            format!("{key} {how} {}, which [monitoring] alarms on", missing.join(", ")),
+            value_span(key),
+            format!("{key} {how} {}, which [monitoring] alarms on", cw.join(", ")),
             format!(
-                "Airflow then sends no {} (the lists hold prefixes of StatsD metric names), so {}; {} (user guide, \
-                 access-metrics-cw, \"Choosing which metrics are reported\")",
-                airflow.join(", "),
-                if missing.contains(&"SchedulerHeartbeat") {
+                "MWAA then publishes no {} to CloudWatch, so {}; {} (user guide, access-metrics-cw, \"Choosing which \
+                 metrics are reported\")",
+                statsd.join(", "),
+                if cw.contains(&"SchedulerHeartbeat") {
                     "the scheduler-heartbeat alarm (missing data = breaching) stays in ALARM for good"
                 } else {
                     "an alarm on it never fires"
                 },
                 if how == "leaves out" {
-                    format!("add {} to the list", airflow.join(","))
+                    format!("add {} to the list", statsd.join(","))
                 } else {
                     "take them out of the list".to_owned()
                 }
             ),
         );
     };
-    if let Some((key, items)) = prefixes(ALLOW_LISTS) {
-        report(key, stopped(&items, true), "leaves out");
-    }
-    if let Some((key, items)) = prefixes(BLOCK_LISTS) {
-        report(key, stopped(&items, false), "blocks");
+    if let Some(allow) = items(ALLOW_LIST) {
+        let matches = |pattern: &str, name: &str| {
+            regex::Regex::new(pattern).map_or_else(|_| name.contains(pattern), |re| re.is_match(name))
+        };
+        let stopped = alarmed.iter().copied().filter(|(_, m)| !allow.iter().any(|p| matches(p, m))).collect();
+        report(ALLOW_LIST, stopped, "leaves out");
+    } else if let Some(block) = items(BLOCK_LIST) {
+        let stopped =
+            alarmed.iter().copied().filter(|(_, m)| block.iter().any(|p| m.starts_with(p.as_str()))).collect();
+        report(BLOCK_LIST, stopped, "blocks");
     }
 }
 
@@ -201,8 +201,13 @@ mod tests {
         assert!(warned("\"metrics.metrics_block_list\" = \"ti,dagrun\"", true).is_empty());
         assert!(warned("\"metrics.statsd_on\" = \"True\"", true).is_empty());
         assert!(warned("\"metrics.statsd_on\" = \"False\"", false).is_empty());
-        // The older names count too.
-        assert_eq!(warned("\"metrics.statsd_allow_list\" = \"scheduler\"", true).len(), 1);
+        // Patterns match anywhere in the name; a block list is ignored beside an allow list.
+        assert!(warned("\"metrics.metrics_allow_list\" = \"heartbeat|tasks,import_errors\"", true).is_empty());
+        let both = "\"metrics.metrics_allow_list\" = \"scheduler,executor,dag_processing\"\n\"metrics.metrics_block_list\" = \"scheduler\"";
+        assert!(warned(both, true).is_empty());
+        // Only the names MWAA's sidecar reads count (not the pre-2.6 statsd_allow_list).
+        assert!(warned("\"metrics.statsd_allow_list\" = \"ti\"", true).is_empty());
         assert_eq!(warned("\"metrics.statsd_on\" = \"false\"", true).len(), 1);
+        assert_eq!(warned("\"metrics.metrics_allow_list\" = \"^scheduler,^executor\"", true).len(), 1);
     }
 }
