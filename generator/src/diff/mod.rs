@@ -10,7 +10,10 @@
 //! - otherwise updated in place, with each changed property, old -> new.
 //!
 //! Replacing or removing a stateful resource (the environment, the bucket, the key, log groups)
-//! loses something; the report says what. Output in Terraform's words: [`terraform`].
+//! loses something; the report says what. What the services themselves do beyond the templates
+//! (MWAA's Airflow version paths, CloudFormation's refusal to replace a custom-named resource,
+//! Terraform's destroy-then-create, the duration of an environment update): [`service`]. Output in
+//! Terraform's words: [`terraform`]. The change structures derive `Serialize` for `--format json`.
 
 pub mod create_only;
 pub mod explain;
