@@ -15,7 +15,9 @@ use std::process::{Command, Output};
 fn cases() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(support::root().join("tests/diff"))
         .expect("tests/diff is readable")
-        .filter_map(|e| e.ok()?.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .filter(|n| n != "old")
         .collect();
     names.sort();
@@ -91,7 +93,10 @@ fn a_worker_count_is_an_update_in_place() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let report = stdout(&o);
     let env = block(&report, "MwaaEnvironment");
-    assert_eq!(env, "  ~ MwaaEnvironment (AWS::MWAA::Environment) is updated in place\n      MaxWorkers: 10 -> 15");
+    assert!(
+        env.starts_with("  ~ MwaaEnvironment (AWS::MWAA::Environment) is updated in place\n      MaxWorkers: 10 -> 15\n      MWAA applies this in place"),
+        "{env}"
+    );
     assert!(report.ends_with("0 to replace, 1 to update in place, 0 to add, 0 to remove.\n"), "{report}");
     let tf = stdout(&diff("workers", &["--target", "terraform"]));
     assert!(
@@ -171,4 +176,109 @@ fn an_invalid_spec_is_reported_and_nothing_is_compared() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read tests/diff/no-such-spec.toml"));
     let o = mwaagen(&["diff", "tests/diff/old.toml"]);
     assert_eq!(o.status.code(), Some(2), "a missing argument is bad usage");
+}
+
+/// The Airflow version changes of the MWAA user guide (upgrading-environment), each pair of
+/// fixtures with its verdict: refused ones exit 3 with `--fail-on-replace` and warn without it.
+#[test]
+fn airflow_version_changes_follow_mwaa_upgrade_paths() {
+    for (old, new, allowed, says) in [
+        ("old", "airflow-3.0.6", false, "first airflow_version = \"2.11.0\" (a minor upgrade), then \"3.0.6\""),
+        ("airflow-2.11.0", "airflow-3.0.6", true, "MWAA upgrades in place (a major upgrade from the latest 2.x)"),
+        ("airflow-3.0.6", "airflow-2.11.0", true, "MWAA downgrades in place (a downgrade from 3.x to the latest 2.x)"),
+        ("airflow-3.0.6", "old", false, "first airflow_version = \"2.11.0\", then \"2.10.3\""),
+        ("old", "airflow-2.11.0", true, "MWAA upgrades in place (a minor version change)"),
+    ] {
+        let (o, n) = (format!("tests/diff/{old}.toml"), format!("tests/diff/{new}.toml"));
+        let case = format!("{old}-to-{new}");
+        for (language, args) in [("cfn", &[][..]), ("terraform", &["--target", "terraform"][..])] {
+            let mut argv = vec!["diff", o.as_str(), n.as_str()];
+            argv.extend(args);
+            let plain = mwaagen(&argv);
+            assert_eq!(plain.status.code(), Some(0), "{case}: without --fail-on-replace a refusal only warns");
+            let report = stdout(&plain);
+            let env = block(&report, if language == "cfn" { "MwaaEnvironment" } else { "aws_mwaa_environment" });
+            assert!(env.contains(says), "{case} ({language}):\n{env}");
+            assert_eq!(env.contains("! MWAA refuses"), !allowed, "{case} ({language}):\n{env}");
+            let warned = support::stderr(&plain).contains("warning: MWAA refuses the Airflow version change");
+            assert_eq!(warned, !allowed, "{case}: {}", support::stderr(&plain));
+            argv.push("--fail-on-replace");
+            let strict = mwaagen(&argv);
+            assert_eq!(strict.status.code(), Some(if allowed { 0 } else { 3 }), "{case} ({language})");
+            if !allowed {
+                assert!(support::stderr(&strict).contains("error: --fail-on-replace: MWAA refuses"), "{case}");
+                // A refused change is not applied, so no update duration is promised.
+                assert!(!env.contains("MWAA applies this in place"), "{case}:\n{env}");
+                // The refusal names the new-environment route for an upgrade from 2.10.3 or older.
+                if old == "old" {
+                    assert!(env.contains("create a new environment at 3.0.6"), "{case}:\n{env}");
+                }
+            }
+            // From tests/diff/old.toml, reports_of_every_case_in_both_languages has the snapshot.
+            if old != "old" {
+                insta::with_settings!({ snapshot_path => "../snapshots/diff", prepend_module_to_snapshot => false, omit_expression => true }, {
+                    insta::assert_snapshot!(format!("{case}-{language}"), report);
+                });
+            }
+        }
+    }
+}
+
+/// The new-environment route: a renamed environment at 3.0.6 is a new environment, to which MWAA's
+/// in-place version rules do not apply (the replacement's loss is reported instead).
+#[test]
+fn a_new_environment_at_a_new_major_version_is_not_refused() {
+    let o = diff("airflow-3.0.6-renamed", &[]);
+    let report = stdout(&o);
+    let env = block(&report, "MwaaEnvironment (AWS::MWAA::Environment)");
+    assert!(env.starts_with("-/+ MwaaEnvironment (AWS::MWAA::Environment) is replaced"), "{env}");
+    assert!(!env.contains("MWAA refuses") && !env.contains("MWAA upgrades"), "{env}");
+    assert!(!support::stderr(&o).contains("MWAA refuses"), "{}", support::stderr(&o));
+}
+
+/// A KMS key change replaces the environment, which keeps its name: CloudFormation cannot do
+/// that (the update fails and rolls back; the report says what to do instead), Terraform does it
+/// by destroy-then-create (an outage, and the metadata database is lost).
+#[test]
+fn a_replacement_that_keeps_a_custom_name_fails_under_cloudformation_and_is_destroy_then_create_in_terraform() {
+    let o = diff("kms-key", &[]);
+    let env = block(&stdout(&o), "MwaaEnvironment (AWS::MWAA::Environment)");
+    assert!(
+        env.contains("! CloudFormation cannot replace a resource with a custom name: it would create the new one as \"analytics\""),
+        "{env}"
+    );
+    assert!(
+        env.contains("the update fails and the stack rolls back") && env.contains("Instead: change environment.name")
+    );
+    assert!(support::stderr(&o)
+        .contains("warning: CloudFormation cannot replace MwaaEnvironment (custom name \"analytics\")"));
+    let strict = diff("kms-key", &["--fail-on-replace"]);
+    assert!(
+        support::stderr(&strict).contains("error: --fail-on-replace: CloudFormation cannot replace MwaaEnvironment")
+    );
+    // A rename is a replacement that works: the new name is free.
+    let rename = block(&stdout(&diff("rename", &[])), "MwaaEnvironment (AWS::MWAA::Environment)");
+    assert!(!rename.contains("custom name"), "{rename}");
+    // Terraform.
+    let tf = block(&stdout(&diff("kms-key", &["--target", "terraform"])), "aws_mwaa_environment.mwaa_environment");
+    assert!(tf.contains("! Terraform replaces it by destroy-then-create, the old one destroyed before the new one is created: no environment runs"), "{tf}");
+    assert!(tf.contains("! stateful: a new environment with a new, empty Airflow metadata database"), "{tf}");
+    assert!(!tf.contains("CloudFormation"), "{tf}");
+}
+
+/// An in-place update of the environment says how long MWAA takes and, with
+/// `worker_replacement_strategy`, what becomes of running tasks.
+#[test]
+fn an_environment_update_says_how_long_and_what_happens_to_running_tasks() {
+    let env = block(&stdout(&diff("workers", &[])), "MwaaEnvironment");
+    assert!(env.contains("MWAA applies this in place: the environment is UPDATING for roughly 20-30 minutes"), "{env}");
+    assert!(env.contains("worker_replacement_strategy is not set"), "{env}");
+    let graceful = block(&stdout(&diff("graceful", &[])), "MwaaEnvironment");
+    assert!(
+        graceful
+            .contains("with worker_replacement_strategy = \"GRACEFUL\", running tasks finish first (up to 12 hours)"),
+        "{graceful}"
+    );
+    let tf = block(&stdout(&diff("graceful", &["--target", "terraform"])), "aws_mwaa_environment");
+    assert!(tf.contains("is not passed by Terraform"), "{tf}");
 }

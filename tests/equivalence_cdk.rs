@@ -543,12 +543,14 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         name: "an object version written out instead of taken from its parameter",
+        // A version the spec does not pin comes from its parameter (`Fn::If`); a pinned one is a
+        // literal on both sides.
         apply: |t| match props(t, "MwaaEnvironment").and_then(|p| p.get_mut("PluginsS3ObjectVersion")) {
-            Some(v) => {
+            Some(v) if v.is_object() => {
                 *v = json!("3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
                 true
             }
-            None => false,
+            _ => false,
         },
         expect: "Resources.MwaaEnvironment.Properties.PluginsS3ObjectVersion",
     },

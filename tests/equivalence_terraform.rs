@@ -2056,7 +2056,7 @@ fn deploy_time_values_resolve_alike_at_their_defaults_and_when_passed() {
 fn a_parameter_that_is_ignored_or_declared_otherwise_is_caught() {
     let ir = spec("production");
     let from_ci = passing(&ir, "from-ci");
-    // Terraform ignores the variable and keeps the spec's version.
+    // Terraform ignores the variable (the spec pins no startup script version: CI passes it).
     let (cfn, tf) = neutral_forms_with(
         &ir,
         &from_ci,
@@ -2064,12 +2064,16 @@ fn a_parameter_that_is_ignored_or_declared_otherwise_is_caught() {
             edit_tf(
                 f,
                 "mwaa.tf",
-                "var.plugins_s3_object_version == \"\" ? null : var.plugins_s3_object_version",
-                "\"3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY\"",
+                "var.startup_script_s3_object_version == \"\" ? null : var.startup_script_s3_object_version",
+                "null",
             )
         },
         |_| {},
     );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.startup_script_s3_object_version");
+    // A version the spec pins is the value itself, in both: one of them changed is caught.
+    let (cfn, tf) =
+        neutral_forms(&ir, |f| edit_tf(f, "mwaa.tf", "\"3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY\"", "\"other\""), |_| {});
     assert_caught(&differences(&cfn, &tf), "mwaa_environment.plugins_s3_object_version");
     // CloudFormation sets the version only when the parameter is empty.
     let (cfn, tf) = neutral_forms_with(
@@ -2077,11 +2081,11 @@ fn a_parameter_that_is_ignored_or_declared_otherwise_is_caught() {
         &from_ci,
         |_| {},
         |doc| {
-            let c = &mut doc["Conditions"]["HasRequirementsS3ObjectVersion"];
+            let c = &mut doc["Conditions"]["HasStartupScriptS3ObjectVersion"];
             *c = c["Fn::Not"][0].clone();
         },
     );
-    assert_caught(&differences(&cfn, &tf), "mwaa_environment.requirements_s3_object_version");
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.startup_script_s3_object_version");
     // Another default.
     let (cfn, tf) =
         neutral_forms(&ir, |f| edit_tf(f, "variables.tf", "default     = null", "default     = \"v2\""), |_| {});

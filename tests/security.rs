@@ -2395,8 +2395,9 @@ fn check_log_groups(m: &Model, e: &Expect) -> Result<(), String> {
 /// Property 9: with `[monitoring]`, every alarm notifies one topic when it fires and when it
 /// recovers. A topic the stack creates is encrypted with a created key whose policy lets the
 /// account manage it and CloudWatch (which publishes the alarms) only `kms:Decrypt` and
-/// `kms:GenerateDataKey`, for this stack's alarms of this account
-/// (SNS developer guide, sns-key-management.html), and nobody else; its policy lets only
+/// `kms:GenerateDataKey*`, for this stack's alarms of this account (what the example key policy
+/// of the SNS developer guide grants, sns-key-management.html, "Enabling compatibility between
+/// event sources from AWS services and encrypted topics"), and nobody else; its policy lets only
 /// CloudWatch publish, only for this stack's alarms of this account, and refuses publishing
 /// without TLS; its subscriptions are exactly the spec's email addresses. With `sns_topic_arn`
 /// the alarms notify that topic and none is created. Without `[monitoring]`, nothing of this.
@@ -2461,11 +2462,11 @@ fn check_created_topic(m: &Model, e: &Expect, t: &Res, alarms: &[&Res]) -> Resul
         let p = principal(s);
         if p == cloudwatch {
             let acts = actions(s);
-            ensure(acts.iter().all(|a| ["kms:Decrypt", "kms:GenerateDataKey"].contains(&a.as_str())), || {
+            ensure(acts.iter().all(|a| ["kms:Decrypt", "kms:GenerateDataKey*"].contains(&a.as_str())), || {
                 format!("{}: CloudWatch may {acts:?}", at())
             })?;
             ensure(condition(s) == want, || format!("{}: condition {:?}, not {want:?}", at(), condition(s)))?;
-            cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.contains("kms:GenerateDataKey");
+            cloudwatch_ok |= acts.contains("kms:Decrypt") && acts.contains("kms:GenerateDataKey*");
         } else {
             ensure(p == root && actions(s) == set(&["kms:*"]) && condition(s).is_empty(), || {
                 format!("{}: grants {:?} to {p:?}", at(), actions(s))
@@ -3404,8 +3405,8 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "CloudWatch may also re-encrypt with the topic key",
         edit: Edit::Tf(
             "kms.tf",
-            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\"]",
-            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey\", \"kms:ReEncrypt*\"]",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey*\"]",
+            "Action   = [\"kms:Decrypt\", \"kms:GenerateDataKey*\", \"kms:ReEncrypt*\"]",
         ),
     },
     Mutation {

@@ -34,9 +34,15 @@ fn every_snapshot_has_a_case() {
     let orphans: Vec<_> = snaps.difference(&extends).collect();
     assert!(orphans.is_empty(), "snapshots/extends has snapshots of no spec: {orphans:?}");
     let mut diff_cases = BTreeSet::new();
-    for case in stems(&root.join("tests/diff"), "toml") {
+    let diff_specs = stems(&root.join("tests/diff"), "toml");
+    for case in &diff_specs {
         diff_cases.insert(format!("{case}-cfn"));
         diff_cases.insert(format!("{case}-terraform"));
+        // A comparison of two fixtures (tests/diff.rs, upgrade paths): `A-to-B`.
+        for other in &diff_specs {
+            diff_cases.insert(format!("{case}-to-{other}-cfn"));
+            diff_cases.insert(format!("{case}-to-{other}-terraform"));
+        }
     }
     let snaps = stems(&root.join("snapshots/diff"), "snap");
     let orphans: Vec<_> = snaps.difference(&diff_cases).collect();

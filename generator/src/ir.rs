@@ -291,17 +291,21 @@ pub struct LogModule {
     pub level: String,
 }
 
-/// An S3 key of the environment. Its object version comes from a deployment parameter
-/// ([`Parameter`]) whose default is the spec's pinned version, so that CI can pass the version it
-/// just uploaded without editing the spec (spec-format.md, "Artifact versions without editing the
-/// spec"); an empty value leaves the version unset.
+/// An S3 key of the environment and its object version: the spec's pinned version as the value
+/// itself, or, when the spec pins none, a deployment parameter ([`Parameter`], empty by default)
+/// so that CI can pass the version it just uploaded without editing the spec (spec-format.md,
+/// "Artifact versions without editing the spec"); an empty value leaves the version unset.
+///
+/// A pinned version is not a parameter's default: `aws cloudformation deploy` and `cdk deploy`
+/// keep a parameter's previous value unless it is passed, so a spec edit of the default would
+/// never reach a deployed stack, while Terraform would apply it (docs/operations.md, section 5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S3Key {
     pub path: String,
-    /// The spec's `*_object_version`: the parameter's default.
+    /// The spec's `*_object_version`: the value, when the spec pins one.
     pub version: Option<String>,
-    /// The parameter that holds the version (also in [`Ir::parameters`]).
-    pub parameter: Parameter,
+    /// The parameter that holds the version when the spec pins none (also in [`Ir::parameters`]).
+    pub parameter: Option<Parameter>,
 }
 
 /// A value passed in at deploy time: a CloudFormation (and CDK) parameter, a Terraform variable.

@@ -354,15 +354,24 @@ fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> Ex
         }
     }
     let stateful = report.stateful_replacements();
-    if fail_on_replace && !stateful.is_empty() {
-        let names: Vec<String> = stateful.iter().map(|c| report.name(&c.id, language)).collect();
-        eprintln!(
-            "error: --fail-on-replace: {} stateful resource{} would be replaced: {}",
-            names.len(),
-            if names.len() == 1 { "" } else { "s" },
-            names.join(", ")
-        );
+    let refusals = report.refusals(language);
+    if fail_on_replace && (!stateful.is_empty() || !refusals.is_empty()) {
+        if !stateful.is_empty() {
+            let names: Vec<String> = stateful.iter().map(|c| report.name(&c.id, language)).collect();
+            eprintln!(
+                "error: --fail-on-replace: {} stateful resource{} would be replaced: {}",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            );
+        }
+        for r in &refusals {
+            eprintln!("error: --fail-on-replace: {r}");
+        }
         return ExitCode::from(3);
+    }
+    for r in &refusals {
+        eprintln!("warning: {r}");
     }
     ExitCode::SUCCESS
 }

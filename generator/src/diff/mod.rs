@@ -10,10 +10,14 @@
 //! - otherwise updated in place, with each changed property, old -> new.
 //!
 //! Replacing or removing a stateful resource (the environment, the bucket, the key, log groups)
-//! loses something; the report says what. Output in Terraform's words: [`terraform`].
+//! loses something; the report says what. What the services themselves do beyond the templates
+//! (MWAA's Airflow version paths, CloudFormation's refusal to replace a custom-named resource,
+//! Terraform's destroy-then-create, the duration of an environment update): [`service`]. Output in
+//! Terraform's words: [`terraform`]. The change structures derive `Serialize` for `--format json`.
 
 pub mod create_only;
 pub mod explain;
+pub mod service;
 pub mod template;
 pub mod terraform;
 
@@ -21,6 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use indexmap::IndexMap;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::ir::Ir;
@@ -37,7 +42,8 @@ pub enum Language {
 }
 
 /// What happens to one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
     Replace,
     Update,
@@ -46,7 +52,8 @@ pub enum Action {
 }
 
 /// One step of a property path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -59,7 +66,8 @@ pub enum Seg {
 }
 
 /// Why a resource is listed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
 pub enum Detail {
     /// The resource type changes (always a replacement).
     Type { old: String, new: String },
@@ -86,7 +94,7 @@ impl Detail {
 }
 
 /// One resource that deploying NEW over OLD changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     pub id: String,
     /// The CloudFormation type (the new one, or the old one of a removed resource).
@@ -96,6 +104,9 @@ pub struct Change {
     /// Whether the resource (the new one of a replacement) is kept when CloudFormation deletes or
     /// replaces it (`DeletionPolicy` / `UpdateReplacePolicy: Retain`; Terraform `prevent_destroy`).
     pub retained: bool,
+    /// The custom name a replaced resource keeps (old and new the same): CloudFormation cannot
+    /// replace it, so under CloudFormation the update fails ([`service::cfn_named_replacement`]).
+    pub custom_name: Option<String>,
 }
 
 impl Change {
@@ -107,7 +118,7 @@ impl Change {
 }
 
 /// A parameter whose default changes (or that comes or goes).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParameterChange {
     pub name: String,
     pub old: Option<Option<Value>>,
@@ -119,12 +130,17 @@ pub struct ParameterChange {
 type Block = (String, Option<Action>, Vec<(bool, String)>);
 
 /// The comparison of two templates.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diff {
     pub parameters: Vec<ParameterChange>,
     /// In the new template's order, then the removed resources in the old one's.
     pub changes: Vec<Change>,
+    /// The environment's Airflow version change, with MWAA's verdict.
+    pub airflow: Option<service::AirflowChange>,
+    /// The new spec's `worker_replacement_strategy` (what an update does to running tasks).
+    pub worker_replacement_strategy: Option<String>,
     /// IR kind and Terraform name of each logical id of both specs (for Terraform's words).
+    #[serde(skip)]
     names: HashMap<String, (String, String)>,
 }
 
@@ -141,6 +157,16 @@ pub fn compare(old: &Ir, new: &Ir) -> Result<Diff, RenderError> {
     let mut diff = compare_templates(&template(old)?, &template(new)?);
     for r in old.resources.iter().chain(&new.resources) {
         diff.names.insert(r.id.clone(), (r.kind.tag().to_owned(), r.tf_name.clone()));
+    }
+    let environment = |ir: &Ir| {
+        ir.resources.iter().find_map(|r| match &r.kind {
+            crate::ir::Kind::MwaaEnvironment(s) => Some((**s).clone()),
+            _ => None,
+        })
+    };
+    if let (Some(o), Some(n)) = (environment(old), environment(new)) {
+        diff.airflow = service::airflow_change(&o.airflow_version, &n.airflow_version);
+        diff.worker_replacement_strategy = n.worker_replacement_strategy;
     }
     Ok(diff)
 }
@@ -162,6 +188,7 @@ pub fn compare_templates(old: &Template, new: &Template) -> Diff {
                     action: Action::Add,
                     details: Vec::new(),
                     retained,
+                    custom_name: None,
                 },
             );
             continue;
@@ -190,7 +217,10 @@ pub fn compare_templates(old: &Template, new: &Template) -> Diff {
             continue;
         }
         let action = if details.iter().any(Detail::forces) { Action::Replace } else { Action::Update };
-        changes.insert(id.clone(), Change { id: id.clone(), cfn_type: n.cfn_type.clone(), action, details, retained });
+        changes.insert(
+            id.clone(),
+            Change { id: id.clone(), cfn_type: n.cfn_type.clone(), action, details, retained, custom_name: None },
+        );
     }
 
     // Replacement propagates through references, until nothing more is replaced.
@@ -257,6 +287,7 @@ pub fn compare_templates(old: &Template, new: &Template) -> Diff {
             action: Action::Update,
             details: Vec::new(),
             retained: n.update_replace_policy.as_deref() == Some("Retain"),
+            custom_name: None,
         });
         change.details.extend(added);
         if change.details.iter().any(Detail::forces) {
@@ -273,15 +304,29 @@ pub fn compare_templates(old: &Template, new: &Template) -> Diff {
                     action: Action::Remove,
                     details: Vec::new(),
                     retained: o.deletion_policy.as_deref() == Some("Retain"),
+                    custom_name: None,
                 },
             );
+        }
+    }
+    // A replaced resource that keeps its custom name (CloudFormation user guide, Name type).
+    for c in changes.values_mut().filter(|c| c.action == Action::Replace) {
+        let (Some(prop), Some(o), Some(n)) =
+            (service::name_property(&c.cfn_type), old.resources.get(&c.id), new.resources.get(&c.id))
+        else {
+            continue;
+        };
+        if let (Some(on), Some(nn)) = (o.properties.get(prop), n.properties.get(prop)) {
+            if on == nn {
+                c.custom_name = Some(nn.as_str().map_or_else(|| cfn_value(nn), str::to_owned));
+            }
         }
     }
     // In the new template's order (the propagation pass may have appended some out of order).
     let position = |id: &str| new.resources.get_index_of(id).unwrap_or(usize::MAX);
     let mut changes: Vec<Change> = changes.into_values().collect();
     changes.sort_by_key(|c| (c.action == Action::Remove, position(&c.id)));
-    Diff { parameters, changes, names: HashMap::new() }
+    Diff { parameters, changes, airflow: None, worker_replacement_strategy: None, names: HashMap::new() }
 }
 
 fn parameter_changes(old: &Template, new: &Template) -> Vec<ParameterChange> {
@@ -616,7 +661,64 @@ impl Diff {
                     details.push((true, format!("stateful: {lost}")));
                 }
             }
+            details.extend(self.service_lines(c, language));
             out.push((head, Some(c.action), details));
+        }
+        out
+    }
+
+    /// What the services do with one change beyond what the templates show ([`service`]):
+    /// MWAA's verdict on an Airflow version change and what an in-place update of the environment
+    /// takes; under CloudFormation, the failure of replacing a resource that keeps its custom name;
+    /// under Terraform, destroy-then-create. `true`: a warning.
+    #[must_use]
+    pub fn service_lines(&self, c: &Change, language: Language) -> Vec<(bool, String)> {
+        let mut out = Vec::new();
+        // MWAA's version rules are about changing an environment in place: a replacement creates
+        // a new environment at the new version.
+        if c.cfn_type == "AWS::MWAA::Environment" && c.action == Action::Update {
+            if let Some(a) = &self.airflow {
+                out.push((!a.allowed, a.says.clone()));
+            }
+            // A refused version change is not applied at all.
+            if self.airflow.as_ref().map_or(true, |a| a.allowed) {
+                let strategy = self.worker_replacement_strategy.as_deref();
+                out.push((false, service::environment_update(strategy, language == Language::Terraform)));
+            }
+        }
+        if c.action == Action::Replace {
+            match (language, &c.custom_name) {
+                (Language::Cfn, Some(name)) => out.push((true, service::cfn_named_replacement(&c.cfn_type, name))),
+                // A retained resource cannot be destroyed at all (prevent_destroy: the loss line says so).
+                (Language::Terraform, _) if !c.retained => {
+                    out.push((c.is_stateful(), service::terraform_replacement(&c.cfn_type)));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// What makes the deploy fail or lose data besides stateful replacements, one sentence each,
+    /// for `--fail-on-replace` (exit 3) and the warnings without it: an Airflow version change MWAA
+    /// refuses, and under CloudFormation the replacement of a resource that keeps its custom name.
+    #[must_use]
+    pub fn refusals(&self, language: Language) -> Vec<String> {
+        let mut out = Vec::new();
+        let in_place =
+            self.changes.iter().any(|c| c.cfn_type == "AWS::MWAA::Environment" && c.action == Action::Update);
+        if let Some(a) = self.airflow.as_ref().filter(|a| !a.allowed && in_place) {
+            out.push(format!("MWAA refuses the Airflow version change {} -> {}: the update fails", a.old, a.new));
+        }
+        if language == Language::Cfn {
+            for c in self.changes.iter().filter(|c| c.action == Action::Replace) {
+                if let Some(name) = &c.custom_name {
+                    out.push(format!(
+                        "CloudFormation cannot replace {} (custom name \"{name}\"): the update fails and rolls back",
+                        c.id
+                    ));
+                }
+            }
         }
         out
     }

@@ -86,6 +86,13 @@ impl Builder {
 /// CloudWatchLogGroupArn: `log-group:airflow-MyMWAAEnvironment-...-DAGProcessing`; user guide,
 /// t-cloudwatch-cloudtrail-logs.md: `airflow-MyAirflowEnvironment-DAGProcessing`; the execution
 /// role's `airflow-ENV-*` of mwaa-create-role.md. monitoring-airflow.md leaves the `airflow-` out).
+///
+/// Airflow 3 replaces the web server with an API server, but MWAA keeps one set of names: its API
+/// has the same five logging modules for every version (`LoggingConfigurationInput.WebserverLogs`,
+/// no API-server module), and MWAA's own 3.0.6 image still starts that component as `webserver`
+/// and reads its log settings from `MWAA__LOGGING__AIRFLOW_WEBSERVER_*`
+/// (aws/amazon-mwaa-docker-images, images/airflow/3.0.6/python/mwaa/entrypoint.py). So the group
+/// stays `-WebServer` for 3.x. No user guide page names the 3.x group itself (docs/operations.md).
 const MWAA_LOG_GROUPS: [(&str, &str, &str, &str); 5] = [
     ("dag_processing", "DagProcessing", "DAGProcessing", "DAG processing"),
     ("scheduler", "Scheduler", "Scheduler", "scheduler"),

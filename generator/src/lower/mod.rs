@@ -8,7 +8,7 @@ mod endpoints;
 mod iam;
 mod kms;
 mod logs;
-mod monitoring;
+pub(crate) mod monitoring;
 mod mwaa;
 mod network;
 mod parameters;

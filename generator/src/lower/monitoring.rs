@@ -19,6 +19,21 @@ use crate::model::{AlarmTopic, Config, Monitoring};
 /// Five minutes: the period of every alarm and graph.
 const PERIOD: i64 = 300;
 
+/// The metrics the alarms watch: the CloudWatch name (namespace `AmazonMWAA`) and the Airflow
+/// StatsD metric MWAA publishes it from (MWAA user guide, access-metrics-cw, the counters and
+/// gauges tables: `SchedulerHeartbeat` is `scheduler_heartbeat`, `QueuedTasks` / `RunningTasks`
+/// are `executor.queued_tasks` / `executor.running_tasks`, `ImportErrors` is
+/// `dag_processing.import_errors`). The same page covers Airflow v2 and v3 ("Apache Airflow v2
+/// and v3 are already set up to collect and send StatsD metrics ... to Amazon CloudWatch"), with
+/// the same namespace and dimensions, so the alarms are the same for 3.x. validate/warnings.rs
+/// reads this table to warn when the Airflow options stop one of them.
+pub(crate) const ALARMED_METRICS: &[(&str, &str)] = &[
+    ("SchedulerHeartbeat", "scheduler_heartbeat"),
+    ("QueuedTasks", "executor.queued_tasks"),
+    ("RunningTasks", "executor.running_tasks"),
+    ("ImportErrors", "dag_processing.import_errors"),
+];
+
 /// The ARN the alarms notify: the topic the stack creates, or the spec's.
 pub(super) fn topic_arn(m: &Monitoring) -> Expr {
     match &m.topic {
@@ -41,7 +56,14 @@ impl Builder {
         }
         for (id, a) in &alarms {
             let tags = self.tags_with_name(None);
-            self.add(id, Kind::Alarm(Box::new(a.clone()))).tags = Some(tags);
+            let alarm = self.add(id, Kind::Alarm(Box::new(a.clone())));
+            alarm.tags = Some(tags);
+            // Created once the environment is: MWAA takes 20-30 minutes or more to create one
+            // (user guide, create-environment: "takes about twenty to thirty minutes"), and sends no
+            // scheduler heartbeat meanwhile, so an alarm created first (missing data = breaching)
+            // would page about 15 minutes into every first deploy. Every target gets it from here
+            // (CloudFormation DependsOn, Terraform depends_on, CDK addDependency).
+            alarm.depends_on = vec![super::mwaa::ENVIRONMENT_ID.to_owned()];
         }
         if m.dashboard {
             let body = dashboard(&env, &alarms);
@@ -83,9 +105,13 @@ impl Builder {
                 "AllowCloudWatchAlarms",
                 "Allow",
                 Some(principal("Service", Expr::s("cloudwatch.amazonaws.com"))),
-                // What SNS calls with the publisher's permissions to encrypt a message (SNS
-                // developer guide, sns-key-management.html); not GenerateDataKeyPair*.
-                Expr::strs(["kms:Decrypt", "kms:GenerateDataKey"]),
+                // What the SNS developer guide's example key policy grants an AWS service that
+                // publishes to an encrypted topic (sns-key-management.html, "Enabling compatibility
+                // between event sources from AWS services and encrypted topics": `kms:Decrypt` and
+                // `kms:GenerateDataKey*`). The wildcard also admits GenerateDataKeyPair* and
+                // ...WithoutPlaintext, which yield nothing outside this key's own use: the key
+                // encrypts only this topic, and the conditions keep it to this stack's alarms.
+                Expr::strs(["kms:Decrypt", "kms:GenerateDataKey*"]),
                 Some(("Resource", Expr::s("*"))),
                 Some(only_these_alarms.clone()),
             ),

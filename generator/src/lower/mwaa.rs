@@ -10,6 +10,9 @@ use crate::model::{Config, ExecutionRole};
 /// The `LogLevel` written for a module whose logging is off (spec-format.md: INFO is the default).
 const DISABLED_LOG_LEVEL: &str = "INFO";
 
+/// The environment's IR id (CloudFormation logical id), which others depend on.
+pub(super) const ENVIRONMENT_ID: &str = "MwaaEnvironment";
+
 impl Builder {
     /// The environment, last: it refers to nearly everything above.
     pub(super) fn environment(&mut self, config: &Config, refs: &Refs) {
@@ -69,7 +72,7 @@ impl Builder {
             texts.extend(settings.airflow_configuration_options.values().map(String::as_str));
             texts.iter().any(|t| t.contains("${"))
         };
-        let env_res = self.add("MwaaEnvironment", Kind::MwaaEnvironment(Box::new(settings)));
+        let env_res = self.add(ENVIRONMENT_ID, Kind::MwaaEnvironment(Box::new(settings)));
         env_res.depends_on = deps;
         if literal_substitution {
             env_res.suppressions.push(Suppression {

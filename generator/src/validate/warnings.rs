@@ -9,6 +9,9 @@ use super::{span, Validator};
 
 pub(super) fn check(v: &mut Validator, raw: &RawSpec, config: &Config) {
     let Some(env) = raw.environment.as_ref().map(|e| e.get_ref()) else { return };
+    if config.monitoring.is_some() {
+        alarmed_metrics_off(v, env, config);
+    }
     if matches!(config.bucket, Bucket::Created { .. }) {
         objects_in_a_new_bucket(v, env);
     }
@@ -91,5 +94,120 @@ fn objects_in_a_new_bucket(v: &mut Validator, env: &RawEnvironment) {
                 ),
             ),
         }
+    }
+}
+
+/// The Airflow options that decide which metrics reach CloudWatch. MWAA forces Airflow's own
+/// `[metrics]` settings on and hands the customer's `statsd_on`, `metrics_allow_list` and
+/// `metrics_block_list` (only these) to the sidecar that publishes the metrics to CloudWatch
+/// (MWAA's image, aws/amazon-mwaa-docker-images, images/airflow/3.0.6/python/mwaa/config/airflow.py;
+/// user guide, access-metrics-cw, "Choosing which metrics are reported"). The lists are comma
+/// separated patterns matched against the StatsD names, and a block list is ignored when an allow
+/// list is set (Airflow configuration reference, `[metrics] metrics_allow_list`,
+/// `metrics_block_list`).
+const ALLOW_LIST: &str = "metrics.metrics_allow_list";
+const BLOCK_LIST: &str = "metrics.metrics_block_list";
+
+/// `[monitoring]` alarms on metrics that the spec's Airflow options stop: with `metrics.statsd_on`
+/// false none is published, so the heartbeat alarm (missing data = breaching) stays in ALARM and
+/// the others never fire; an allow list that matches no alarmed metric's name, or a block list
+/// that starts one, does the same to that metric. Only what surely stops a metric warns: an allow
+/// list item matches where it matches anywhere in the name as a regular expression (or, when it is
+/// not one, as text), a block list item only where the name starts with it.
+fn alarmed_metrics_off(v: &mut Validator, env: &RawEnvironment, config: &Config) {
+    let options = &config.environment.airflow_configuration_options;
+    let value_span = |name: &str| {
+        env.airflow_configuration_options
+            .as_ref()
+            .and_then(|m| m.get_ref().iter().find(|(k, _)| k.get_ref() == name))
+            .and_then(|(_, value)| span(value))
+    };
+    let alarmed = crate::lower::monitoring::ALARMED_METRICS;
+    let field = |key: &str| crate::diagnostics::user_key_path("environment.airflow_configuration_options", key);
+    if let Some(on) = options.get("metrics.statsd_on").filter(|on| on.trim().eq_ignore_ascii_case("false")) {
+        v.warn(
+            &field("metrics.statsd_on"),
+            value_span("metrics.statsd_on"),
+            format!("metrics.statsd_on = \"{on}\" stops every Airflow metric, and [monitoring] alarms on them"),
+            "MWAA then publishes no Airflow metric to CloudWatch: the scheduler-heartbeat alarm treats missing data \
+             as breaching, so it stays in ALARM for good, and the other alarms never fire; remove \
+             metrics.statsd_on, or remove [monitoring] (user guide, access-metrics-cw)",
+        );
+        return;
+    }
+    let items = |key: &str| -> Option<Vec<String>> {
+        options
+            .get(key)
+            .map(|list| list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect())
+    };
+    let mut report = |key: &str, stopped: Vec<(&str, &str)>, how: &str| {
+        if stopped.is_empty() {
+            return;
+        }
+        let cw: Vec<&str> = stopped.iter().map(|(c, _)| *c).collect();
+        let statsd: Vec<&str> = stopped.iter().map(|(_, m)| *m).collect();
+        v.warn(
+            &field(key),
+            value_span(key),
+            format!("{key} {how} {}, which [monitoring] alarms on", cw.join(", ")),
+            format!(
+                "MWAA then publishes no {} to CloudWatch, so {}; {} (user guide, access-metrics-cw, \"Choosing which \
+                 metrics are reported\")",
+                statsd.join(", "),
+                if cw.contains(&"SchedulerHeartbeat") {
+                    "the scheduler-heartbeat alarm (missing data = breaching) stays in ALARM for good"
+                } else {
+                    "an alarm on it never fires"
+                },
+                if how == "leaves out" {
+                    format!("add {} to the list", statsd.join(","))
+                } else {
+                    "take them out of the list".to_owned()
+                }
+            ),
+        );
+    };
+    if let Some(allow) = items(ALLOW_LIST) {
+        let matches = |pattern: &str, name: &str| {
+            regex::Regex::new(pattern).map_or_else(|_| name.contains(pattern), |re| re.is_match(name))
+        };
+        let stopped = alarmed.iter().copied().filter(|(_, m)| !allow.iter().any(|p| matches(p, m))).collect();
+        report(ALLOW_LIST, stopped, "leaves out");
+    } else if let Some(block) = items(BLOCK_LIST) {
+        let stopped =
+            alarmed.iter().copied().filter(|(_, m)| block.iter().any(|p| m.starts_with(p.as_str()))).collect();
+        report(BLOCK_LIST, stopped, "blocks");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Source;
+
+    fn warned(options: &str, monitoring: bool) -> Vec<String> {
+        let text = format!(
+            "version = 1\n[environment]\nname = \"e\"\n[environment.airflow_configuration_options]\n{options}\n{}",
+            if monitoring { "[monitoring]\nalarm_emails = [\"a@example.com\"]\n" } else { "" }
+        );
+        let source = Source::from_bytes("t.toml", text.as_bytes());
+        let compiled = crate::compile_with_warnings(&source).unwrap_or_else(|d| panic!("{}", d.render(&source)));
+        compiled.warnings.0.iter().map(|d| d.field.clone()).filter(|f| f.contains("metrics.")).collect()
+    }
+
+    #[test]
+    fn only_options_that_stop_an_alarmed_metric_warn() {
+        // Every alarmed metric kept: no warning; the same lists without [monitoring]: none.
+        assert!(warned("\"metrics.metrics_allow_list\" = \"scheduler,executor,dag_processing\"", true).is_empty());
+        assert!(warned("\"metrics.metrics_block_list\" = \"ti,dagrun\"", true).is_empty());
+        assert!(warned("\"metrics.statsd_on\" = \"True\"", true).is_empty());
+        assert!(warned("\"metrics.statsd_on\" = \"False\"", false).is_empty());
+        // Patterns match anywhere in the name; a block list is ignored beside an allow list.
+        assert!(warned("\"metrics.metrics_allow_list\" = \"heartbeat|tasks,import_errors\"", true).is_empty());
+        let both = "\"metrics.metrics_allow_list\" = \"scheduler,executor,dag_processing\"\n\"metrics.metrics_block_list\" = \"scheduler\"";
+        assert!(warned(both, true).is_empty());
+        // Only the names MWAA's sidecar reads count (not the pre-2.6 statsd_allow_list).
+        assert!(warned("\"metrics.statsd_allow_list\" = \"ti\"", true).is_empty());
+        assert_eq!(warned("\"metrics.statsd_on\" = \"false\"", true).len(), 1);
+        assert_eq!(warned("\"metrics.metrics_allow_list\" = \"^scheduler,^executor\"", true).len(), 1);
     }
 }
