@@ -32,10 +32,45 @@ pub const DEFAULT_SPEC: &str = include_str!("../../specs/default.toml");
 pub const SCHEMA_FILE: &str = "mwaagen.schema.json";
 
 /// What `mwaagen init` writes: the default spec under a `#:schema` line, which Taplo (and the
-/// Even Better TOML editor extension built on it) reads to complete and check the file.
+/// Even Better TOML editor extension built on it) reads to complete and check the file, with
+/// `airflow_version` pinned to the newest version offered (written, not commented), so that a
+/// later mwaagen with a newer default does not upgrade Airflow on the next deploy.
 #[must_use]
 pub fn init_spec() -> String {
-    format!("#:schema ./{SCHEMA_FILE}\n{DEFAULT_SPEC}")
+    let pinned = format!(
+        "airflow_version = \"{}\"                # pinned: a newer mwaagen does not change it; edit it to upgrade",
+        versions::default_version()
+    );
+    let mut out = format!("#:schema ./{SCHEMA_FILE}\n");
+    for line in DEFAULT_SPEC.split_inclusive('\n') {
+        if line.starts_with("# airflow_version =") {
+            out.push_str(&pinned);
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// What `mwaagen --version` prints: the version, then the Airflow versions and the provider
+/// versions that this build knows (what its output is written and checked for).
+#[must_use]
+pub fn version_text() -> String {
+    let cdk: Vec<String> = render::cdk::DEPENDENCIES.iter().map(|(name, v)| format!("{name} {v}")).collect();
+    format!(
+        "mwaagen {}\n\
+         Airflow versions (MWAA, new environments): {} (default {})\n\
+         Terraform: {}, hashicorp/aws {}\n\
+         CDK app: {}\n\
+         Spec format: version 1\n",
+        env!("CARGO_PKG_VERSION"),
+        versions::OFFERED.join(", "),
+        versions::default_version(),
+        render::terraform::REQUIRED_TERRAFORM,
+        model::DEFAULT_TF_AWS_PROVIDER,
+        cdk.join(", "),
+    )
 }
 
 /// The name the built-in default spec goes by in errors and generated headers.
@@ -72,7 +107,7 @@ pub struct Compiled {
 /// Every problem of the spec, as diagnostics pointing into `source` (no warnings then).
 pub fn compile_with_warnings(source: &Source) -> Result<Compiled, Diagnostics> {
     let parsed = parse::parse(source)?;
-    match validate::validate_with_warnings(&parsed.spec, &source.name) {
+    match validate::validate_with_warnings(&parsed.spec, source.header_name()) {
         Ok(v) if parsed.unknown_keys.is_empty() => {
             // A warning about a value a base spec sets points into that base, as an error would.
             Ok(Compiled { ir: lower::lower(&v.config), warnings: parsed.bases.localize(v.warnings) })

@@ -15,7 +15,7 @@ use mwaagen::GenerateError;
 #[derive(Debug, Parser)]
 #[command(
     name = "mwaagen",
-    version,
+    disable_version_flag = true,
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
@@ -45,6 +45,10 @@ struct Cli {
     /// Treat warnings as errors: a spec with a warning generates nothing and exits 1.
     #[arg(long)]
     deny_warnings: bool,
+
+    /// Print the version, the Airflow versions and the provider versions this mwaagen knows.
+    #[arg(long, short = 'V', exclusive = true)]
+    version: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,7 +100,12 @@ enum Command {
         force: bool,
     },
     /// Print the spec's JSON Schema (draft 2020-12), for editors (Taplo / Even Better TOML).
-    Schema,
+    Schema {
+        /// Write the schema to FILE instead of printing it (e.g. mwaagen.schema.json beside the
+        /// specs, which their `#:schema ./mwaagen.schema.json` line names).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -144,12 +153,21 @@ impl TargetArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.version {
+        return print_files(&[OutputFile { path: String::new(), contents: mwaagen::version_text() }]);
+    }
     match cli.command {
         Some(Command::Validate { specs, deny_warnings }) => validate(&specs, deny_warnings),
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
         Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
-        Some(Command::Schema) => print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }]),
+        Some(Command::Schema { out: None }) => {
+            print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }])
+        }
+        Some(Command::Schema { out: Some(path) }) => write_file(&path, mwaagen::schema()).map_or_else(fail, |()| {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
         None => {
             let options = mwaagen::Options { deny_warnings: cli.deny_warnings };
             generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check, options)
@@ -164,7 +182,7 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 fn read_source(path: &Path) -> Result<Source, String> {
     std::fs::read(path)
-        .map(|bytes| Source::from_bytes(path.to_string_lossy().replace('\\', "/"), &bytes))
+        .map(|bytes| Source::from_file(path, &bytes))
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
@@ -441,19 +459,32 @@ fn init(path: &Path, force: bool) -> ExitCode {
         return fail(format!("{} already exists; use --force to overwrite it", path.display()));
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let Some(name) = path.file_name() else {
-        return fail(format!("{} is not a file path", path.display()));
-    };
-    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::init_spec() };
-    match output::write_all(dir, &[file], &[]) {
-        Ok(_) => {
+    match write_file(path, mwaagen::init_spec()) {
+        Ok(()) => {
             println!("wrote {}; edit it, then run: mwaagen {} --target cfn", path.display(), path.display());
             println!(
-                "for completion and checks in your editor (Taplo, Even Better TOML): mwaagen schema > {}",
-                dir.join(mwaagen::SCHEMA_FILE).display()
+                "its first line names {}: for completion and checks in your editor (Taplo, Even Better TOML), \
+                 write it with: mwaagen schema --out {}",
+                mwaagen::SCHEMA_FILE,
+                if dir == Path::new(".") {
+                    PathBuf::from(mwaagen::SCHEMA_FILE)
+                } else {
+                    dir.join(mwaagen::SCHEMA_FILE)
+                }
+                .display()
             );
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
+}
+
+/// Writes one file (all or nothing, as generated output is written).
+fn write_file(path: &Path, contents: String) -> Result<(), String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = path.file_name() else {
+        return Err(format!("{} is not a file path", path.display()));
+    };
+    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents };
+    output::write_all(dir, &[file], &[]).map(|_| ()).map_err(|e| e.to_string())
 }
