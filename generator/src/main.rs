@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mwaagen::diagnostics::Source;
 use mwaagen::output;
 use mwaagen::render::{OutputFile, Target};
-use mwaagen::GenerateError;
+use mwaagen::{Checked, GenerateError};
 
 /// Generate CloudFormation, Terraform or CDK TypeScript for an Amazon MWAA environment from one
 /// TOML spec.
@@ -302,12 +302,13 @@ fn validate(specs: &[PathBuf], deny_warnings: bool) -> ExitCode {
                 continue;
             }
         };
-        match mwaagen::compile_with_warnings(&source) {
-            Ok(c) if deny_warnings && !c.warnings.is_empty() => {
+        match mwaagen::check_spec(&source) {
+            Ok(Checked::Base { .. }) => println!("ok: {} (base spec)", source.name),
+            Ok(Checked::Spec(c)) if deny_warnings && !c.warnings.is_empty() => {
                 eprint!("{}", c.warnings.denied().render(&source).replace("; nothing was written", ""));
                 failed += 1;
             }
-            Ok(c) => {
+            Ok(Checked::Spec(c)) => {
                 if !c.warnings.is_empty() {
                     eprint!("{}", c.warnings.render_warnings(&source));
                 }
