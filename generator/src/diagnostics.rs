@@ -20,6 +20,19 @@ pub struct Source {
     /// The name generated headers give the spec when it differs from [`Source::name`]: the same
     /// for every spelling of the path (see [`spec_label`]). `None`: `name`.
     pub label: Option<String>,
+    /// Where the text was read: the work tree, or a git revision (`diff --base-ref`), whose
+    /// `extends` bases are read from the same revision.
+    pub origin: Origin,
+}
+
+/// Where a spec (and so its bases) is read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Files on disk (the work tree).
+    #[default]
+    Disk,
+    /// `git show REV:./PATH`, run in the working folder.
+    Git { rev: String },
 }
 
 impl Source {
@@ -27,12 +40,19 @@ impl Source {
     #[must_use]
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Self {
         match std::str::from_utf8(bytes) {
-            Ok(text) => Self { name: name.into(), text: text.to_owned(), invalid_utf8_at: None, label: None },
+            Ok(text) => Self {
+                name: name.into(),
+                text: text.to_owned(),
+                invalid_utf8_at: None,
+                label: None,
+                origin: Origin::Disk,
+            },
             Err(e) => Self {
                 name: name.into(),
                 text: String::from_utf8_lossy(bytes).into_owned(),
                 invalid_utf8_at: Some(e.valid_up_to()),
                 label: None,
+                origin: Origin::Disk,
             },
         }
     }
@@ -40,7 +60,7 @@ impl Source {
     /// A source from text.
     #[must_use]
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: text.into(), invalid_utf8_at: None, label: None }
+        Self { name: name.into(), text: text.into(), invalid_utf8_at: None, label: None, origin: Origin::Disk }
     }
 
     /// A source read from the file `path`, named as typed (errors) and labelled for headers by
@@ -53,6 +73,15 @@ impl Source {
             s.label = Some(label);
         }
         s
+    }
+
+    /// The name messages show: the path, after `REV:` when it was read from git.
+    #[must_use]
+    pub fn shown_name(&self) -> std::borrow::Cow<'_, str> {
+        match &self.origin {
+            Origin::Disk => std::borrow::Cow::Borrowed(&self.name),
+            Origin::Git { rev } => std::borrow::Cow::Owned(format!("{rev}:{}", self.name)),
+        }
     }
 
     /// The name generated headers give this spec.
@@ -175,7 +204,7 @@ impl Diagnostic {
         }
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.name);
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.shown_name());
         let _ = writeln!(out, "{pad} |");
         let text = source.line_text(line);
         // Caret under the span, limited to this line.
@@ -345,8 +374,12 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.0.len();
-        let _ =
-            writeln!(out, "error: {} has {n} error{}; nothing was written", source.name, if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "error: {} has {n} error{}; nothing was written",
+            source.shown_name(),
+            if n == 1 { "" } else { "s" }
+        );
         out
     }
 
@@ -359,7 +392,7 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.0.len();
-        let _ = writeln!(out, "warning: {} has {n} warning{}", source.name, if n == 1 { "" } else { "s" });
+        let _ = writeln!(out, "warning: {} has {n} warning{}", source.shown_name(), if n == 1 { "" } else { "s" });
         out
     }
 

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostics::{quote, Diagnostic, Diagnostics, Source};
+use crate::diagnostics::{quote, Diagnostic, Diagnostics, Origin, Source};
 
 /// How many bases deep a chain of `extends` may go: far more than a dev/stage/prod layout needs,
 /// few enough that a mistake is reported rather than followed.
@@ -163,6 +163,10 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
     };
     let version = version_of(root);
     // Files already in the chain (as identified on disk), and as shown.
+    let identity = |p: &Path| match spec.origin {
+        Origin::Disk => identity(p),
+        Origin::Git { .. } => p.to_path_buf(),
+    };
     let mut seen: Vec<(PathBuf, String)> = vec![(identity(Path::new(&spec.name)), spec.name.clone())];
     let mut from = spec.name.clone();
     let mut offset = 0usize;
@@ -201,7 +205,7 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
                 "a spec and its bases form a short chain (e.g. prod.toml -> base.toml): shorten it".to_owned(),
             );
         }
-        let bytes = match read_base(&path) {
+        let bytes = match read_base(&spec.origin, &path) {
             Ok(b) => b,
             Err(why) => {
                 return fail(
@@ -211,7 +215,9 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
                 );
             }
         };
-        let base = Arc::new(Source::from_bytes(shown.clone(), &bytes));
+        let mut base = Source::from_bytes(shown.clone(), &bytes);
+        base.origin = spec.origin.clone();
+        let base = Arc::new(base);
         bases.files.push(Base { source: Arc::clone(&base), offset: next_offset });
         let base_offset = next_offset;
         next_offset += base.text.len() + 1;
@@ -273,9 +279,17 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
 /// `/dev/zero` that would never end.
 const MAX_BASE_BYTES: u64 = 4 << 20;
 
-/// The bytes of a base spec: a regular file of at most [`MAX_BASE_BYTES`].
-fn read_base(path: &Path) -> Result<Vec<u8>, String> {
+/// The bytes of a base spec: a regular file of at most [`MAX_BASE_BYTES`], from the work tree or
+/// from the git revision the spec was read from.
+fn read_base(origin: &Origin, path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
+    if let Origin::Git { rev } = origin {
+        let bytes = crate::git::show(rev, path)?;
+        if bytes.len() as u64 > MAX_BASE_BYTES {
+            return Err(format!("it is larger than {} MiB, which no spec is", MAX_BASE_BYTES >> 20));
+        }
+        return Ok(bytes);
+    }
     let describe = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "it does not exist".to_owned(),
         _ => e.to_string(),

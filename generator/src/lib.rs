@@ -8,6 +8,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod extends;
+pub mod git;
 pub mod import;
 pub mod ir;
 pub mod lower;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod quote;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod spec;

@@ -61,18 +61,29 @@ enum Command {
         /// Treat warnings as errors (exit 1 when a spec has any).
         #[arg(long)]
         deny_warnings: bool,
+        /// How to report: text for people; json (docs/formats.md) or sarif (SARIF 2.1.0, for code
+        /// scanning) on standard output, for machines.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ValidateFormat,
     },
     /// Compare what two specs deploy, resource by resource
     ///
     /// Each resource is added, removed, updated in place (each property, old -> new) or replaced
     /// (naming the property that forces it, and what a stateful resource loses).
     Diff {
-        /// The spec as deployed now.
+        /// The spec as deployed now (with --base-ref: the spec, read both at REF and in the work tree).
         #[arg(value_name = "OLD.toml")]
         old: PathBuf,
-        /// The changed spec.
+        /// The changed spec (not with --base-ref).
         #[arg(value_name = "NEW.toml")]
-        new: PathBuf,
+        new: Option<PathBuf>,
+        /// Read the old spec, and its `extends` bases, from git at REF (a branch, tag or commit);
+        /// the new one from the work tree: `mwaagen diff --base-ref origin/main specs/prod.toml`.
+        #[arg(long, value_name = "REF")]
+        base_ref: Option<String>,
+        /// How to report: text for people, or json (docs/formats.md) for machines.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
         /// Whose words to use: CloudFormation logical ids, or Terraform addresses and arguments.
         #[arg(long, short, value_enum, default_value = "cfn")]
         target: DiffTarget,
@@ -117,6 +128,32 @@ enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ValidateFormat {
+    /// Messages for people, on standard error
+    Text,
+    /// One JSON document on standard output (docs/formats.md)
+    Json,
+    /// SARIF 2.1.0 on standard output, for code scanning
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// A report for people
+    Text,
+    /// One JSON document (docs/formats.md)
+    Json,
+}
+
+/// Where `diff` reads the old spec.
+#[derive(Debug)]
+enum SpecAt {
+    Disk(PathBuf),
+    /// At a git revision (`--base-ref`).
+    Git(String, PathBuf),
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DiffTarget {
     /// CloudFormation logical ids, types and property names
@@ -157,9 +194,19 @@ fn main() -> ExitCode {
         return print_files(&[OutputFile { path: String::new(), contents: mwaagen::version_text() }]);
     }
     match cli.command {
-        Some(Command::Validate { specs, deny_warnings }) => validate(&specs, deny_warnings),
+        Some(Command::Validate { specs, deny_warnings, format }) => validate(&specs, deny_warnings, format),
         Some(Command::Init { path, force }) => init(&path, force),
-        Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
+        Some(Command::Diff { old, new, base_ref, format, target, fail_on_replace }) => {
+            let (old, new) = match (base_ref, new) {
+                (Some(rev), None) => (SpecAt::Git(rev, old.clone()), old),
+                (None, Some(new)) => (SpecAt::Disk(old), new),
+                (Some(_), Some(_)) => {
+                    return usage("diff --base-ref REF takes one spec: it is read at REF and in the work tree")
+                }
+                (None, None) => return usage("diff needs OLD.toml and NEW.toml, or --base-ref REF and one spec"),
+            };
+            diff(&old, &new, target, format, fail_on_replace)
+        }
         Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
         Some(Command::Schema { out: None }) => {
             print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }])
@@ -291,52 +338,91 @@ fn print_files(files: &[OutputFile]) -> ExitCode {
     }
 }
 
-fn validate(specs: &[PathBuf], deny_warnings: bool) -> ExitCode {
-    let mut failed = 0;
-    for path in specs {
-        let source = match read_source(path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed += 1;
-                continue;
+fn validate(specs: &[PathBuf], deny_warnings: bool, format: ValidateFormat) -> ExitCode {
+    use mwaagen::report::{self, Outcome};
+    let results: Vec<report::Checked> = specs
+        .iter()
+        .map(|path| match read_source(path) {
+            Err(e) => report::Checked {
+                source: Source::from_text(path.to_string_lossy(), ""),
+                outcome: Outcome::Unreadable(e),
+            },
+            Ok(source) => {
+                let outcome = match mwaagen::check_spec(&source) {
+                    Ok(Checked::Base { .. }) => Outcome::Valid { environment: None, warnings: Default::default() },
+                    Ok(Checked::Spec(c)) if deny_warnings && !c.warnings.is_empty() => {
+                        Outcome::Invalid(c.warnings.denied())
+                    }
+                    Ok(Checked::Spec(c)) => {
+                        Outcome::Valid { environment: Some(c.ir.environment_name.clone()), warnings: c.warnings }
+                    }
+                    Err(diags) => Outcome::Invalid(diags),
+                };
+                report::Checked { source, outcome }
             }
-        };
-        match mwaagen::check_spec(&source) {
-            Ok(Checked::Base { .. }) => println!("ok: {} (base spec)", source.name),
-            Ok(Checked::Spec(c)) if deny_warnings && !c.warnings.is_empty() => {
-                eprint!("{}", c.warnings.denied().render(&source).replace("; nothing was written", ""));
-                failed += 1;
-            }
-            Ok(Checked::Spec(c)) => {
-                if !c.warnings.is_empty() {
-                    eprint!("{}", c.warnings.render_warnings(&source));
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !matches!(r.outcome, Outcome::Valid { .. })).count();
+    let code = if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    match format {
+        ValidateFormat::Json => return print_or(report::validate_json(&results), code),
+        ValidateFormat::Sarif => return print_or(report::validate_sarif(&results), code),
+        ValidateFormat::Text => {}
+    }
+    for r in &results {
+        match &r.outcome {
+            Outcome::Unreadable(e) => eprintln!("error: {e}"),
+            Outcome::Invalid(diags) => eprint!("{}", diags.render(&r.source).replace("; nothing was written", "")),
+            Outcome::Valid { environment, warnings } => {
+                if !warnings.is_empty() {
+                    eprint!("{}", warnings.render_warnings(&r.source));
                 }
-                println!("ok: {} (environment {})", source.name, c.ir.environment_name);
-            }
-            Err(diags) => {
-                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
-                failed += 1;
+                match environment {
+                    Some(env) => println!("ok: {} (environment {env})", r.source.name),
+                    None => println!("ok: {} (base spec)", r.source.name),
+                }
             }
         }
     }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
+    if failed > 0 {
         eprintln!("error: {failed} of {} specs are invalid", specs.len());
-        ExitCode::FAILURE
+    }
+    code
+}
+
+/// Prints a machine-readable document; `code` unless standard output fails.
+fn print_or(text: String, code: ExitCode) -> ExitCode {
+    let printed = print_files(&[OutputFile { path: String::new(), contents: text }]);
+    if printed == ExitCode::SUCCESS {
+        code
+    } else {
+        printed
     }
 }
 
-fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> ExitCode {
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn diff(old: &SpecAt, new: &Path, target: DiffTarget, format: DiffFormat, fail_on_replace: bool) -> ExitCode {
     use mwaagen::diff::Language;
     let mut irs = Vec::with_capacity(2);
+    let mut names = Vec::with_capacity(2);
     let mut invalid = false;
-    for path in [old, new] {
-        let source = match read_source(path) {
+    let sources = [
+        match old {
+            SpecAt::Disk(path) => read_source(path),
+            SpecAt::Git(rev, path) => mwaagen::git::source_at(rev, path),
+        },
+        read_source(new),
+    ];
+    for source in sources {
+        let source = match source {
             Ok(s) => s,
             Err(e) => return fail(e),
         };
+        names.push(source.shown_name().into_owned());
         match mwaagen::compile_with_warnings(&source) {
             Ok(c) => {
                 if !c.warnings.is_empty() {
@@ -364,8 +450,10 @@ fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> Ex
     // Colour only for a person at a terminal (https://no-color.org: any non-empty NO_COLOR).
     let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
-    let name = |p: &Path| p.to_string_lossy().replace('\\', "/");
-    let text = report.render(&name(old), &name(new), language, color);
+    let text = match format {
+        DiffFormat::Text => report.render(&names[0], &names[1], language, color),
+        DiffFormat::Json => report.to_json(&names[0], &names[1], language),
+    };
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

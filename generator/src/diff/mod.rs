@@ -14,6 +14,7 @@
 
 pub mod create_only;
 pub mod explain;
+pub mod json;
 pub mod template;
 pub mod terraform;
 
