@@ -19,7 +19,7 @@ use mwaagen::{Checked, GenerateError};
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
+    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen validate --format sarif specs/*.toml > mwaagen.sarif\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen diff --base-ref origin/main specs/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
 )]
 struct Cli {
     #[command(subcommand)]
