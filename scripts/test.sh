@@ -3,8 +3,7 @@
 # botocore's AWS models and under jsonschema, then the real tools on the output of every example
 # spec and of the built-in default. Installs what the tools need (Python venvs for botocore,
 # jsonschema, cfn-lint, checkov, policy_sentry, moto and pre-commit, npm packages for the CDK app
-# and the SARIF schema) under .cache/
-# and reuses them on later runs.
+# and the SARIF schema) under .cache/ and reuses them on later runs.
 #
 # Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
 # moto), MWAAGEN_SKIP_CDK=1.

@@ -62,3 +62,33 @@ fn diff_json_of_a_replacement() {
     assert_eq!(env["replacement_cause"], serde_json::json!(["Name"]));
     snapshot("diff-json-rename", &stdout(&o));
 }
+
+#[test]
+fn hostile_file_names_and_values_stay_valid_json_and_uris() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("spécs & \"quotes\" #1");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let spec = dir.join("a b%20c.toml");
+    std::fs::write(&spec, "version = 1\n[environment]\nname = \"x\\\"y\\n</script>\\u0000\"\n").expect("write");
+    let run = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mwaagen"))
+            .args(["validate", "--format", format, "spécs & \"quotes\" #1/a b%20c.toml"])
+            .current_dir(tmp.path())
+            .output()
+            .expect("runs")
+    };
+    let json = run("json");
+    assert_eq!(json.status.code(), Some(1), "{}", stderr(&json));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    let d = &doc["specs"][0]["diagnostics"][0];
+    assert_eq!(d["file"], "spécs & \"quotes\" #1/a b%20c.toml");
+    assert_eq!(d["field"], "environment.name");
+    let sarif = run("sarif");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&sarif)).expect("SARIF is JSON");
+    let uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .expect("a URI")
+        .to_owned();
+    assert_eq!(uri, "sp%C3%A9cs%20%26%20%22quotes%22%20%231/a%20b%2520c.toml");
+    assert!(uri.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)), "{uri}");
+}
