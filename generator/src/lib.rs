@@ -128,8 +128,9 @@ pub fn compile_with_warnings(source: &Source) -> Result<Compiled, Diagnostics> {
 pub enum Checked {
     /// A spec that generates: its IR and warnings.
     Spec(Box<Compiled>),
-    /// `base = true`: what it sets is valid. `at` is the span of its `base` value.
-    Base { at: std::ops::Range<usize> },
+    /// `base = true`: what it sets is valid. `at` is the span of its `base` value; `warnings`
+    /// are those of a base that sets every required key too (others are not validated whole).
+    Base { at: std::ops::Range<usize>, warnings: Diagnostics },
 }
 
 /// Parses and validates one spec, as `mwaagen validate` does: a whole spec is lowered too; a base
@@ -145,11 +146,11 @@ pub fn check_spec(source: &Source) -> Result<Checked, Diagnostics> {
     let result = validate::validate_with_warnings(&parsed.spec, source.header_name());
     let rules = match result {
         Ok(v) if parsed.unknown_keys.is_empty() => {
-            if let Some(at) = base_at {
-                return Ok(Checked::Base { at });
-            }
             // A warning about a value a base spec sets points into that base, as an error would.
             let warnings = parsed.bases.localize(v.warnings);
+            if let Some(at) = base_at {
+                return Ok(Checked::Base { at, warnings });
+            }
             return Ok(Checked::Spec(Box::new(Compiled { ir: lower::lower(&v.config), warnings })));
         }
         Ok(_) => Vec::new(),
@@ -181,7 +182,7 @@ pub fn check_spec(source: &Source) -> Result<Checked, Diagnostics> {
     }
     if diags.is_empty() {
         if let Some(at) = base_at {
-            return Ok(Checked::Base { at });
+            return Ok(Checked::Base { at, warnings: Diagnostics::default() });
         }
     }
     let mut d = Diagnostics(diags);

@@ -349,7 +349,10 @@ fn validate(specs: &[PathBuf], deny_warnings: bool, format: ValidateFormat) -> E
             },
             Ok(source) => {
                 let outcome = match mwaagen::check_spec(&source) {
-                    Ok(Checked::Base { .. }) => Outcome::Valid { environment: None, warnings: Default::default() },
+                    Ok(Checked::Base { warnings, .. }) if deny_warnings && !warnings.is_empty() => {
+                        Outcome::Invalid(warnings.denied())
+                    }
+                    Ok(Checked::Base { warnings, .. }) => Outcome::Valid { environment: None, warnings },
                     Ok(Checked::Spec(c)) if deny_warnings && !c.warnings.is_empty() => {
                         Outcome::Invalid(c.warnings.denied())
                     }
