@@ -104,6 +104,16 @@ fn a_base_validates_for_what_it_sets_and_is_not_generated() {
     let o = mwaagen(&["validate", &copy.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(support::stderr(&o).contains("error: environment.name: missing required key `name`"));
+    // A base that sets everything is validated whole: its warnings are shown, and denied on request.
+    let micro = std::fs::read_to_string(support::root().join("specs/micro.toml")).expect("read");
+    assert!(micro.contains("\nversion = 1\n"));
+    let whole = out_dir.path().join("whole-base.toml");
+    std::fs::write(&whole, micro.replace("\nversion = 1\n", "\nversion = 1\nbase = true\n")).expect("write");
+    let o = mwaagen(&["validate", &whole.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(0), "{}", support::stderr(&o));
+    assert!(support::stdout(&o).ends_with("(base spec)\n") && support::stderr(&o).contains("warning: "));
+    let o = mwaagen(&["validate", "--deny-warnings", &whole.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1), "{}", support::stderr(&o));
 }
 
 #[test]
