@@ -18,4 +18,4 @@ ensure_tool jsonschema
 schema=$(mktemp)
 trap 'rm -f "$schema"' EXIT
 "$BIN" schema > "$schema"
-"$VENV/bin/python" scripts/check-schema.py "$schema" --valid specs/*.toml tests/valid/*.toml --invalid tests/invalid/*.toml
+"$VENV/bin/python" scripts/check-schema.py "$schema" --valid specs/*.toml tests/valid/*.toml tests/extends/*.toml tests/extends/unset/*.toml --invalid tests/invalid/*.toml

@@ -39,6 +39,25 @@ ensure_venv_packages() {
   fi
 }
 
+# ensure_npm_file DIR PACKAGE VERSION FILE: FILE (a path inside the package) of the npm package
+# PACKAGE@VERSION, kept as DIR/<its base name>; fetched with `npm pack` (which checks the registry's
+# integrity hash) only when it is missing or the pin changed. For data files such as a JSON Schema.
+ensure_npm_file() {
+  local dir=$1 package=$2 version=$3 file=$4 stamp tgz
+  stamp="$dir/pinned"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$package@$version $file" ] || [ ! -f "$dir/$(basename "$file")" ]; then
+    command -v npm >/dev/null || { echo "error: npm is needed for $package@$version" >&2; exit 1; }
+    echo "fetching $file of $package@$version into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    tgz=$(cd "$dir" && npm pack --silent --no-audit --no-fund "$package@$version" | tail -n 1)
+    tar -xzf "$dir/$tgz" -C "$dir" "package/$file"
+    mv "$dir/package/$file" "$dir/"
+    rm -rf "$dir/package" "${dir:?}/$tgz"
+    printf '%s\n' "$package@$version $file" > "$stamp"
+  fi
+}
+
 # Cases of a check run side by side: MWAAGEN_JOBS of them at a time (default: the number of CPUs).
 # Each case writes its own files; the caller prints them in order once all are done, so the output
 # does not depend on which case ended first.
@@ -70,10 +89,13 @@ ensure_tool() {
     checkov) ensure_venv "$CACHE/venv-checkov" checkov 3.3.30 ;;
     policy_sentry) ensure_venv_packages "$CACHE/venv-policy_sentry" policy_sentry==0.15.2 ;;
     moto) ensure_venv_packages "$CACHE/venv-moto" "moto[server]==5.2.5" boto3==1.44.8 botocore==1.44.8 ;;
+    pre-commit) ensure_venv "$CACHE/venv-pre-commit" pre-commit 4.7.0 ;;
+    # The SARIF 2.1.0 JSON Schema (OASIS, draft-04) as Microsoft's SARIF SDK ships it.
+    sarif-schema) ensure_npm_file "$CACHE/sarif-schema" @microsoft/jest-sarif 1.0.0-beta.0 lib/schemas/sarif-2.1.0-rtm.5.json ;;
     *) echo "error: ensure_tool: no tool named $1" >&2; return 2 ;;
   esac
 }
-ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto)
+ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto pre-commit sarif-schema)
 
 # offline_terraform DIR MIRROR: terraform for the checks, offline: providers from the filesystem
 # MIRROR only (a CLI configuration written to DIR/terraformrc), no checkpoint calls, no shared

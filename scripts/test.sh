@@ -2,9 +2,8 @@
 # Runs every test of mwaagen on a fresh machine: Rust lints and tests, the JSON Schema against
 # botocore's AWS models and under jsonschema, then the real tools on the output of every example
 # spec and of the built-in default. Installs what the tools need (Python venvs for botocore,
-# jsonschema, cfn-lint, checkov, policy_sentry and moto, npm packages for the CDK app and the
-# access matrix's IAM simulator) under .cache/
-# and reuses them on later runs.
+# jsonschema, cfn-lint, checkov, policy_sentry, moto and pre-commit, npm packages for the CDK app,
+# the access matrix's IAM simulator and the SARIF schema) under .cache/ and reuses them on later runs.
 #
 # Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
 # moto), MWAAGEN_SKIP_CDK=1.
@@ -64,6 +63,12 @@ bash scripts/check-botocore.sh
 
 step "mwaagen schema under jsonschema 4.26.0: example specs and boundary fixtures pass, marked invalid fixtures fail"
 bash scripts/check-schema.sh
+
+step "validate --format json|sarif and diff --format json against their schemas (SARIF 2.1.0; docs/schemas/)"
+bash scripts/check-formats.sh
+
+step ".pre-commit-hooks.yaml under pre-commit 4.7.0 in a temporary git repository"
+bash scripts/check-pre-commit.sh
 
 step "cfn-lint 1.58.0 on the CloudFormation of ${#SPECS[@]} specs and the built-in default"
 bash scripts/check-cfn.sh --default "${SPECS[@]}"

@@ -155,7 +155,16 @@ fn init_writes_the_commented_default_and_refuses_to_overwrite() {
     let o = mwaagen(&["init", &p]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let written = fs::read_to_string(&path).expect("written");
-    assert_eq!(written, format!("#:schema ./mwaagen.schema.json\n{}", mwaagen::DEFAULT_SPEC));
+    assert_eq!(written, mwaagen::init_spec());
+    assert!(written.starts_with("#:schema ./mwaagen.schema.json\n"), "{written}");
+    // Airflow is pinned (written, not commented): a newer mwaagen does not upgrade it.
+    let newest = mwaagen::versions::OFFERED.last().expect("a version");
+    let pinned: toml::Table = toml::from_str(&written).expect("TOML");
+    let version = pinned.get("environment").and_then(|e| e.get("airflow_version")).and_then(|v| v.as_str());
+    assert_eq!(version, Some(*newest), "airflow_version is not pinned:\n{written}");
+    assert_eq!(written.lines().count(), mwaagen::DEFAULT_SPEC.lines().count() + 1);
+    // It says how to write the schema file that its first line names.
+    assert!(stdout(&o).contains("mwaagen schema --out "), "{}", stdout(&o));
     let again = mwaagen(&["init", &p]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
@@ -383,4 +392,33 @@ fn a_failure_in_one_environment_leaves_every_environment_as_it_was() {
     // Hidden folders count too: nothing at all besides the blocker.
     let entries: Vec<_> = fs::read_dir(tmp.path()).expect("readable").collect();
     assert_eq!(entries.len(), 1);
+}
+
+#[test]
+fn schema_out_writes_what_schema_prints() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("mwaagen.schema.json");
+    let p = path.to_string_lossy().into_owned();
+    let o = mwaagen(&["schema", "--out", &p]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&path).expect("written"), stdout(&mwaagen(&["schema"])));
+    assert_eq!(fs::read_to_string(&path).expect("written"), mwaagen::schema());
+}
+
+#[test]
+fn version_names_the_airflow_and_provider_versions() {
+    for flag in ["--version", "-V"] {
+        let o = mwaagen(&[flag]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.starts_with(&format!("mwaagen {}\n", env!("CARGO_PKG_VERSION"))), "{text}");
+        for v in mwaagen::versions::OFFERED {
+            assert!(text.contains(v), "{v} missing from {text}");
+        }
+        assert!(text.contains(&format!("(default {})", mwaagen::versions::default_version())), "{text}");
+        assert!(text.contains(mwaagen::model::DEFAULT_TF_AWS_PROVIDER), "{text}");
+        for (name, v) in mwaagen::render::cdk::DEPENDENCIES {
+            assert!(text.contains(&format!("{name} {v}")), "{name} missing from {text}");
+        }
+    }
 }

@@ -72,10 +72,71 @@ fn cloudformation_of_each_overriding_spec() {
 }
 
 #[test]
-fn the_base_alone_is_not_a_complete_spec() {
+fn a_base_validates_for_what_it_sets_and_is_not_generated() {
     let o = mwaagen(&["validate", "tests/extends/base.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", support::stderr(&o));
+    assert_eq!(support::stdout(&o), "ok: tests/extends/base.toml (base spec)\n");
+    // `mwaagen validate DIR/*.toml` with a base among the specs.
+    let mut specs: Vec<String> = std::fs::read_dir(support::root().join("tests/extends"))
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| support::rel(&p))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 3, "{specs:?}");
+    let mut args = vec!["validate"];
+    args.extend(specs.iter().map(String::as_str));
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", support::stderr(&o));
+    assert_eq!(support::stdout(&o).lines().count(), specs.len());
+    // Generating it is an error that says so, and writes nothing.
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let o = mwaagen(&["tests/extends/base.toml", "--target", "cfn", "--out", &out_dir.path().to_string_lossy()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("error: environment.name: missing required key `name`"));
+    assert!(support::stderr(&o).contains("is a base spec (`base = true`)"), "{}", support::stderr(&o));
+    assert_eq!(std::fs::read_dir(out_dir.path()).expect("out dir").count(), 0, "nothing is written");
+    // The same file without `base = true` is a spec that lacks its name.
+    let text = std::fs::read_to_string(support::root().join("tests/extends/base.toml")).expect("read");
+    assert!(text.contains("\nbase = true\n"));
+    let copy = out_dir.path().join("not-a-base.toml");
+    std::fs::write(&copy, text.replace("\nbase = true\n", "\n")).expect("write");
+    let o = mwaagen(&["validate", &copy.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(support::stderr(&o).contains("error: environment.name: missing required key `name`"));
+    // A base that sets everything is validated whole: its warnings are shown, and denied on request.
+    let micro = std::fs::read_to_string(support::root().join("specs/micro.toml")).expect("read");
+    assert!(micro.contains("\nversion = 1\n"));
+    let whole = out_dir.path().join("whole-base.toml");
+    std::fs::write(&whole, micro.replace("\nversion = 1\n", "\nversion = 1\nbase = true\n")).expect("write");
+    let o = mwaagen(&["validate", &whole.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(0), "{}", support::stderr(&o));
+    assert!(support::stdout(&o).ends_with("(base spec)\n") && support::stderr(&o).contains("warning: "));
+    let o = mwaagen(&["validate", "--deny-warnings", &whole.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1), "{}", support::stderr(&o));
+}
+
+#[test]
+fn unset_removes_keys_of_the_base() {
+    let root = support::root();
+    let ir = support::compile_file(&root.join("tests/extends/unset/team-vpc.toml"));
+    let Some(mwaagen::ir::Kind::MwaaEnvironment(env)) = ir.get("MwaaEnvironment").map(|r| &r.kind) else {
+        panic!("no environment")
+    };
+    let options = &env.airflow_configuration_options;
+    assert!(!options.contains_key("core.parallelism"), "{options:?}");
+    assert_eq!(options.get("core.default_task_retries").map(String::as_str), Some("3"), "the rest is inherited");
+    assert_eq!(env.environment_class, "mw1.small", "inherited");
+    // Without `unset`, the base's zones contradict the existing network.
+    let o = mwaagen(&["validate", "tests/extends/unset/team-vpc-without-unset.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = support::stderr(&o);
+    assert!(
+        err.contains("error: network.availability_zones: ") && err.contains("--> tests/extends/base.toml:"),
+        "{err}"
+    );
+    let files = render(&ir, Target::Cfn).expect("renders");
+    snapshot("unset-team-vpc", &files[0].contents);
 }
 
 /// Errors of a chain: each points into the file where the value is written. Snapshot names are
@@ -89,6 +150,26 @@ fn errors_point_into_the_file_that_holds_the_value() {
             &["tests/extends/errors/child-of-bad-base.toml:7:8", "tests/extends/errors/base-bad-value.toml:5:15"][..],
         ),
         ("errors-cycle-a", "tests/extends/errors/cycle-a.toml", &["tests/extends/errors/cycle-b.toml:2:11"][..]),
+        // Missing in the child and its base: reported in the child, at its `extends`.
+        (
+            "errors-child-missing-name",
+            "tests/extends/errors/child-missing-name.toml",
+            &["tests/extends/errors/child-missing-name.toml:5:11"][..],
+        ),
+        (
+            "errors-unset-removes-nothing",
+            "tests/extends/errors/unset-removes-nothing.toml",
+            &[
+                "tests/extends/errors/unset-removes-nothing.toml:4:10",
+                "tests/extends/errors/unset-removes-nothing.toml:4:39",
+                "tests/extends/errors/unset-removes-nothing.toml:4:50",
+            ][..],
+        ),
+        (
+            "errors-unset-without-extends",
+            "tests/extends/errors/unset-without-extends.toml",
+            &["tests/extends/errors/unset-without-extends.toml:3:10"][..],
+        ),
     ] {
         let out_dir = tempfile::tempdir().expect("temp dir");
         let o = mwaagen(&[spec, "--target", "cfn", "--out", &out_dir.path().to_string_lossy()]);

@@ -30,6 +30,7 @@ fn every_snapshot_has_a_case() {
     assert!(orphans.is_empty(), "snapshots/invalid has snapshots of no fixture: {orphans:?}");
     let mut extends = stems(&root.join("tests/extends"), "toml");
     extends.extend(stems(&root.join("tests/extends/errors"), "toml").into_iter().map(|s| format!("errors-{s}")));
+    extends.extend(stems(&root.join("tests/extends/unset"), "toml").into_iter().map(|s| format!("unset-{s}")));
     let snaps = stems(&root.join("snapshots/extends"), "snap");
     let orphans: Vec<_> = snaps.difference(&extends).collect();
     assert!(orphans.is_empty(), "snapshots/extends has snapshots of no spec: {orphans:?}");
@@ -51,9 +52,10 @@ fn every_snapshot_has_a_case() {
     let snaps = stems(&root.join("snapshots/warnings"), "snap");
     let orphans: Vec<_> = snaps.difference(&warned).collect();
     assert!(orphans.is_empty(), "snapshots/warnings has snapshots of no fixture: {orphans:?}");
-    let leftovers: Vec<String> = ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff", "warnings"]
-        .iter()
-        .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
-        .collect();
+    let leftovers: Vec<String> =
+        ["cfn", "terraform", "cdk", "invalid", "cli", "extends", "diff", "warnings", "formats"]
+            .iter()
+            .flat_map(|d| stems(&root.join("snapshots").join(d), "new"))
+            .collect();
     assert!(leftovers.is_empty(), "unreviewed .snap.new files: {leftovers:?}");
 }

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::path::{Component, Path};
 use std::sync::Arc;
 
 /// A spec file as read from disk (or the built-in default), kept for error rendering.
@@ -16,6 +17,22 @@ pub struct Source {
     pub text: String,
     /// Byte offset of the first invalid UTF-8 sequence, if the file was not valid UTF-8.
     pub invalid_utf8_at: Option<usize>,
+    /// The name generated headers give the spec when it differs from [`Source::name`]: the same
+    /// for every spelling of the path (see [`spec_label`]). `None`: `name`.
+    pub label: Option<String>,
+    /// Where the text was read: the work tree, or a git revision (`diff --base-ref`), whose
+    /// `extends` bases are read from the same revision.
+    pub origin: Origin,
+}
+
+/// Where a spec (and so its bases) is read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Files on disk (the work tree).
+    #[default]
+    Disk,
+    /// `git show REV:./PATH`, run in the working folder.
+    Git { rev: String },
 }
 
 impl Source {
@@ -23,11 +40,19 @@ impl Source {
     #[must_use]
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Self {
         match std::str::from_utf8(bytes) {
-            Ok(text) => Self { name: name.into(), text: text.to_owned(), invalid_utf8_at: None },
+            Ok(text) => Self {
+                name: name.into(),
+                text: text.to_owned(),
+                invalid_utf8_at: None,
+                label: None,
+                origin: Origin::Disk,
+            },
             Err(e) => Self {
                 name: name.into(),
                 text: String::from_utf8_lossy(bytes).into_owned(),
                 invalid_utf8_at: Some(e.valid_up_to()),
+                label: None,
+                origin: Origin::Disk,
             },
         }
     }
@@ -35,7 +60,34 @@ impl Source {
     /// A source from text.
     #[must_use]
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: text.into(), invalid_utf8_at: None }
+        Self { name: name.into(), text: text.into(), invalid_utf8_at: None, label: None, origin: Origin::Disk }
+    }
+
+    /// A source read from the file `path`, named as typed (errors) and labelled for headers by
+    /// [`spec_label`].
+    #[must_use]
+    pub fn from_file(path: &Path, bytes: &[u8]) -> Self {
+        let mut s = Self::from_bytes(path.to_string_lossy().replace('\\', "/"), bytes);
+        let label = spec_label(path);
+        if label != s.name {
+            s.label = Some(label);
+        }
+        s
+    }
+
+    /// The name messages show: the path, after `REV:` when it was read from git.
+    #[must_use]
+    pub fn shown_name(&self) -> std::borrow::Cow<'_, str> {
+        match &self.origin {
+            Origin::Disk => std::borrow::Cow::Borrowed(&self.name),
+            Origin::Git { rev } => std::borrow::Cow::Owned(format!("{rev}:{}", self.name)),
+        }
+    }
+
+    /// The name generated headers give this spec.
+    #[must_use]
+    pub fn header_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -52,6 +104,40 @@ impl Source {
     fn line_text(&self, line: usize) -> &str {
         self.text.split('\n').nth(line - 1).unwrap_or("").trim_end_matches('\r')
     }
+}
+
+/// How generated files name the spec at `path`, whatever its spelling: relative to the working
+/// folder, with `.` and `..` resolved (`./specs/x.toml`, `specs/x.toml` and `/abs/repo/specs/x.toml`
+/// run from `/abs/repo` all give `specs/x.toml`). A spec outside the working folder goes by its file
+/// name alone, so that no machine path lands in a generated (and committed) file.
+#[must_use]
+pub fn spec_label(path: &Path) -> String {
+    let relative = if path.is_absolute() {
+        let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
+        let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match cwd.as_deref().and_then(|c| full.strip_prefix(c).ok()) {
+            Some(inside) => inside.to_path_buf(),
+            None => return path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        }
+    } else {
+        path.to_path_buf()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in relative.components() {
+        match c {
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
+                parts.pop();
+            }
+            Component::ParentDir => parts.push("..".to_owned()),
+            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+        }
+    }
+    // Leaving the working folder: the file name, as for an absolute path outside it.
+    if parts.first().is_some_and(|p| p == "..") {
+        return path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    }
+    parts.join("/")
 }
 
 fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -118,7 +204,7 @@ impl Diagnostic {
         }
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.name);
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.shown_name());
         let _ = writeln!(out, "{pad} |");
         let text = source.line_text(line);
         // Caret under the span, limited to this line.
@@ -288,8 +374,12 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.0.len();
-        let _ =
-            writeln!(out, "error: {} has {n} error{}; nothing was written", source.name, if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "error: {} has {n} error{}; nothing was written",
+            source.shown_name(),
+            if n == 1 { "" } else { "s" }
+        );
         out
     }
 
@@ -302,7 +392,7 @@ impl Diagnostics {
             out.push('\n');
         }
         let n = self.0.len();
-        let _ = writeln!(out, "warning: {} has {n} warning{}", source.name, if n == 1 { "" } else { "s" });
+        let _ = writeln!(out, "warning: {} has {n} warning{}", source.shown_name(), if n == 1 { "" } else { "s" });
         out
     }
 

@@ -8,8 +8,14 @@
 //!   `[environment.airflow_configuration_options]` too);
 //! - arrays replace: `public_subnet_cidrs`, and each array of tables, `[[web_access]]` and
 //!   `[[execution_role.statements]]`, as a whole;
-//! - `version` and `extends` are never inherited: every file states its own `version`, and a base
-//!   must state the same one.
+//! - `version`, `extends`, `base` and `unset` are never inherited: every file states its own
+//!   `version`, and a base must state the same one;
+//! - `unset = ["network.availability_zones", ...]` removes dotted keys (or whole tables, or arrays)
+//!   of the bases before the merge: a spec's list applies to every base under it, a base's to its
+//!   own bases. An entry that removes nothing is an error (a misspelling would otherwise be
+//!   silently ignored), as is `unset` in a file that extends nothing.
+//!
+//! `base = true` marks a file that only others extend: see [`crate::check_spec`].
 //!
 //! Spans of a base are shifted past the spec's text (each base after the previous one), so that one
 //! offset says both which file and where; [`Bases::localize`] turns them back into a span in the
@@ -24,7 +30,7 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostics::{quote, Diagnostic, Diagnostics, Source};
+use crate::diagnostics::{quote, Diagnostic, Diagnostics, Origin, Source};
 
 /// How many bases deep a chain of `extends` may go: far more than a dev/stage/prod layout needs,
 /// few enough that a mistake is reported rather than followed.
@@ -70,19 +76,50 @@ impl Bases {
         Cow::Owned(text)
     }
 
-    /// The spec's tree with every base merged under it (see the module docs).
+    /// The spec's tree with every base merged under it, less what `unset` removes (see the module
+    /// docs), and the problems of the `unset` lists (spans in the shared offset space: pass them
+    /// through [`Bases::localize`]).
     #[must_use]
-    pub fn merge_into<'a>(&'a self, spec: Spanned<DeTable<'a>>) -> Spanned<DeTable<'a>> {
+    pub fn merge_into<'a>(&'a self, spec: Spanned<DeTable<'a>>) -> (Spanned<DeTable<'a>>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let mut unsets = unsets_of(spec.get_ref(), 0, &mut problems);
         let mut merged = spec;
-        for b in &self.files {
+        for (i, b) in self.files.iter().enumerate() {
             // A base with syntax errors was refused by `load`; a recoverable parse of it here
             // yields the same tree.
             let (tree, _) = DeTable::parse_recoverable(&b.source.text);
-            let base = shift_table(tree.get_ref(), b.offset);
+            let mut base = shift_table(tree.get_ref(), b.offset);
+            let own = unsets_of(&base, i + 1, &mut problems);
+            for u in &mut unsets {
+                u.used |= remove_path(&mut base, &u.path);
+            }
+            unsets.extend(own);
             let span = merged.span();
             merged = Spanned::new(span, merge(merged.into_inner(), base));
         }
-        merged
+        for u in unsets.iter().filter(|u| !u.used) {
+            let d = if u.file == self.files.len() {
+                Diagnostic::new(
+                    "unset",
+                    Some(u.span.clone()),
+                    "`unset` removes keys of a base, and this file extends none",
+                )
+                .with_help("add `extends = \"base.toml\"` (the base whose keys to remove), or remove `unset`")
+            } else {
+                let bases: Vec<&str> = self.files[u.file..].iter().map(|b| b.source.name.as_str()).collect();
+                Diagnostic::new(
+                    "unset",
+                    Some(u.span.clone()),
+                    format!("{} removes nothing: no base sets it ({})", quote(&u.path), bases.join(", ")),
+                )
+                .with_help(
+                    "name a dotted key, table or array that a base sets, e.g. \"network.availability_zones\" or \
+                     \"environment.airflow_configuration_options.core.parallelism\": check the spelling",
+                )
+            };
+            problems.push(d);
+        }
+        (merged, problems)
     }
 
     /// Moves diagnostics whose span lies in a base into that base's own text, with the base
@@ -126,6 +163,10 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
     };
     let version = version_of(root);
     // Files already in the chain (as identified on disk), and as shown.
+    let identity = |p: &Path| match spec.origin {
+        Origin::Disk => identity(p),
+        Origin::Git { .. } => p.to_path_buf(),
+    };
     let mut seen: Vec<(PathBuf, String)> = vec![(identity(Path::new(&spec.name)), spec.name.clone())];
     let mut from = spec.name.clone();
     let mut offset = 0usize;
@@ -164,7 +205,7 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
                 "a spec and its bases form a short chain (e.g. prod.toml -> base.toml): shorten it".to_owned(),
             );
         }
-        let bytes = match read_base(&path) {
+        let bytes = match read_base(&spec.origin, &path) {
             Ok(b) => b,
             Err(why) => {
                 return fail(
@@ -174,7 +215,9 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
                 );
             }
         };
-        let base = Arc::new(Source::from_bytes(shown.clone(), &bytes));
+        let mut base = Source::from_bytes(shown.clone(), &bytes);
+        base.origin = spec.origin.clone();
+        let base = Arc::new(base);
         bases.files.push(Base { source: Arc::clone(&base), offset: next_offset });
         let base_offset = next_offset;
         next_offset += base.text.len() + 1;
@@ -236,9 +279,17 @@ pub fn load(spec: &Source, root: &DeTable<'_>) -> Result<Bases, Diagnostics> {
 /// `/dev/zero` that would never end.
 const MAX_BASE_BYTES: u64 = 4 << 20;
 
-/// The bytes of a base spec: a regular file of at most [`MAX_BASE_BYTES`].
-fn read_base(path: &Path) -> Result<Vec<u8>, String> {
+/// The bytes of a base spec: a regular file of at most [`MAX_BASE_BYTES`], from the work tree or
+/// from the git revision the spec was read from.
+fn read_base(origin: &Origin, path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
+    if let Origin::Git { rev } = origin {
+        let bytes = crate::git::show(rev, path)?;
+        if bytes.len() as u64 > MAX_BASE_BYTES {
+            return Err(format!("it is larger than {} MiB, which no spec is", MAX_BASE_BYTES >> 20));
+        }
+        return Ok(bytes);
+    }
     let describe = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "it does not exist".to_owned(),
         _ => e.to_string(),
@@ -299,13 +350,68 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The keys every file states for itself, never inherited from a base.
+const OWN_KEYS: &[&str] = &["version", "extends", "base", "unset"];
+
+/// One entry of an `unset` list.
+#[derive(Debug)]
+struct Unset {
+    path: String,
+    /// In the shared offset space.
+    span: Range<usize>,
+    /// Which file wrote it: 0 the spec, `i + 1` its base `i`. It applies to the bases after it.
+    file: usize,
+    /// Whether it removed something from some base.
+    used: bool,
+}
+
+/// The entries of `table`'s `unset` list that are strings (other types are reported by the type
+/// check of parsing); an entry naming a key that is never inherited is reported here.
+fn unsets_of(table: &DeTable<'_>, file: usize, problems: &mut Vec<Diagnostic>) -> Vec<Unset> {
+    let Some(DeValue::Array(items)) = table.get("unset").map(Spanned::get_ref) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        let DeValue::String(path) = item.get_ref() else { continue };
+        if OWN_KEYS.contains(&path.as_ref()) || path.trim().is_empty() {
+            problems.push(
+                Diagnostic::new("unset", Some(item.span()), format!("{} cannot be unset", quote(path))).with_help(
+                    format!("{} are never inherited from a base; `unset` names keys a base sets", OWN_KEYS.join(", ")),
+                ),
+            );
+            continue;
+        }
+        out.push(Unset { path: path.to_string(), span: item.span(), file, used: false });
+    }
+    out
+}
+
+/// Removes the dotted `path` from `table`; true when something was removed. A key may itself hold
+/// dots (`environment.airflow_configuration_options.core.parallelism` names the option
+/// `core.parallelism`): the whole rest of the path is tried as a key before it is split further.
+fn remove_path(table: &mut DeTable<'_>, path: &str) -> bool {
+    if table.remove(path).is_some() {
+        return true;
+    }
+    for (i, _) in path.match_indices('.') {
+        let (head, tail) = (&path[..i], &path[i + 1..]);
+        if let Some(DeValue::Table(inner)) = table.get_mut(head).map(Spanned::get_mut) {
+            if remove_path(inner, tail) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// `spec` over `base`: tables merge key by key, anything else (arrays included) is replaced.
-/// `version` and `extends` come from the spec only.
+/// [`OWN_KEYS`] come from the spec only.
 fn merge<'a>(spec: DeTable<'a>, base: DeTable<'a>) -> DeTable<'a> {
     let mut spec = spec;
     let mut out = DeTable::new();
     for (k, base_value) in base {
-        if matches!(k.get_ref().as_ref(), "version" | "extends") {
+        if OWN_KEYS.contains(&k.get_ref().as_ref()) {
             continue;
         }
         match spec.remove_entry(k.get_ref().as_ref()) {
@@ -384,5 +490,23 @@ mod tests {
         assert_eq!(out.matches("[[web_access]]").count(), 1, "{out}");
         assert!(out.contains("airflow_role = \"Op\"") && !out.contains("Admin"), "{out}");
         assert!(!out.contains("extends"), "{out}");
+    }
+
+    #[test]
+    fn unset_removes_dotted_keys_tables_and_keys_with_dots() {
+        let (tree, _) = DeTable::parse_recoverable(
+            "[network]\navailability_zones = [\"a\", \"b\"]\nvpc_cidr = \"10.0.0.0/16\"\n[environment.airflow_configuration_options]\n\"core.parallelism\" = \"8\"\n\"core.x\" = \"1\"\n[tags]\nTeam = \"t\"\n",
+        );
+        let mut t = tree.into_inner();
+        assert!(remove_path(&mut t, "network.availability_zones"));
+        assert!(!remove_path(&mut t, "network.availability_zones"), "removed once");
+        assert!(remove_path(&mut t, "environment.airflow_configuration_options.core.parallelism"));
+        assert!(remove_path(&mut t, "tags"));
+        assert!(!remove_path(&mut t, "network.vpc"), "a prefix of a key is not the key");
+        let value: toml::Table =
+            serde::Deserialize::deserialize(toml::de::Deserializer::from(Spanned::new(0..0, t))).unwrap_or_default();
+        let out = toml::to_string(&value).unwrap_or_default();
+        assert!(!out.contains("availability_zones") && !out.contains("parallelism") && !out.contains("Team"), "{out}");
+        assert!(out.contains("vpc_cidr") && out.contains("core.x"), "{out}");
     }
 }

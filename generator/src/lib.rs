@@ -8,6 +8,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod extends;
+pub mod git;
 pub mod import;
 pub mod ir;
 pub mod lower;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod quote;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod spec;
@@ -32,10 +34,45 @@ pub const DEFAULT_SPEC: &str = include_str!("../../specs/default.toml");
 pub const SCHEMA_FILE: &str = "mwaagen.schema.json";
 
 /// What `mwaagen init` writes: the default spec under a `#:schema` line, which Taplo (and the
-/// Even Better TOML editor extension built on it) reads to complete and check the file.
+/// Even Better TOML editor extension built on it) reads to complete and check the file, with
+/// `airflow_version` pinned to the newest version offered (written, not commented), so that a
+/// later mwaagen with a newer default does not upgrade Airflow on the next deploy.
 #[must_use]
 pub fn init_spec() -> String {
-    format!("#:schema ./{SCHEMA_FILE}\n{DEFAULT_SPEC}")
+    let pinned = format!(
+        "airflow_version = \"{}\"                # pinned: a newer mwaagen does not change it; edit it to upgrade",
+        versions::default_version()
+    );
+    let mut out = format!("#:schema ./{SCHEMA_FILE}\n");
+    for line in DEFAULT_SPEC.split_inclusive('\n') {
+        if line.starts_with("# airflow_version =") {
+            out.push_str(&pinned);
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// What `mwaagen --version` prints: the version, then the Airflow versions and the provider
+/// versions that this build knows (what its output is written and checked for).
+#[must_use]
+pub fn version_text() -> String {
+    let cdk: Vec<String> = render::cdk::DEPENDENCIES.iter().map(|(name, v)| format!("{name} {v}")).collect();
+    format!(
+        "mwaagen {}\n\
+         Airflow versions (MWAA, new environments): {} (default {})\n\
+         Terraform: {}, hashicorp/aws {}\n\
+         CDK app: {}\n\
+         Spec format: version 1\n",
+        env!("CARGO_PKG_VERSION"),
+        versions::OFFERED.join(", "),
+        versions::default_version(),
+        render::terraform::REQUIRED_TERRAFORM,
+        model::DEFAULT_TF_AWS_PROVIDER,
+        cdk.join(", "),
+    )
 }
 
 /// The name the built-in default spec goes by in errors and generated headers.
@@ -69,29 +106,89 @@ pub struct Compiled {
 /// Parses, validates and lowers one spec, keeping its warnings.
 ///
 /// # Errors
-/// Every problem of the spec, as diagnostics pointing into `source` (no warnings then).
+/// Every problem of the spec, as diagnostics pointing into `source` (no warnings then). A base
+/// spec (`base = true`) is an error here: it is not generated on its own.
 pub fn compile_with_warnings(source: &Source) -> Result<Compiled, Diagnostics> {
+    match check_spec(source)? {
+        Checked::Spec(c) => Ok(*c),
+        Checked::Base { at, .. } => Err(Diagnostics(vec![diagnostics::Diagnostic::new(
+            "base",
+            Some(at),
+            format!("{} is a base spec (`base = true`): other specs extend it, it is not generated on its own", source.name),
+        )
+        .with_help(format!(
+            "generate a spec that extends it (`extends = \"{}\"`), or remove `base = true` if this file is a whole spec",
+            std::path::Path::new(&source.name).file_name().map_or_else(|| source.name.clone(), |n| n.to_string_lossy().into_owned())
+        ))])),
+    }
+}
+
+/// What [`check_spec`] found valid: a whole spec, or a base that other specs extend.
+#[derive(Debug)]
+pub enum Checked {
+    /// A spec that generates: its IR and warnings.
+    Spec(Box<Compiled>),
+    /// `base = true`: what it sets is valid. `at` is the span of its `base` value; `warnings`
+    /// are those of a base that sets every required key too (others are not validated whole).
+    Base { at: std::ops::Range<usize>, warnings: Diagnostics },
+}
+
+/// Parses and validates one spec, as `mwaagen validate` does: a whole spec is lowered too; a base
+/// (`base = true`) is checked for what it sets, without the keys that only a whole spec must have
+/// (an environment `name` is each child's own).
+///
+/// # Errors
+/// Every problem of the spec, as diagnostics pointing into `source` (or into its bases).
+pub fn check_spec(source: &Source) -> Result<Checked, Diagnostics> {
     let parsed = parse::parse(source)?;
-    match validate::validate_with_warnings(&parsed.spec, &source.name) {
+    let base_at = parsed.spec.base.as_ref().filter(|b| *b.get_ref()).map(toml::Spanned::span);
+    let missing = |d: &diagnostics::Diagnostic| d.message.starts_with("missing required");
+    let result = validate::validate_with_warnings(&parsed.spec, source.header_name());
+    let rules = match result {
         Ok(v) if parsed.unknown_keys.is_empty() => {
             // A warning about a value a base spec sets points into that base, as an error would.
-            Ok(Compiled { ir: lower::lower(&v.config), warnings: parsed.bases.localize(v.warnings) })
-        }
-        result => {
-            // Unknown keys and rule errors together, so that one run reports every problem.
-            let mut diags = parsed.unknown_keys;
-            if let Err(rules) = result {
-                let repeats_suggestion = |d: &diagnostics::Diagnostic| {
-                    d.message.starts_with("missing required") && parsed.suggested.contains(&d.field)
-                };
-                diags.extend(rules.0.into_iter().filter(|d| !repeats_suggestion(d)));
+            let warnings = parsed.bases.localize(v.warnings);
+            if let Some(at) = base_at {
+                return Ok(Checked::Base { at, warnings });
             }
-            let mut d = Diagnostics(diags);
-            d.sort();
-            // Last: sorting in the shared offset space puts the spec's errors before its bases'.
-            Err(parsed.bases.localize(d))
+            return Ok(Checked::Spec(Box::new(Compiled { ir: lower::lower(&v.config), warnings })));
+        }
+        Ok(_) => Vec::new(),
+        Err(rules) => rules.0,
+    };
+    // Unknown keys and rule errors together, so that one run reports every problem.
+    let mut diags = parsed.unknown_keys;
+    let repeats_suggestion = |d: &diagnostics::Diagnostic| missing(d) && parsed.suggested.contains(&d.field);
+    let in_base = |d: &diagnostics::Diagnostic| d.span.as_ref().is_some_and(|s| s.start > source.text.len());
+    let extends_at = parsed.spec.extends.as_ref().map(toml::Spanned::span);
+    for mut d in rules {
+        if repeats_suggestion(&d) || (base_at.is_some() && missing(&d)) {
+            continue;
+        }
+        // A key the child must set and its bases leave out: the child is where to add it, not
+        // the base (where it would give every spec that extends the base the same value).
+        if missing(&d) && in_base(&d) {
+            d.span.clone_from(&extends_at);
+            let bases: Vec<&str> = parsed.bases.names().collect();
+            d.help = Some(format!(
+                "{}, in this spec: {} leave{} it to each spec that extends {}",
+                d.help.as_deref().unwrap_or("add it"),
+                bases.join(", "),
+                if bases.len() == 1 { "s" } else { "" },
+                if bases.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        diags.push(d);
+    }
+    if diags.is_empty() {
+        if let Some(at) = base_at {
+            return Ok(Checked::Base { at, warnings: Diagnostics::default() });
         }
     }
+    let mut d = Diagnostics(diags);
+    d.sort();
+    // Last: sorting in the shared offset space puts the spec's errors before its bases'.
+    Err(parsed.bases.localize(d))
 }
 
 /// The spec's JSON Schema (draft 2020-12), built from the rules validation applies.

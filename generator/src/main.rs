@@ -8,18 +8,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 use mwaagen::diagnostics::Source;
 use mwaagen::output;
 use mwaagen::render::{OutputFile, Target};
-use mwaagen::GenerateError;
+use mwaagen::{Checked, GenerateError};
 
 /// Generate CloudFormation, Terraform or CDK TypeScript for an Amazon MWAA environment from one
 /// TOML spec.
 #[derive(Debug, Parser)]
 #[command(
     name = "mwaagen",
-    version,
+    disable_version_flag = true,
     about,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
+    after_help = "Exit status: 0 success; 1 invalid spec, drift found by --check, or a file error; 2 bad usage;\n3 `diff --fail-on-replace` found a stateful resource that would be replaced.\n\nExamples:\n  mwaagen --target cfn                      print the default spec's CloudFormation template\n  mwaagen specs/prod.toml --target cfn --out infra/\n  mwaagen specs/prod.toml --target cfn --out infra/ --check\n  mwaagen validate specs/*.toml\n  mwaagen validate --format sarif specs/*.toml > mwaagen.sarif\n  mwaagen init my-env.toml\n  mwaagen diff specs/prod.toml new/prod.toml --fail-on-replace\n  mwaagen diff --base-ref origin/main specs/prod.toml --fail-on-replace\n  mwaagen import get-environment.json --vpc-id vpc-0abc1234 --out my-env.toml"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,6 +45,10 @@ struct Cli {
     /// Treat warnings as errors: a spec with a warning generates nothing and exits 1.
     #[arg(long)]
     deny_warnings: bool,
+
+    /// Print the version, the Airflow versions and the provider versions this mwaagen knows.
+    #[arg(long, short = 'V', exclusive = true)]
+    version: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,18 +61,29 @@ enum Command {
         /// Treat warnings as errors (exit 1 when a spec has any).
         #[arg(long)]
         deny_warnings: bool,
+        /// How to report: text for people; json (docs/formats.md) or sarif (SARIF 2.1.0, for code
+        /// scanning) on standard output, for machines.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ValidateFormat,
     },
     /// Compare what two specs deploy, resource by resource
     ///
     /// Each resource is added, removed, updated in place (each property, old -> new) or replaced
     /// (naming the property that forces it, and what a stateful resource loses).
     Diff {
-        /// The spec as deployed now.
+        /// The spec as deployed now (with --base-ref: the spec, read both at REF and in the work tree).
         #[arg(value_name = "OLD.toml")]
         old: PathBuf,
-        /// The changed spec.
+        /// The changed spec (not with --base-ref).
         #[arg(value_name = "NEW.toml")]
-        new: PathBuf,
+        new: Option<PathBuf>,
+        /// Read the old spec, and its `extends` bases, from git at REF (a branch, tag or commit);
+        /// the new one from the work tree: `mwaagen diff --base-ref origin/main specs/prod.toml`.
+        #[arg(long, value_name = "REF")]
+        base_ref: Option<String>,
+        /// How to report: text for people, or json (docs/formats.md) for machines.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
         /// Whose words to use: CloudFormation logical ids, or Terraform addresses and arguments.
         #[arg(long, short, value_enum, default_value = "cfn")]
         target: DiffTarget,
@@ -96,7 +111,12 @@ enum Command {
         force: bool,
     },
     /// Print the spec's JSON Schema (draft 2020-12), for editors (Taplo / Even Better TOML).
-    Schema,
+    Schema {
+        /// Write the schema to FILE instead of printing it (e.g. mwaagen.schema.json beside the
+        /// specs, which their `#:schema ./mwaagen.schema.json` line names).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write the default spec, commented, to start from.
     Init {
         /// Where to write it.
@@ -106,6 +126,32 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ValidateFormat {
+    /// Messages for people, on standard error
+    Text,
+    /// One JSON document on standard output (docs/formats.md)
+    Json,
+    /// SARIF 2.1.0 on standard output, for code scanning
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// A report for people
+    Text,
+    /// One JSON document (docs/formats.md)
+    Json,
+}
+
+/// Where `diff` reads the old spec.
+#[derive(Debug)]
+enum SpecAt {
+    Disk(PathBuf),
+    /// At a git revision (`--base-ref`).
+    Git(String, PathBuf),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -144,12 +190,31 @@ impl TargetArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.version {
+        return print_files(&[OutputFile { path: String::new(), contents: mwaagen::version_text() }]);
+    }
     match cli.command {
-        Some(Command::Validate { specs, deny_warnings }) => validate(&specs, deny_warnings),
+        Some(Command::Validate { specs, deny_warnings, format }) => validate(&specs, deny_warnings, format),
         Some(Command::Init { path, force }) => init(&path, force),
-        Some(Command::Diff { old, new, target, fail_on_replace }) => diff(&old, &new, target, fail_on_replace),
+        Some(Command::Diff { old, new, base_ref, format, target, fail_on_replace }) => {
+            let (old, new) = match (base_ref, new) {
+                (Some(rev), None) => (SpecAt::Git(rev, old.clone()), old),
+                (None, Some(new)) => (SpecAt::Disk(old), new),
+                (Some(_), Some(_)) => {
+                    return usage("diff --base-ref REF takes one spec: it is read at REF and in the work tree")
+                }
+                (None, None) => return usage("diff needs OLD.toml and NEW.toml, or --base-ref REF and one spec"),
+            };
+            diff(&old, &new, target, format, fail_on_replace)
+        }
         Some(Command::Import { file, vpc_id, out, force }) => import(&file, vpc_id.as_deref(), out.as_deref(), force),
-        Some(Command::Schema) => print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }]),
+        Some(Command::Schema { out: None }) => {
+            print_files(&[OutputFile { path: String::new(), contents: mwaagen::schema() }])
+        }
+        Some(Command::Schema { out: Some(path) }) => write_file(&path, mwaagen::schema()).map_or_else(fail, |()| {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
         None => {
             let options = mwaagen::Options { deny_warnings: cli.deny_warnings };
             generate(&cli.specs, cli.target.unwrap_or(TargetArg::Cfn), cli.out.as_deref(), cli.check, options)
@@ -164,7 +229,7 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 fn read_source(path: &Path) -> Result<Source, String> {
     std::fs::read(path)
-        .map(|bytes| Source::from_bytes(path.to_string_lossy().replace('\\', "/"), &bytes))
+        .map(|bytes| Source::from_file(path, &bytes))
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
@@ -273,51 +338,94 @@ fn print_files(files: &[OutputFile]) -> ExitCode {
     }
 }
 
-fn validate(specs: &[PathBuf], deny_warnings: bool) -> ExitCode {
-    let mut failed = 0;
-    for path in specs {
-        let source = match read_source(path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed += 1;
-                continue;
+fn validate(specs: &[PathBuf], deny_warnings: bool, format: ValidateFormat) -> ExitCode {
+    use mwaagen::report::{self, Outcome};
+    let results: Vec<report::Checked> = specs
+        .iter()
+        .map(|path| match read_source(path) {
+            Err(e) => report::Checked {
+                source: Source::from_text(path.to_string_lossy(), ""),
+                outcome: Outcome::Unreadable(e),
+            },
+            Ok(source) => {
+                let outcome = match mwaagen::check_spec(&source) {
+                    Ok(Checked::Base { warnings, .. }) if deny_warnings && !warnings.is_empty() => {
+                        Outcome::Invalid(warnings.denied())
+                    }
+                    Ok(Checked::Base { warnings, .. }) => Outcome::Valid { environment: None, warnings },
+                    Ok(Checked::Spec(c)) if deny_warnings && !c.warnings.is_empty() => {
+                        Outcome::Invalid(c.warnings.denied())
+                    }
+                    Ok(Checked::Spec(c)) => {
+                        Outcome::Valid { environment: Some(c.ir.environment_name.clone()), warnings: c.warnings }
+                    }
+                    Err(diags) => Outcome::Invalid(diags),
+                };
+                report::Checked { source, outcome }
             }
-        };
-        match mwaagen::compile_with_warnings(&source) {
-            Ok(c) if deny_warnings && !c.warnings.is_empty() => {
-                eprint!("{}", c.warnings.denied().render(&source).replace("; nothing was written", ""));
-                failed += 1;
-            }
-            Ok(c) => {
-                if !c.warnings.is_empty() {
-                    eprint!("{}", c.warnings.render_warnings(&source));
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !matches!(r.outcome, Outcome::Valid { .. })).count();
+    let code = if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    match format {
+        ValidateFormat::Json => return print_or(report::validate_json(&results), code),
+        ValidateFormat::Sarif => return print_or(report::validate_sarif(&results), code),
+        ValidateFormat::Text => {}
+    }
+    for r in &results {
+        match &r.outcome {
+            Outcome::Unreadable(e) => eprintln!("error: {e}"),
+            Outcome::Invalid(diags) => eprint!("{}", diags.render(&r.source).replace("; nothing was written", "")),
+            Outcome::Valid { environment, warnings } => {
+                if !warnings.is_empty() {
+                    eprint!("{}", warnings.render_warnings(&r.source));
                 }
-                println!("ok: {} (environment {})", source.name, c.ir.environment_name);
-            }
-            Err(diags) => {
-                eprint!("{}", diags.render(&source).replace("; nothing was written", ""));
-                failed += 1;
+                match environment {
+                    Some(env) => println!("ok: {} (environment {env})", r.source.name),
+                    None => println!("ok: {} (base spec)", r.source.name),
+                }
             }
         }
     }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
+    if failed > 0 {
         eprintln!("error: {failed} of {} specs are invalid", specs.len());
-        ExitCode::FAILURE
+    }
+    code
+}
+
+/// Prints a machine-readable document; `code` unless standard output fails.
+fn print_or(text: String, code: ExitCode) -> ExitCode {
+    let printed = print_files(&[OutputFile { path: String::new(), contents: text }]);
+    if printed == ExitCode::SUCCESS {
+        code
+    } else {
+        printed
     }
 }
 
-fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> ExitCode {
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn diff(old: &SpecAt, new: &Path, target: DiffTarget, format: DiffFormat, fail_on_replace: bool) -> ExitCode {
     use mwaagen::diff::Language;
     let mut irs = Vec::with_capacity(2);
+    let mut names = Vec::with_capacity(2);
     let mut invalid = false;
-    for path in [old, new] {
-        let source = match read_source(path) {
+    let sources = [
+        match old {
+            SpecAt::Disk(path) => read_source(path),
+            SpecAt::Git(rev, path) => mwaagen::git::source_at(rev, path),
+        },
+        read_source(new),
+    ];
+    for source in sources {
+        let source = match source {
             Ok(s) => s,
             Err(e) => return fail(e),
         };
+        names.push(source.shown_name().into_owned());
         match mwaagen::compile_with_warnings(&source) {
             Ok(c) => {
                 if !c.warnings.is_empty() {
@@ -345,8 +453,10 @@ fn diff(old: &Path, new: &Path, target: DiffTarget, fail_on_replace: bool) -> Ex
     // Colour only for a person at a terminal (https://no-color.org: any non-empty NO_COLOR).
     let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
-    let name = |p: &Path| p.to_string_lossy().replace('\\', "/");
-    let text = report.render(&name(old), &name(new), language, color);
+    let text = match format {
+        DiffFormat::Text => report.render(&names[0], &names[1], language, color),
+        DiffFormat::Json => report.to_json(&names[0], &names[1], language),
+    };
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -450,19 +560,32 @@ fn init(path: &Path, force: bool) -> ExitCode {
         return fail(format!("{} already exists; use --force to overwrite it", path.display()));
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let Some(name) = path.file_name() else {
-        return fail(format!("{} is not a file path", path.display()));
-    };
-    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents: mwaagen::init_spec() };
-    match output::write_all(dir, &[file], &[]) {
-        Ok(_) => {
+    match write_file(path, mwaagen::init_spec()) {
+        Ok(()) => {
             println!("wrote {}; edit it, then run: mwaagen {} --target cfn", path.display(), path.display());
             println!(
-                "for completion and checks in your editor (Taplo, Even Better TOML): mwaagen schema > {}",
-                dir.join(mwaagen::SCHEMA_FILE).display()
+                "its first line names {}: for completion and checks in your editor (Taplo, Even Better TOML), \
+                 write it with: mwaagen schema --out {}",
+                mwaagen::SCHEMA_FILE,
+                if dir == Path::new(".") {
+                    PathBuf::from(mwaagen::SCHEMA_FILE)
+                } else {
+                    dir.join(mwaagen::SCHEMA_FILE)
+                }
+                .display()
             );
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
+}
+
+/// Writes one file (all or nothing, as generated output is written).
+fn write_file(path: &Path, contents: String) -> Result<(), String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = path.file_name() else {
+        return Err(format!("{} is not a file path", path.display()));
+    };
+    let file = OutputFile { path: name.to_string_lossy().into_owned(), contents };
+    output::write_all(dir, &[file], &[]).map(|_| ()).map_err(|e| e.to_string())
 }

@@ -21,6 +21,7 @@ use crate::spec::{is_string_map, is_table_array, table_fields, RawSpec};
 #[derive(Debug)]
 pub struct Parsed {
     pub spec: RawSpec,
+    /// Unknown keys, and entries of `unset` that remove nothing.
     pub unknown_keys: Vec<Diagnostic>,
     /// Paths offered as did-you-mean for unknown keys (`environment.name` for `nmae`): a rule
     /// error saying such a key is missing would only repeat the suggestion.
@@ -49,8 +50,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostics> {
         return Err(d);
     }
     let bases = crate::extends::load(source, root.get_ref())?;
-    let mut root = bases.merge_into(root);
-    let mut unknown_keys = Vec::new();
+    // Problems of `unset` lists travel with the unknown keys: reported with every other problem.
+    let (mut root, mut unknown_keys) = bases.merge_into(root);
     let mut suggested = Vec::new();
     drop_unknown_keys(root.get_mut(), "", "", &mut unknown_keys, &mut suggested);
 

@@ -43,6 +43,8 @@ pub fn schema() -> Value {
         vec![
             ("version", json!({"description": "The spec format version; the only value today is 1.", "type": "integer", "const": 1})),
             ("extends", described(json!({"type": "string", "minLength": 1}), "A base spec (a path relative to this file) whose tables this one overrides key by key; arrays and [[web_access]] replace.")),
+            ("unset", described(json!({"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true}), "Dotted keys (or tables, or arrays) of the base that this spec removes, e.g. \"network.availability_zones\"; each must name something a base sets. Needs `extends`.")),
+            ("base", described(json!({"type": "boolean", "default": false}), "true: this file is only a base for other specs. `mwaagen validate` checks what it sets (a key every spec must have, such as environment.name, may be missing); generating it is an error.")),
             ("environment", environment()),
             ("network", network()),
             ("bucket", bucket()),
@@ -54,17 +56,22 @@ pub fn schema() -> Value {
             ("tags", tags()),
             ("output", output()),
         ],
-        &["version", "environment"],
+        &["version"],
     );
     // bucket.encryption = "sse-kms" uses the environment's key, so that key cannot be AWS owned.
     root = with(
         root,
         "allOf",
         json!([{
+            // A whole spec names its environment; a base (or a spec whose base may) need not.
+            "if": {"not": {"anyOf": [{"required": ["extends"]}, {"properties": {"base": {"const": true}}, "required": ["base"]}]}},
+            "then": {"required": ["environment"], "properties": {"environment": {"required": ["name"]}}},
+        }, {
             "if": {"properties": {"bucket": {"properties": {"encryption": {"const": "sse-kms"}}, "required": ["encryption"]}}, "required": ["bucket"]},
             "then": {"required": ["kms"], "properties": {"kms": {"required": ["key"], "properties": {"key": {"not": {"const": "aws_owned"}}}}}},
         }]),
     );
+    root = with(root, "dependentRequired", json!({"unset": ["extends"]}));
     if let Value::Object(m) = &mut root {
         let mut head = Map::new();
         head.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
@@ -305,7 +312,8 @@ fn environment() -> Value {
             ("airflow_configuration_options", options),
             ("logging", object("Logging of the five Airflow components (default INFO each) and the retention of their log groups.", logging, &[])),
         ],
-        &["name"],
+        // `name` is required at the top level: a base leaves it to the specs that extend it.
+        &[],
     );
     let env = with(
         env,

@@ -21,6 +21,10 @@ pub struct RawSpec {
     pub version: O<i64>,
     /// A base spec (a path relative to this file) whose tables this one overrides key by key.
     pub extends: O<String>,
+    /// Dotted keys (or tables) of the base that this spec removes (see [`crate::extends`]).
+    pub unset: O<Vec<S<String>>>,
+    /// `true`: this file is only a base for others; it is validated for what it sets and not generated.
+    pub base: O<bool>,
     pub environment: O<RawEnvironment>,
     pub network: O<RawNetwork>,
     pub bucket: O<RawBucket>,

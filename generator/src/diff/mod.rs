@@ -17,6 +17,7 @@
 
 pub mod create_only;
 pub mod explain;
+pub mod json;
 pub mod service;
 pub mod template;
 pub mod terraform;

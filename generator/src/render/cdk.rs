@@ -44,7 +44,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Exact versions of the app's npm dependencies, tried together (see docs/targets/cdk.md).
-const DEPENDENCIES: &[(&str, &str)] = &[("aws-cdk-lib", "2.276.0"), ("cdk-nag", "3.0.2"), ("constructs", "10.8.1")];
+pub const DEPENDENCIES: &[(&str, &str)] = &[("aws-cdk-lib", "2.276.0"), ("cdk-nag", "3.0.2"), ("constructs", "10.8.1")];
 const DEV_DEPENDENCIES: &[(&str, &str)] =
     &[("@types/node", "20.19.43"), ("aws-cdk", "2.1148.1"), ("typescript", "7.0.2")];
 
