@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
-use crate::ir::{Attr, Expr, Ir, Kind, Pseudo, Resource, SharedTags, Suppression};
+use crate::ir::{Attr, Expr, Ir, Lifecycle, Prop, Pseudo, Resource, SharedTags, Suppression};
 
 /// This backend's templates, embedded at build time: (name, text).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -135,9 +135,9 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
 
 /// What the stack template needs beyond the IR: declaration order, which resources are bound
 /// to a variable, and the modules to import.
-struct Plan {
-    /// Resources in declaration order, each with a `cdk` object added (see [`CdkInfo`]).
-    resources: Vec<Value>,
+struct Plan<'a> {
+    /// Resources in declaration order, each with a `cdk` object (see [`CdkInfo`]).
+    resources: Vec<View<'a>>,
     /// Logical id -> TypeScript variable, for the template (`addResourceDependency`).
     vars: HashMap<String, String>,
     /// alias -> module, for `import * as alias from 'module'`.
@@ -157,6 +157,16 @@ struct Shared {
     accept_helper: bool,
 }
 
+/// What the stack template reads of a resource.
+#[derive(Serialize)]
+struct View<'a> {
+    id: &'a str,
+    var_name: &'a str,
+    depends_on: &'a [String],
+    lifecycle: Option<Lifecycle>,
+    cdk: CdkInfo,
+}
+
 #[derive(Serialize)]
 struct CdkInfo {
     /// `ec2.CfnVPC`.
@@ -164,16 +174,19 @@ struct CdkInfo {
     /// Whether the construct is assigned to its variable (`const x = new ...`): only when later
     /// code reads it, so that `noUnusedLocals` holds.
     bind: bool,
-    /// Variable for the resource's policy document, declared before the construct.
+    /// What the resource is for, as a comment line.
+    comment: Option<String>,
+    /// Variable for the resource's policy document, declared before the construct, and its value.
     doc_var: Option<String>,
-    /// The `tags` property: `tags()`, `tags('NAME')` or `TAGS`, or the resource's own tags.
-    tags: Option<String>,
+    doc: Option<String>,
+    /// The construct's properties: lines at indent 6, each starting with a line break.
+    props: String,
     /// The argument of `accept(construct, ...)`: the findings the resource accepts, if any.
     accepted: Option<String>,
 }
 
-impl Plan {
-    fn new(ir: &Ir) -> Result<Self, RenderError> {
+impl<'a> Plan<'a> {
+    fn new(ir: &'a Ir) -> Result<Self, RenderError> {
         let index: HashMap<&str, usize> = ir.resources.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
         // The printer names a referenced resource's variable from its logical id.
         for r in &ir.resources {
@@ -227,39 +240,57 @@ impl Plan {
         let mut resources = Vec::with_capacity(order.len());
         for i in order {
             let r = &ir.resources[i];
-            let (module, class) = cdk_class(&r.kind);
-            modules.insert(module);
-            let doc_var = doc_suffix(&r.kind).map(|s| format!("{}{s}", r.var_name));
-            for name in std::iter::once(&r.var_name).chain(doc_var.as_ref()) {
+            let cfn_type = super::cfn::resource_type(&r.cfn, &r.id)?;
+            let (module, class) = cdk_class(cfn_type).map_err(RenderError)?;
+            let hoisted = r.cfn.properties.iter().find_map(|(name, p)| match (hoisted_suffix(name), p) {
+                (Some(suffix), Prop::Json(doc)) => Some((format!("{}{suffix}", r.var_name), doc)),
+                _ => None,
+            });
+            for name in std::iter::once(&r.var_name).chain(hoisted.as_ref().map(|(var, _)| var)) {
                 check_identifier(name)?;
                 if let Some(other) = names.insert(name.clone(), r.id.clone()) {
                     return Err(RenderError(format!("{} and {other} both use the variable {name}", r.id)));
                 }
             }
             let has_statements = r.lifecycle.is_some() || !r.suppressions.is_empty() || !r.depends_on.is_empty();
-            let tags = tags_value(ir, r, &mut shared.tags_helper).map_err(RenderError)?;
             let accepted = accepted(&r.suppressions).map_err(RenderError)?;
             shared.accept_helper |= accepted.is_some();
-            let info = CdkInfo {
-                class: format!("{module}.{class}"),
-                bind: read.contains(&i) || has_statements,
-                doc_var,
-                tags,
-                accepted,
+            let (doc_var, doc) = match hoisted {
+                Some((var, doc)) => (Some(var), Some(Printer.value(doc, 4, 4).map_err(RenderError)?)),
+                None => (None, None),
             };
-            let mut value = serde_json::to_value(r).map_err(|e| RenderError(e.to_string()))?;
-            let Value::Object(obj) = &mut value else {
-                return Err(RenderError(format!("resource {} does not serialize as an object", r.id)));
-            };
-            obj.insert("cdk".into(), serde_json::to_value(info).map_err(|e| RenderError(e.to_string()))?);
-            resources.push(value);
+            let props = construct_props(ir, r, cfn_type, doc_var.as_deref(), &mut shared.tags_helper)
+                .map_err(|e| RenderError(format!("{} ({cfn_type}): {e}", r.id)))?;
+            let class = format!("{module}.{class}");
+            modules.insert(module);
+            resources.push(View {
+                id: &r.id,
+                var_name: &r.var_name,
+                depends_on: &r.depends_on,
+                lifecycle: r.lifecycle,
+                cdk: CdkInfo {
+                    class,
+                    bind: read.contains(&i) || has_statements,
+                    comment: r.cfn.comment.as_deref().map(comment_text),
+                    doc_var,
+                    doc,
+                    props,
+                    accepted,
+                },
+            });
         }
         if !ir.tags.is_empty() {
             let tags = Expr::Map(ir.tags.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect());
             shared.tags =
                 Some(Printer.value(&tags, 0, "const TAGS: Record<string, string> = ".len()).map_err(RenderError)?);
         }
-        let imports = modules.into_iter().map(|m| (m.to_owned(), format!("aws-cdk-lib/aws-{m}"))).collect();
+        let imports = modules
+            .into_iter()
+            .map(|m| {
+                let path = format!("aws-cdk-lib/aws-{m}");
+                (m, path)
+            })
+            .collect();
         let vars = ir.resources.iter().map(|r| (r.id.clone(), r.var_name.clone())).collect();
         Ok(Plan { resources, vars, imports, shared })
     }
@@ -270,8 +301,12 @@ impl Plan {
 /// the spec has no tags: then a Name alone is `[{ key: 'Name', value: '...' }]`).
 /// The MWAA environment takes a plain object, every other L1 construct a list of `{ key, value }`.
 fn tags_value(ir: &Ir, r: &Resource, uses_helper: &mut bool) -> Result<Option<String>, String> {
-    let Some(map) = r.tags.as_ref().filter(|t| !t.is_empty()) else { return Ok(None) };
-    let object = matches!(r.kind, Kind::MwaaEnvironment(_));
+    let Some((map, object)) = r.cfn.properties.iter().find_map(|(_, p)| match p {
+        Prop::Tags { tags, object } if !tags.is_empty() => Some((tags, *object)),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
     let shared = if ir.tags.is_empty() { SharedTags::Own } else { ir.shared_tags(map) };
     Ok(Some(match (shared, object) {
         (SharedTags::Spec, true) => "TAGS".to_owned(),
@@ -362,55 +397,151 @@ fn declaration_order(after: &[BTreeSet<usize>]) -> Result<Vec<usize>, usize> {
     Ok(out)
 }
 
-/// The module alias and L1 class of a kind (architecture.md section 4).
-fn cdk_class(kind: &Kind) -> (&'static str, &'static str) {
-    match kind {
-        Kind::Vpc { .. } => ("ec2", "CfnVPC"),
-        Kind::InternetGateway => ("ec2", "CfnInternetGateway"),
-        Kind::VpcGatewayAttachment { .. } => ("ec2", "CfnVPCGatewayAttachment"),
-        Kind::Subnet { .. } => ("ec2", "CfnSubnet"),
-        Kind::Eip => ("ec2", "CfnEIP"),
-        Kind::NatGateway { .. } => ("ec2", "CfnNatGateway"),
-        Kind::RouteTable { .. } => ("ec2", "CfnRouteTable"),
-        Kind::Route { .. } => ("ec2", "CfnRoute"),
-        Kind::SubnetRouteTableAssociation { .. } => ("ec2", "CfnSubnetRouteTableAssociation"),
-        Kind::SecurityGroup { .. } => ("ec2", "CfnSecurityGroup"),
-        Kind::SecurityGroupIngress { .. } => ("ec2", "CfnSecurityGroupIngress"),
-        Kind::NetworkAcl { .. } => ("ec2", "CfnNetworkAcl"),
-        Kind::NetworkAclEntry { .. } => ("ec2", "CfnNetworkAclEntry"),
-        Kind::SubnetNetworkAclAssociation { .. } => ("ec2", "CfnSubnetNetworkAclAssociation"),
-        Kind::VpcEndpoint { .. } => ("ec2", "CfnVPCEndpoint"),
-        Kind::FlowLog { .. } => ("ec2", "CfnFlowLog"),
-        Kind::LogGroup { .. } => ("logs", "CfnLogGroup"),
-        Kind::IamRole { .. } => ("iam", "CfnRole"),
-        Kind::RolePolicy { .. } => ("iam", "CfnRolePolicy"),
-        Kind::ManagedPolicy { .. } => ("iam", "CfnManagedPolicy"),
-        Kind::Bucket { .. } => ("s3", "CfnBucket"),
-        Kind::BucketPolicy { .. } => ("s3", "CfnBucketPolicy"),
-        Kind::KmsKey { .. } => ("kms", "CfnKey"),
-        Kind::KmsAlias { .. } => ("kms", "CfnAlias"),
-        Kind::MwaaEnvironment(_) => ("mwaa", "CfnEnvironment"),
-        Kind::SnsTopic { .. } => ("sns", "CfnTopic"),
-        Kind::SnsSubscription { .. } => ("sns", "CfnSubscription"),
-        Kind::SnsTopicPolicy { .. } => ("sns", "CfnTopicPolicy"),
-        Kind::Alarm(_) => ("cloudwatch", "CfnAlarm"),
-        Kind::Dashboard { .. } => ("cloudwatch", "CfnDashboard"),
+/// The module alias and L1 class of a CloudFormation type: aws-cdk-lib names its L1 classes
+/// `Cfn` + the type's name, in the module `aws-cdk-lib/aws-<service, lower case>`
+/// (`AWS::EC2::VPC` -> `ec2.CfnVPC`).
+fn cdk_class(cfn_type: &str) -> Result<(String, String), String> {
+    match cfn_type.split("::").collect::<Vec<_>>().as_slice() {
+        ["AWS", service, name] if !service.is_empty() && !name.is_empty() => {
+            Ok((service.to_ascii_lowercase(), format!("Cfn{name}")))
+        }
+        _ => Err(format!("no CDK class for the resource type {cfn_type:?}")),
     }
 }
 
-/// Kinds whose policy document is declared as its own variable, named var_name + this suffix.
-fn doc_suffix(kind: &Kind) -> Option<&'static str> {
-    match kind {
-        Kind::IamRole { .. } => Some("TrustPolicy"),
-        Kind::KmsKey { .. } => Some("Policy"),
-        Kind::RolePolicy { .. }
-        | Kind::ManagedPolicy { .. }
-        | Kind::BucketPolicy { .. }
-        | Kind::SnsTopicPolicy { .. } => Some("Document"),
-        // An endpoint without a policy (one to an endpoint service that takes none) has no document.
-        Kind::VpcEndpoint { policy, .. } => policy.as_ref().map(|_| "Document"),
+/// JSON properties (policy documents) declared as a variable of their own before the construct,
+/// named var_name + this suffix.
+fn hoisted_suffix(property: &str) -> Option<&'static str> {
+    match property {
+        "AssumeRolePolicyDocument" => Some("TrustPolicy"),
+        "KeyPolicy" => Some("Policy"),
+        "PolicyDocument" => Some("Document"),
         _ => None,
     }
+}
+
+/// Objects written on one line, `{ key: value, ... }` (the value of these properties, or the
+/// items of these lists): short records that read best as one line each.
+const ONE_LINE: &[&str] = &[
+    "VersioningConfiguration",
+    "DagProcessingLogs",
+    "SchedulerLogs",
+    "TaskLogs",
+    "WebserverLogs",
+    "WorkerLogs",
+    "Dimensions",
+];
+
+/// The property types of the CloudFormation types (generator/data/cfn-property-types.json, from
+/// the resource schemas of cfn-lint; scripts/cfn-property-types.py writes it).
+const PROPERTY_TYPES: &str = include_str!("../../data/cfn-property-types.json");
+
+/// A property's type in a resource schema, and its name in the CDK L1 classes.
+#[derive(Debug, serde::Deserialize)]
+struct PropType {
+    /// The L1 name (`kmsMasterKeyId`); absent for list items.
+    cdk: Option<String>,
+    /// `object` (with properties), `array` (with items), `json` (an object without defined
+    /// properties: kept as it is), or a scalar type.
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    properties: HashMap<String, PropType>,
+    items: Option<Box<PropType>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PropertyTypes {
+    types: HashMap<String, HashMap<String, PropType>>,
+}
+
+fn property_types() -> Result<&'static HashMap<String, HashMap<String, PropType>>, String> {
+    static TYPES: std::sync::OnceLock<Result<PropertyTypes, String>> = std::sync::OnceLock::new();
+    TYPES
+        .get_or_init(|| serde_json::from_str(PROPERTY_TYPES).map_err(|e| format!("cfn-property-types.json: {e}")))
+        .as_ref()
+        .map(|t| &t.types)
+        .map_err(Clone::clone)
+}
+
+/// The construct's properties, each on a line of its own at indent 6, with their CDK names.
+fn construct_props(
+    ir: &Ir,
+    r: &Resource,
+    cfn_type: &str,
+    doc_var: Option<&str>,
+    uses_tags_helper: &mut bool,
+) -> Result<String, String> {
+    let schema = property_types()?
+        .get(cfn_type)
+        .ok_or_else(|| format!("{cfn_type} is not in cfn-property-types.json: run scripts/cfn-property-types.py"))?;
+    let mut out = String::new();
+    for (name, p) in &r.cfn.properties {
+        let t = schema.get(*name).ok_or_else(|| format!("{cfn_type} has no property {name}"))?;
+        let key = t.cdk.as_deref().ok_or_else(|| format!("{name} has no CDK name"))?;
+        let value = match p {
+            Prop::Tags { .. } => match tags_value(ir, r, uses_tags_helper)? {
+                Some(v) => v,
+                None => continue,
+            },
+            Prop::Json(_) if hoisted_suffix(name).is_some() => {
+                doc_var.ok_or_else(|| format!("{name} has no variable"))?.to_owned()
+            }
+            p => prop_value(p, t, name, 6)?,
+        };
+        let _ = write!(out, "\n      {key}: {value},");
+    }
+    Ok(out)
+}
+
+/// A property value whose key is at `indent`.
+fn prop_value(p: &Prop, t: &PropType, name: &str, indent: usize) -> Result<String, String> {
+    let pad = " ".repeat(indent + 2);
+    Ok(match p {
+        Prop::Value(e) => Printer.value(e, indent, indent)?,
+        Prop::Json(e) if t.ty == "json" => Printer.value(e, indent, indent)?,
+        Prop::Json(_) => return Err(format!("{name} is a document, but its schema type is {}", t.ty)),
+        Prop::JsonText(e) => Printer.value(&e.json_text(), indent, indent)?,
+        Prop::IfSet(param) => format!(
+            "cdk.Fn.conditionIf({}.logicalId, {}.valueAsString, cdk.Aws.NO_VALUE).toString()",
+            param.condition_var, param.var_name
+        ),
+        Prop::Tags { .. } => return Err(format!("tags inside {name}")),
+        Prop::List(items) => {
+            let item_type =
+                t.items.as_deref().filter(|_| t.ty == "array").ok_or_else(|| format!("{name} is not a list"))?;
+            if items.is_empty() {
+                return Ok("[]".to_owned());
+            }
+            let mut out = String::from("[\n");
+            for item in items {
+                let _ = writeln!(out, "{pad}{},", prop_value(item, item_type, name, indent + 2)?);
+            }
+            let _ = write!(out, "{}]", " ".repeat(indent));
+            out
+        }
+        Prop::Object(fields) => {
+            if t.ty != "object" {
+                return Err(format!("{name} is an object, but its schema type is {}", t.ty));
+            }
+            let mut entries = Vec::with_capacity(fields.len());
+            for (field, value) in fields {
+                let ft = t.properties.get(*field).ok_or_else(|| format!("{name} has no property {field}"))?;
+                let key = ft.cdk.as_deref().ok_or_else(|| format!("{field} has no CDK name"))?;
+                entries.push((key, prop_value(value, ft, field, indent + 2)?));
+            }
+            if ONE_LINE.contains(&name) && entries.iter().all(|(_, v)| !v.contains('\n')) {
+                let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                return Ok(format!("{{ {} }}", inner.join(", ")));
+            }
+            let mut out = String::from("{\n");
+            for (k, v) in entries {
+                let _ = writeln!(out, "{pad}{k}: {v},");
+            }
+            let _ = write!(out, "{}}}", " ".repeat(indent));
+            out
+        }
+    })
 }
 
 /// Logical ids that `e` reads through TypeScript variables. References inside `Fn::Sub` text
