@@ -3,6 +3,9 @@
 
     python cfn-property-types.py            rewrite generator/data/cfn-property-types.json
     python cfn-property-types.py --check    exit 1 when the file differs from the installed cfn-lint's schemas
+    python cfn-property-types.py --check --cdk-lib DIR
+                                            also: every CDK name in the file is a property name of
+                                            aws-cdk-lib's L1 classes in DIR (node_modules/aws-cdk-lib)
 
 Run it with the Python of a venv that has cfn-lint (scripts/check-property-types.sh does). For each
 type, every property (nested ones too, $refs resolved) with its schema type and the name that the
@@ -76,12 +79,41 @@ def property_types(types):
         if t not in index:
             sys.exit(f"error: cfn-lint has no schema for {t} in {REGION}")
         schema = json.loads((base / "resources" / f"{index[t]}.json").read_text())
-        out[t] = props(schema, schema["properties"], 0)
+        # Attributes (readOnlyProperties) are not properties a template sets.
+        read_only = {r.split("/")[-1] for r in schema.get("readOnlyProperties", []) if r.count("/") == 2}
+        out[t] = props(schema, {k: v for k, v in schema["properties"].items() if k not in read_only}, 0)
     return out
 
 
+def cdk_names_missing(types: dict, lib: pathlib.Path) -> list:
+    """The CDK names of the table that aws-cdk-lib's generated L1 declarations (.d.ts) lack."""
+    core = set(re.findall(r"readonly (\w+)\??:", (lib / "core/lib/cfn-tag.d.ts").read_text()))
+    missing = []
+
+    def walk(properties, names, t, path):
+        for k, v in properties.items():
+            if v["cdk"] not in names:
+                missing.append(f"{t} {path}{k}: aws-cdk-lib has no property {v['cdk']}")
+            n = v
+            while n.get("type") == "array":
+                n = n["items"]
+            if n.get("type") == "object":
+                walk(n["properties"], names, t, f"{path}{k}.")
+
+    for t, properties in types.items():
+        module = t.split("::")[1].lower()
+        dts = lib / f"aws-{module}/lib/{module}.generated.d.ts"
+        if not dts.exists():
+            missing.append(f"{t}: no {dts}")
+            continue
+        walk(properties, set(re.findall(r"readonly (\w+)\??:", dts.read_text())) | core, t, "")
+    return missing
+
+
 def main() -> int:
-    check = "--check" in sys.argv[1:]
+    args = sys.argv[1:]
+    check = "--check" in args
+    lib = pathlib.Path(args[args.index("--cdk-lib") + 1]) if "--cdk-lib" in args else None
     emitted = set(re.findall(r'=> "(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)"', CFN_RS.read_text()))
     if not emitted:
         sys.exit(f"error: found no CloudFormation types in {CFN_RS}")
@@ -109,12 +141,16 @@ def main() -> int:
             problems.append(f"{t}: properties differ from cfn-lint {version}: {', '.join(diff)}")
     if current.get("source") != wanted["source"]:
         problems.append(f"the table was made from other schemas: {current.get('source')!r}")
+    if lib is not None:
+        problems.extend(cdk_names_missing(current["types"], lib))
     if problems:
         for p in problems:
             print(f"FAIL {p}")
         print("run: python scripts/cfn-property-types.py (with cfn-lint's venv) to regenerate the table")
         return 1
     print(f"ok   property types of {len(current['types'])} types match cfn-lint {version}")
+    if lib is not None:
+        print(f"ok   every CDK property name of the table is declared by {lib}")
     return 0
 
 

@@ -1003,6 +1003,75 @@ mod tests {
         assert_eq!(tags_of(&bare, "MwaaEnvironment"), (None, false));
     }
 
+    /// Whether `p` is a value of schema type `t`, else where it is not.
+    fn agrees(p: &Prop, t: &PropType, path: &str) -> Result<(), String> {
+        let ok = match (p, t.ty.as_str()) {
+            (Prop::Value(Expr::List(items)), "array") => {
+                let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
+                return items.iter().try_for_each(|e| agrees(&Prop::Value(e.clone()), it, path));
+            }
+            (Prop::Value(Expr::Int(_)), ty) => ty == "integer" || ty == "number",
+            (Prop::Value(Expr::Bool(_)), ty) => ty == "boolean",
+            (Prop::Value(Expr::Map(_) | Expr::List(_)), _) => false,
+            // Strings, references, pseudo values and intrinsic functions that yield strings.
+            (Prop::Value(_) | Prop::JsonText(_) | Prop::IfSet(_), ty) => ty == "string",
+            (Prop::Json(_), ty) => ty == "json",
+            (Prop::Tags { object: true, .. }, ty) => ty == "json",
+            (Prop::Tags { object: false, .. }, ty) => ty == "array",
+            (Prop::List(items), "array") => {
+                let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
+                return items.iter().try_for_each(|i| agrees(i, it, &format!("{path}[]")));
+            }
+            (Prop::Object(fields), "object") => {
+                return fields.iter().try_for_each(|(k, v)| {
+                    let ft = t.properties.get(*k).ok_or(format!("{path}.{k}: not in the schema"))?;
+                    agrees(v, ft, &format!("{path}.{k}"))
+                })
+            }
+            (Prop::List(_) | Prop::Object(_), _) => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{path}: {p:?} is not of the schema's type {}", t.ty))
+        }
+    }
+
+    /// Every property of every resource of the example specs is one of its CloudFormation
+    /// type's schema (cfn-lint's, generator/data/cfn-property-types.json), with the schema's type.
+    #[test]
+    fn property_trees_follow_the_resource_schemas() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let mut specs: Vec<_> = std::fs::read_dir(&dir).expect("specs/").map(|e| e.expect("entry").path()).collect();
+        specs.sort();
+        assert!(specs.len() > 5, "{specs:?}");
+        let types = property_types().expect("the table parses");
+        let mut checked = 0;
+        for spec in specs {
+            let ir = crate::ir_of(&std::fs::read_to_string(&spec).expect("spec"));
+            for r in &ir.resources {
+                let schema = types.get(r.cfn.cfn_type).unwrap_or_else(|| panic!("{}: no schema", r.cfn.cfn_type));
+                for (name, p) in &r.cfn.properties {
+                    let t = schema.get(*name).unwrap_or_else(|| panic!("{} {name}: not in the schema", r.cfn.cfn_type));
+                    let path = format!("{} {}.{name}", spec.display(), r.id);
+                    agrees(p, t, &path).unwrap_or_else(|e| panic!("{e}"));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    /// A property the schema does not have is refused instead of written under a guessed name.
+    #[test]
+    fn properties_outside_the_schema_are_refused() {
+        let mut ir = crate::compile(&crate::default_source()).expect("the default spec compiles");
+        let vpc = ir.resources.iter_mut().find(|r| r.cfn.cfn_type == "AWS::EC2::VPC").expect("a VPC");
+        vpc.cfn.properties[0].0 = "CidrBlok";
+        let err = render(&ir).expect_err("an unknown property is refused");
+        assert!(err.0.contains("AWS::EC2::VPC has no property CidrBlok"), "{}", err.0);
+    }
+
     #[test]
     fn identifiers() {
         assert!(check_identifier("publicSubnet1").is_ok());
