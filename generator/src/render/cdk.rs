@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
-use crate::ir::{Attr, Expr, Ir, Lifecycle, Prop, Pseudo, Resource, SharedTags, Suppression};
+use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Prop, Pseudo, Resource, SharedTags, Suppression};
 
 /// This backend's templates, embedded at build time: (name, text).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -31,16 +31,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("cdk/lib/stack.ts", include_str!("../../../templates/cdk/lib/stack.ts.tera")),
 ];
 
-/// The files of the app: (path in the output folder, template). The names do not depend on the
-/// spec, so that regenerating with another stack name changes files instead of adding new ones.
-const FILES: &[(&str, &str)] = &[
+/// The files of the app shared by its environments: (path in the app folder, template). Each
+/// environment adds `lib/<environment name>.ts` (template `cdk/lib/stack.ts`).
+const APP_FILES: &[(&str, &str)] = &[
     ("README.md", "cdk/README.md"),
     (".gitignore", "cdk/gitignore"),
     ("package.json", "cdk/package.json"),
     ("tsconfig.json", "cdk/tsconfig.json"),
     ("cdk.json", "cdk/cdk.json"),
     ("bin/mwaa.ts", "cdk/bin/app.ts"),
-    ("lib/mwaa-stack.ts", "cdk/lib/stack.ts"),
 ];
 
 /// Exact versions of the app's npm dependencies, tried together (see docs/targets/cdk.md).
@@ -99,38 +98,186 @@ pub(crate) fn register(tera: &mut Tera) {
         let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_comment expects a string"))?;
         Ok(Value::String(comment_text(s)))
     });
+    tera.register_filter("ts_prop_name", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("ts_prop_name expects a string"))?;
+        Ok(Value::String(prop_name(s)))
+    });
     tera.register_filter("cdk_json_str", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_json_str expects a string"))?;
         serde_json::to_string(s).map(Value::String).map_err(|e| tera::Error::msg(e.to_string()))
     });
 }
 
-/// Renders the IR into the files of a CDK app.
+/// One environment of a CDK app: its construct and stack classes, in `lib/<file>.ts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppEnvironment {
+    /// `lib/<file>.ts`: the environment name.
+    pub file: String,
+    /// The construct (`ProductionMwaa`); its props interface adds `Props`.
+    pub class: String,
+    /// The stack that holds it (`ProductionStack`).
+    pub stack_class: String,
+    pub stack_name: String,
+    pub description: String,
+    pub region: Option<String>,
+    pub source_name: String,
+    /// CloudFormation parameters of the stack (object versions): `--parameters NAME=...`.
+    pub parameters: Vec<String>,
+}
+
+impl AppEnvironment {
+    /// The app entry of a spec: class names from the environment name (`my-env_1` -> `MyEnv1Mwaa`).
+    ///
+    /// # Errors
+    /// A name that gives no TypeScript class name (validation admits none).
+    pub fn of(ir: &Ir) -> Result<Self, RenderError> {
+        let pascal: String = ir
+            .environment_name
+            .split(['-', '_'])
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            })
+            .collect();
+        let ok = pascal.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && pascal.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            return Err(RenderError(format!("no TypeScript class name for environment {:?}", ir.environment_name)));
+        }
+        Ok(Self {
+            file: ir.environment_name.clone(),
+            class: format!("{pascal}Mwaa"),
+            stack_class: format!("{pascal}Stack"),
+            stack_name: ir.stack_name.clone(),
+            description: ir.description.clone(),
+            region: ir.region.clone(),
+            source_name: ir.source_name.clone(),
+            parameters: ir.parameters.iter().map(|p| p.id.clone()).collect(),
+        })
+    }
+}
+
+/// The feature flags that `cdk init` writes into cdk.json for the pinned aws-cdk-lib (its
+/// recommended-feature-flags.json, kept in generator/data/cdk-feature-flags.json and checked
+/// against the installed package by scripts/check-property-types.sh), as the JSON object of
+/// cdk.json's `context`, indented to its place.
+fn feature_flags() -> Result<String, RenderError> {
+    const FLAGS: &str = include_str!("../../data/cdk-feature-flags.json");
+    let data: serde_json::Value =
+        serde_json::from_str(FLAGS).map_err(|e| RenderError(format!("cdk-feature-flags.json: {e}")))?;
+    let flags = data.get("flags").ok_or_else(|| RenderError("cdk-feature-flags.json has no flags".into()))?;
+    let text = serde_json::to_string_pretty(flags).map_err(|e| RenderError(e.to_string()))?;
+    Ok(text.replace('\n', "\n  "))
+}
+
+/// The construct prop of a parameter (`PluginsS3ObjectVersion` -> `pluginsS3ObjectVersion`).
+fn prop_name(id: &str) -> String {
+    let mut c = id.chars();
+    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// Renders the IR into the files of a CDK app with this one environment.
 ///
 /// # Errors
 /// A [`RenderError`] if the IR cannot be written as TypeScript (a reference to a resource that
 /// does not exist, a cycle, a variable name that is not a safe identifier), which is a bug of
 /// mwaagen.
 pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
-    let plan = Plan::new(ir)?;
+    let env = AppEnvironment::of(ir)?;
+    let header = super::header_lines(ir, Target::Cdk);
+    let mut files = render_app(std::slice::from_ref(&env), &header, &ir.stack_name.to_ascii_lowercase())?;
+    files.push(render_environment(ir)?);
+    Ok(files)
+}
+
+/// The header of an app made from several specs.
+#[must_use]
+pub fn app_header(specs: usize) -> [String; 2] {
+    let mut h = super::header_lines_from(&format!("{specs} specs"), Target::Cdk);
+    h[1] = "Change the specs and run mwaagen again: edits to this file are overwritten.".to_owned();
+    h
+}
+
+/// The files of an app shared by its environments (`environments` in the order given).
+///
+/// # Errors
+/// A template failure, a bug of mwaagen.
+pub fn render_app(
+    environments: &[AppEnvironment],
+    header: &[String; 2],
+    package_name: &str,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let mut classes = HashMap::new();
+    for e in environments {
+        if let Some(other) = classes.insert(&e.class, &e.file) {
+            return Err(RenderError(format!(
+                "environments {other} and {} both give the class name {}: rename one",
+                e.file, e.class
+            )));
+        }
+    }
     let deps = |list: &[(&str, &str)]| -> IndexMap<String, String> {
         list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     };
-    let (dependencies, dev_dependencies) = (deps(DEPENDENCIES), deps(DEV_DEPENDENCIES));
-    let mut ctx = super::base_context(ir, Target::Cdk);
-    ctx.insert("resources", &plan.resources);
-    ctx.insert("shared", &plan.shared);
-    ctx.insert("vars", &plan.vars);
-    ctx.insert("imports", &plan.imports);
-    ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
-    ctx.insert("dependencies", &dependencies);
-    ctx.insert("dev_dependencies", &dev_dependencies);
-    FILES
+    let mut ctx = tera::Context::new();
+    ctx.insert("header", header);
+    ctx.insert("environments", environments);
+    ctx.insert("package_name", package_name);
+    ctx.insert("dependencies", &deps(DEPENDENCIES));
+    ctx.insert("dev_dependencies", &deps(DEV_DEPENDENCIES));
+    ctx.insert("feature_flags", &feature_flags()?);
+    APP_FILES
         .iter()
         .map(|(path, template)| {
             Ok(OutputFile { path: (*path).to_owned(), contents: super::render_ctx(Target::Cdk, template, &ctx)? })
         })
         .collect()
+}
+
+/// `lib/<environment name>.ts`: the environment's construct, its props and its stack.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_environment(ir: &Ir) -> Result<OutputFile, RenderError> {
+    let env = AppEnvironment::of(ir)?;
+    let plan = Plan::new(ir)?;
+    let mut ctx = super::base_context(ir, Target::Cdk);
+    ctx.insert("app", &env);
+    ctx.insert("resources", &plan.resources);
+    ctx.insert("members", &plan.members);
+    ctx.insert("shared", &plan.shared);
+    ctx.insert("vars", &plan.vars);
+    ctx.insert("imports", &plan.imports);
+    Ok(OutputFile {
+        path: format!("lib/{}.ts", env.file),
+        contents: super::render_ctx(Target::Cdk, "cdk/lib/stack.ts", &ctx)?,
+    })
+}
+
+/// A public member of the construct.
+#[derive(Debug, Serialize)]
+struct Member {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    doc: String,
+    /// Its value, when it is not a resource assigned where it is declared.
+    value: Option<String>,
+}
+
+/// The construct's member for a resource, if it is one: (name, doc).
+fn member_of(r: &Resource) -> Option<(&'static str, &'static str)> {
+    Some(match (&r.kind, r.id.as_str()) {
+        (Kind::MwaaEnvironment(_), _) => ("environment", "The Amazon MWAA environment."),
+        (Kind::Bucket { .. }, _) => ("bucket", "The bucket of DAGs, plugins and requirements."),
+        (Kind::IamRole { .. }, "ExecutionRole") => ("executionRole", "The environment's execution role."),
+        (Kind::SecurityGroup { .. }, "SecurityGroup") => ("securityGroup", "The environment's security group."),
+        (Kind::Vpc { .. }, _) => ("vpc", "The VPC of the environment."),
+        (Kind::KmsKey { .. }, "KmsKey") => ("key", "The customer managed KMS key of the environment's data."),
+        (Kind::KmsKey { .. }, "AlarmTopicKey") => ("alarmTopicKey", "The KMS key of the alarm topic."),
+        (Kind::SnsTopic { .. }, _) => ("alarmTopic", "The SNS topic the alarms notify."),
+        _ => return None,
+    })
 }
 
 /// What the stack template needs beyond the IR: declaration order, which resources are bound
@@ -144,6 +291,8 @@ struct Plan<'a> {
     imports: BTreeMap<String, String>,
     /// The constants and helpers the stack's constructs share.
     shared: Shared,
+    /// The construct's public members.
+    members: Vec<Member>,
 }
 
 /// What the constructs share, declared once before the stack: the spec's tags (`TAGS`), the
@@ -181,6 +330,8 @@ struct CdkInfo {
     doc: Option<String>,
     /// The construct's properties: lines at indent 6, each starting with a line break.
     props: String,
+    /// The construct's member this resource is assigned to.
+    member: Option<&'static str>,
     /// The argument of `accept(construct, ...)`: the findings the resource accepts, if any.
     accepted: Option<String>,
 }
@@ -238,6 +389,7 @@ impl<'a> Plan<'a> {
             }
         }
         let mut resources = Vec::with_capacity(order.len());
+        let mut members = Vec::new();
         for i in order {
             let r = &ir.resources[i];
             let cfn_type = super::cfn::resource_type(&r.cfn, &r.id)?;
@@ -262,6 +414,10 @@ impl<'a> Plan<'a> {
             let props = construct_props(ir, r, cfn_type, doc_var.as_deref(), &mut shared.tags_helper)
                 .map_err(|e| RenderError(format!("{} ({cfn_type}): {e}", r.id)))?;
             let class = format!("{module}.{class}");
+            let member = member_of(r);
+            if let Some((name, doc)) = member {
+                members.push(Member { name: name.to_owned(), ty: class.clone(), doc: doc.to_owned(), value: None });
+            }
             modules.insert(module);
             resources.push(View {
                 id: &r.id,
@@ -270,12 +426,13 @@ impl<'a> Plan<'a> {
                 lifecycle: r.lifecycle,
                 cdk: CdkInfo {
                     class,
-                    bind: read.contains(&i) || has_statements,
+                    bind: read.contains(&i) || has_statements || member.is_some(),
                     comment: r.cfn.comment.as_deref().map(comment_text),
                     doc_var,
                     doc,
                     props,
                     accepted,
+                    member: member.map(|(name, _)| name),
                 },
             });
         }
@@ -292,7 +449,35 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let vars = ir.resources.iter().map(|r| (r.id.clone(), r.var_name.clone())).collect();
-        Ok(Plan { resources, vars, imports, shared })
+        // The private subnets (when the construct creates them), and the environment's URL and ARN.
+        let subnets: Vec<&str> = ir
+            .resources
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::Subnet { public: false, .. }))
+            .map(|r| r.var_name.as_str())
+            .collect();
+        if !subnets.is_empty() {
+            members.push(Member {
+                name: "privateSubnets".into(),
+                ty: "ec2.CfnSubnet[]".into(),
+                doc: "The private subnets the environment runs in.".into(),
+                value: Some(format!("[{}]", subnets.join(", "))),
+            });
+        }
+        if let Some(env) = ir.resources.iter().find(|r| matches!(r.kind, Kind::MwaaEnvironment(_))) {
+            for (name, attr, doc) in [
+                ("webserverUrl", "attrWebserverUrl", "The web server's URL (host name), resolved at deploy time."),
+                ("environmentArn", "attrArn", "The environment's ARN, resolved at deploy time."),
+            ] {
+                members.push(Member {
+                    name: name.into(),
+                    ty: "string".into(),
+                    doc: doc.into(),
+                    value: Some(format!("{}.{attr}", env.var_name)),
+                });
+            }
+        }
+        Ok(Plan { resources, vars, imports, shared, members })
     }
 }
 
@@ -503,8 +688,9 @@ fn prop_value(p: &Prop, t: &PropType, name: &str, indent: usize) -> Result<Strin
         Prop::Json(_) => return Err(format!("{name} is a document, but its schema type is {}", t.ty)),
         Prop::JsonText(e) => Printer.value(&e.json_text(), indent, indent)?,
         Prop::IfSet(param) => format!(
-            "cdk.Fn.conditionIf({}.logicalId, {}.valueAsString, cdk.Aws.NO_VALUE).toString()",
-            param.condition_var, param.var_name
+            "cdk.Fn.conditionIf({}.logicalId, props.{} ?? '', cdk.Aws.NO_VALUE).toString()",
+            param.condition_var,
+            prop_name(&param.id)
         ),
         Prop::Tags { .. } => return Err(format!("tags inside {name}")),
         Prop::List(items) => {

@@ -160,13 +160,14 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// The first line(s) of every generated file, as plain text (each target adds its comment marker).
 #[must_use]
 pub fn header_lines(ir: &Ir, target: Target) -> [String; 2] {
+    header_lines_from(&ir.source_name, target)
+}
+
+/// [`header_lines`] of files generated from `source` (a spec's name, or "N specs").
+#[must_use]
+pub fn header_lines_from(source: &str, target: Target) -> [String; 2] {
     [
-        format!(
-            "{GENERATED_MARKER} {} {} from {}. DO NOT EDIT.",
-            env!("CARGO_PKG_VERSION"),
-            target.marker(),
-            ir.source_name
-        ),
+        format!("{GENERATED_MARKER} {} {} from {source}. DO NOT EDIT.", env!("CARGO_PKG_VERSION"), target.marker()),
         "Change the spec and run mwaagen again: edits to this file are overwritten.".to_owned(),
     ]
 }
