@@ -208,12 +208,32 @@ for case in "${cases[@]}"; do
   if grep -q '^ok ' "$work/results/$name"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=("$name"); fi
 done
 t0=$(date +%s%3N)
-if MWAAGEN_CDK_SYNTH_DIR="$out" "$EQUIVALENCE" --ignored --quiet > "$work/logs/equivalence.log" 2>&1; then
+if MWAAGEN_CDK_SYNTH_DIR="$out" "$EQUIVALENCE" --ignored --quiet synthesized_templates > "$work/logs/equivalence.log" 2>&1; then
   echo "ok   equivalence: each of the ${#cases[@]} synthesized templates equals its spec's CloudFormation output ($(seconds "$t0"))"
   pass=$((pass + 1))
 else
   echo "FAIL equivalence:"; tail -n 60 "$work/logs/equivalence.log" | sed 's/^/     /'
   fail=$((fail + 1)); failed+=("equivalence")
+fi
+
+# An app written by hand (tests/cdk-app) around the construct generated from specs/operations.toml:
+# tsc and synth pass, and the construct's resources are the spec's (tests/equivalence_cdk.rs).
+hand="$work/apps/hand-written"
+log="$work/logs/hand-written.log"
+t0=$(date +%s%3N)
+cp -r "$ROOT/tests/cdk-app" "$hand"
+"$BIN" "$ROOT/specs/operations.toml" --target cdk --out "$work/apps/operations-generated" > "$log" 2>&1
+mkdir -p "$hand/lib"
+cp "$work/apps/operations-generated/lib/ops-platform.ts" "$hand/lib/"
+ln -s "$DEPS/node_modules" "$hand/node_modules"
+if (cd "$hand" && "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices) >> "$log" 2>&1 &&
+  MWAAGEN_CDK_APP_TEMPLATE="$hand/cdk.out/hand-written-platform.template.json" \
+    "$EQUIVALENCE" --ignored --quiet a_hand_written_app >> "$log" 2>&1; then
+  echo "ok   a hand-written app with the generated construct of specs/operations.toml: tsc, synth, its resources equal the spec's ($(seconds "$t0"))"
+  pass=$((pass + 1))
+else
+  echo "FAIL the hand-written app (tests/cdk-app):"; tail -n 60 "$log" | sed 's/^/     /'
+  fail=$((fail + 1)); failed+=("hand-written")
 fi
 
 # The acknowledgements are what keeps synth green, not a plugin that reports nothing: take one

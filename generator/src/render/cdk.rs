@@ -273,7 +273,7 @@ fn member_of(r: &Resource) -> Option<(&'static str, &'static str)> {
         (Kind::IamRole { .. }, "ExecutionRole") => ("executionRole", "The environment's execution role."),
         (Kind::SecurityGroup { .. }, "SecurityGroup") => ("securityGroup", "The environment's security group."),
         (Kind::Vpc { .. }, _) => ("vpc", "The VPC of the environment."),
-        (Kind::KmsKey { .. }, "KmsKey") => ("key", "The customer managed KMS key of the environment's data."),
+        (Kind::KmsKey { .. }, "EnvironmentKey") => ("key", "The customer managed KMS key of the environment's data."),
         (Kind::KmsKey { .. }, "AlarmTopicKey") => ("alarmTopicKey", "The KMS key of the alarm topic."),
         (Kind::SnsTopic { .. }, _) => ("alarmTopic", "The SNS topic the alarms notify."),
         _ => return None,
