@@ -8,8 +8,10 @@
 3. Side by side: `mwaagen --target cfn` and `npx cdk synth` of the CDK app that mwaagen generates
    for the same spec (both produce the CloudFormation template of the same architecture), runs
    interleaved so that both see the same machine, and the ratio of their median wall times.
+4. `npx cdk synth` of the one CDK app that `mwaagen specs/*.toml --target cdk` writes (a stack per
+   environment) beside the synth of each spec's own app, one after the other (what CI did before).
 
-Usage: python3 bench/run.py [--runs N] [--counts 1,10,100,1000] [--skip-cdk] [--json FILE]
+Usage: python3 bench/run.py [--runs N] [--counts 1,10,100,1000] [--skip-cdk] [--parts 1,2,3,4] [--json FILE]
 Needs a release build (`cargo build --release`, or MWAAGEN_BIN=path). Part 3 needs node/npm and the
 npm packages that scripts/check-cdk.sh installs under .cache/cdk-deps: run
 `MWAAGEN_BIN=<release binary> bash scripts/check-cdk.sh specs/default.toml` once first.
@@ -189,8 +191,54 @@ def cdk_deps_key(package_json: Path):
     return {"dependencies": p.get("dependencies"), "devDependencies": p.get("devDependencies")}
 
 
+CACHE = Path(os.environ.get("MWAAGEN_CACHE", ROOT / ".cache"))
+
+
+def synth_env(tmp: Path):
+    """Offline and without credentials, as scripts/check-cdk.sh synthesizes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CDK_DISABLE_CLI_TELEMETRY="true", AWS_EC2_METADATA_DISABLED="true",
+               AWS_CONFIG_FILE=str(tmp / "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"))
+    return env
+
+
+def part4(tmp: Path, runs: int, report):
+    deps = CACHE / "cdk-deps"
+    if not (deps / "node_modules").exists():
+        sys.exit(f"\n4. needs {deps}/node_modules: run scripts/check-cdk.sh once first (or leave out part 4)")
+    specs = sorted((ROOT / "specs").glob("*.toml"))
+    env = synth_env(tmp)
+    synth_cmd = ["npx", "--no-install", "cdk", "synth", "--quiet", "--no-notices", "-o", "cdk.out"]
+    multi = tmp / "multi"
+    subprocess.run([BIN, *specs, "--target", "cdk", "--out", multi], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    app = multi / "cdk"
+    (app / "node_modules").symlink_to(deps / "node_modules")
+    apps = []
+    for spec in specs:
+        one = tmp / f"one-{spec.stem}"
+        subprocess.run([BIN, spec, "--target", "cdk", "--out", one], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        (one / "node_modules").symlink_to(deps / "node_modules")
+        apps.append(one)
+    measure(synth_cmd, cwd=app, env=env)  # once to warm caches (node, tsc), not counted
+    together, apart = [], []
+    for _ in range(runs):
+        together.append(measure(synth_cmd, cwd=app, env=env))
+        walls = [measure(synth_cmd, cwd=a, env=env) for a in apps]
+        apart.append((sum(w for w, _ in walls), sum(c for _, c in walls)))
+    t, a = summary(together), summary(apart)
+    print(f"\n4. cdk synth of {len(specs)} environments (median of {runs} runs, interleaved)")
+    print(f"   {'command':<50} {'wall s':>8} {'CPU s':>8}")
+    print(f"   {'one app, a stack per environment':<50} {t[0]:>8.1f} {t[1]:>8.1f}")
+    print(f"   {f'{len(specs)} apps, one after the other':<50} {a[0]:>8.1f} {a[1]:>8.1f}")
+    print(f"   the one app takes {t[0] / a[0]:.2f}x the time of the separate apps")
+    report["part4"] = {"environments": len(specs), "one_app_wall_s": t[0], "one_app_cpu_s": t[1],
+                       "separate_apps_wall_s": a[0], "separate_apps_cpu_s": a[1]}
+
+
 def part3(tmp: Path, runs: int, spec, report):
-    deps = ROOT / ".cache" / "cdk-deps"
+    deps = CACHE / "cdk-deps"
     if not (deps / "node_modules").exists():
         sys.exit(f"\n3. needs {deps}/node_modules: run `MWAAGEN_BIN={BIN} bash scripts/check-cdk.sh"
                  " specs/default.toml` once first (or pass --skip-cdk)")
@@ -234,7 +282,7 @@ def main():
     ap.add_argument("--counts", default="1,10,100,1000", help="numbers of specs for part 2")
     ap.add_argument("--cdk-spec", default="", help="spec for part 3 (default: the built-in default spec)")
     ap.add_argument("--skip-cdk", action="store_true", help="skip part 3")
-    ap.add_argument("--parts", default="1,2,3", help="which parts to run")
+    ap.add_argument("--parts", default="1,2,3", help="which parts to run (4: one CDK app of several specs)")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--out-root", help="where the temporary specs and output folders go (default: the system's)")
     args = ap.parse_args()
@@ -259,6 +307,8 @@ def main():
             part3(tmp, max(3, args.runs), args.cdk_spec, report)
         elif 3 in parts:
             print("\n3. skipped (--skip-cdk)")
+        if 4 in parts and not args.skip_cdk:
+            part4(tmp, max(1, args.runs // 3), report)
     report["load_after"] = loadavg()
     print(f"\nload average after: {report['load_after']}")
     if args.json:

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The CDK target with the real tools, for each SPEC (and the built-in default with --default), plus
 # one built-in spec full of hostile strings (quotes, backslashes, line breaks, U+2028, `${`):
-#   generate the app with the mwaagen binary (--target cdk --out), `cdk synth` offline with no AWS
-#   credentials (its app command compiles with tsc, strict, first), cfn-lint 1.58.0 on the
-#   synthesized template, and
-#   tests/equivalence_cdk.rs: the synthesized template equals the CloudFormation target's output.
-# It also prints what cdk-nag reports, and checks that cdk-nag fails the synth of one of the apps
-# once one of its acknowledgements is taken out.
+#   generate ONE app for all of them (mwaagen SPEC... --target cdk --out: a stack per environment,
+#   `lib/<environment>.ts` each), one `cdk synth` offline with no AWS credentials (its app command
+#   compiles with tsc, strict, first), cfn-lint 1.58.0 on each synthesized template, and
+#   tests/equivalence_cdk.rs: each synthesized template equals the CloudFormation target's output
+#   for its spec. Synth must print no feature-flag notice (cdk.json sets the recommended flags).
+# It also prints what cdk-nag reports, and checks that cdk-nag fails the synth of an app once one
+# of its acknowledgements is taken out.
 #
 # npm packages are installed once into $CACHE/cdk-deps (again only when the generated package.json
-# asks for other versions) and linked into each app; cfn-lint lives in $CACHE/venv-cfn-lint.
+# asks for other versions) and linked into the app; cfn-lint lives in $CACHE/venv-cfn-lint.
 # Needs node and npm (Node.js 20+); MWAAGEN_SKIP_CDK=1 skips everything, and says so loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,14 +75,24 @@ Owner = "Zürich data/platform: a=b+c@d"
 Separators = "x\u2028y\u2029z"
 EOF
 
-# Cases: "name<TAB>spec" ("" for the built-in default).
+# Cases: "name<TAB>spec". The built-in default is specs/default.toml (include_str! in lib.rs): with
+# --default it is that file, unless it is among the specs already (one environment per app).
 cases=()
 for arg in "$@"; do
-  if [ "$arg" = "--default" ]; then cases+=("default-built-in	"); else cases+=("$(basename "$arg" .toml)	$arg"); fi
+  if [ "$arg" = "--default" ]; then continue; fi
+  cases+=("$(basename "$arg" .toml)	$arg")
+done
+for arg in "$@"; do
+  if [ "$arg" = "--default" ] && ! printf '%s\n' "${cases[@]}" | cut -f2 | grep -qx 'specs/default.toml\|.*/specs/default.toml'; then
+    cp "$ROOT/specs/default.toml" "$work/specs/default-built-in.toml"
+    cases+=("default-built-in	$work/specs/default-built-in.toml")
+  fi
 done
 cases+=("escaping-built-in	$work/specs/escaping.toml")
 dups=$(printf '%s\n' "${cases[@]}" | cut -f1 | sort | uniq -d)
 [ -z "$dups" ] || { echo "error: two specs named $dups" >&2; exit 2; }
+specs=()
+for case in "${cases[@]}"; do specs+=("${case#*	}"); done
 
 deps_key() { # the dependency set of an app's package.json, as one line of JSON
   node -e 'const p = require(process.argv[1]);
@@ -101,8 +112,7 @@ if [ ! -d "$DEPS/node_modules" ] || [ "$(cat "$DEPS/deps.json" 2>/dev/null)" != 
   echo "$key" > "$DEPS/deps.json"
 fi
 
-# The test binary is run directly: cases run side by side, and cargo would make them queue for its
-# lock on the build folder.
+# The test binary is run directly (cargo would queue for its lock on the build folder).
 echo "building tests/equivalence_cdk.rs"
 cargo test --locked --quiet --no-run --test equivalence_cdk --message-format=json \
   > "$work/logs/cargo-build.json" 2> "$work/logs/cargo-build.log" || {
@@ -126,142 +136,150 @@ seconds() { # since $1 (from now_ms), with one decimal
   printf '%d.%ds' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
-# Each case: generate, tsc, synth, cfn-lint, equivalence; it prints one "ok" or "FAIL" line (and
-# the log's tail on failure).
-cdk_case() { # name, spec ("" for the built-in default)
-  local name=$1 spec=$2 app out log times step ok
-  app="$work/apps/$name"
-  out="$work/synth/$name"
-  log="$work/logs/$name.log"
-  mkdir -p "$out"
-  : > "$log"
-  times=()
-  step=""
-  run() { # step name, folder to run in, then the command; output goes to the log
-    step=$1
-    local dir=$2 t0
-    shift 2
-    t0=$(date +%s%3N)
-    echo "\$ (in $dir) $*" >> "$log"
-    if (cd "$dir" && "$@") >> "$log" 2>&1; then
-      times+=("$step $(seconds "$t0")")
-      return 0
-    fi
-    return 1
-  }
-  ok=true
-  if [ -n "$spec" ]; then
-    run generate "$ROOT" "$BIN" "$spec" --target cdk --out "$app" || ok=false
-    $ok && cp "$spec" "$out/$name.toml"
+
+app="$work/app"
+out="$work/synth"
+log="$work/logs/app.log"
+t0=$(date +%s%3N)
+"$BIN" "${specs[@]}" --target cdk --out "$work/generated" > "$log" 2>&1 || { cat "$log"; exit 1; }
+mv "$work/generated/cdk" "$app"
+if [ "$(deps_key "$app/package.json")" != "$key" ]; then
+  echo "FAIL the app's package.json asks for other npm packages than $DEPS holds"; exit 1
+fi
+ln -s "$DEPS/node_modules" "$app/node_modules"
+if ! grep -q '"app": "npx tsc && ' "$app/cdk.json"; then
+  echo "FAIL cdk.json's app does not compile with tsc first: this check would type-check nothing"; exit 1
+fi
+# synth runs the app as cdk.json says, `npx tsc && node dist/bin/mwaa.js`: tsc (strict, the
+# generated tsconfig.json) compiles it first and any type error fails synth. Notices stay on: a
+# feature-flag notice fails the check.
+if ! (cd "$app" && "${synth_env[@]}" npx --no-install cdk synth --quiet) >> "$log" 2>&1; then
+  echo "FAIL tsc+synth of the app of ${#cases[@]} environments; its output:"
+  tail -n 60 "$log" | sed 's/^/     /'
+  exit 1
+fi
+if grep -qi 'feature flag' "$log"; then
+  echo "FAIL synth printed a feature-flag notice:"; grep -i -B2 -A5 'feature flag' "$log" | sed 's/^/     /'; exit 1
+fi
+echo "ok   tsc+synth of one app with ${#cases[@]} environments ($(seconds "$t0"), no feature-flag notice)"
+
+# Each case: its stack's template, cfn-lint, and cdk-nag's report; equivalence runs once for all.
+nag_of() { # stack name -> cdk-nag's AwsSolutions findings of that stack, "none" or "S1, IAM5 x2"
+  node -e 'const r = require(process.argv[1]); const ids = {};
+    for (const p of r.pluginReports) if (p.pluginName === "AwsSolutions")
+      for (const v of p.violations) for (const c of v.violatingConstructs) {
+        if (!c.constructPath.startsWith(process.argv[2] + "/")) continue;
+        const id = v.ruleName.replace(/^AwsSolutions-/, "").replace(/\[.*/, "");
+        ids[id] = (ids[id] || 0) + 1;
+      }
+    const s = Object.entries(ids).map(([k, n]) => n > 1 ? `${k} x${n}` : k).join(", ");
+    console.log(s || "none")' "$app/cdk.out/validation-report.json" "$1"
+}
+lint_case() { # name, spec
+  local name=$1 spec=$2 stack t0 lint_log
+  stack=$("$BIN" "$spec" --target ir 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d));
+    process.stdin.on("end", () => console.log(JSON.parse(s).stack_name))')
+  if [ ! -f "$app/cdk.out/$stack.template.json" ]; then
+    echo "FAIL $name: synth wrote no $stack.template.json"; return
+  fi
+  cp "$app/cdk.out/$stack.template.json" "$out/$name.template.json"
+  cp "$spec" "$out/$name.toml"
+  t0=$(date +%s%3N)
+  lint_log="$work/logs/$name.cfn-lint.log"
+  if "$VENV/bin/cfn-lint" --non-zero-exit-code informational "$out/$name.template.json" > "$lint_log" 2>&1; then
+    echo "ok   $name (stack $stack: cfn-lint $(seconds "$t0"); cdk-nag: $(nag_of "$stack"))"
   else
-    run generate "$ROOT" "$BIN" --target cdk --out "$app" || ok=false
-    $ok && touch "$out/$name.builtin-default"
-  fi
-  if $ok; then
-    if [ "$(deps_key "$app/package.json")" != "$key" ]; then
-      echo "package.json asks for other npm packages than $DEPS holds" >> "$log"
-      step=dependencies
-      ok=false
-    fi
-  fi
-  $ok && ln -s "$DEPS/node_modules" "$app/node_modules"
-  if $ok && ! grep -q '"app": "npx tsc && ' "$app/cdk.json"; then
-    echo "cdk.json's app does not compile with tsc first: this check would type-check nothing" >> "$log"
-    step=tsc
-    ok=false
-  fi
-  # synth runs the app as cdk.json says, `npx tsc && node dist/bin/mwaa.js`: tsc (strict, the
-  # generated tsconfig.json) compiles it first and any type error fails synth. (A separate
-  # `tsc --noEmit` compiled every app twice.)
-  $ok && { run "tsc+synth" "$app" "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices || ok=false; }
-  if $ok; then
-    templates=("$app"/cdk.out/*.template.json)
-    if [ ${#templates[@]} -ne 1 ] || [ ! -f "${templates[0]}" ]; then
-      echo "expected one template in $app/cdk.out, found: ${templates[*]}" >> "$log"
-      step=synth
-      ok=false
-    else
-      cp "${templates[0]}" "$out/$name.template.json"
-    fi
-  fi
-  $ok && { run cfn-lint "$ROOT" "$VENV/bin/cfn-lint" --non-zero-exit-code informational "$out/$name.template.json" || ok=false; }
-  $ok && {
-    run equivalence "$ROOT" env MWAAGEN_CDK_SYNTH_DIR="$out" \
-      "$EQUIVALENCE" --ignored --quiet || ok=false
-  }
-  if $ok; then
-    nag=$(node -e 'const r = require(process.argv[1]); const ids = {};
-      for (const p of r.pluginReports) if (p.pluginName === "AwsSolutions")
-        for (const v of p.violations) for (const c of v.violatingConstructs) {
-          const id = v.ruleName.replace(/^AwsSolutions-/, "").replace(/\[.*/, "");
-          ids[id] = (ids[id] || 0) + 1;
-        }
-      const s = Object.entries(ids).map(([k, n]) => n > 1 ? `${k} x${n}` : k).join(", ");
-      console.log(s || "none")' "$app/cdk.out/validation-report.json")
-    echo "ok   $name ($(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); cdk-nag: $nag)"
-  else
-    echo "FAIL $name: $step failed; its output:"
-    tail -n 60 "$log" | sed 's/^/     /'
+    echo "FAIL $name: cfn-lint on stack $stack:"; tail -n 40 "$lint_log" | sed 's/^/     /'
   fi
 }
-
-# Cases run side by side (MWAAGEN_JOBS, default: the CPUs); their results print in order.
 jobs_max=$(check_jobs)
 mkdir -p "$work/results"
 for case in "${cases[@]}"; do
   wait_for_slot "$jobs_max"
-  cdk_case "${case%%	*}" "${case#*	}" > "$work/results/${case%%	*}" 2>&1 &
+  lint_case "${case%%	*}" "${case#*	}" > "$work/results/${case%%	*}" 2>&1 &
 done
 wait
-pass=0
+pass=1
 fail=0
 failed=()
-passed=()
 for case in "${cases[@]}"; do
   name=${case%%	*}
   cat "$work/results/$name"
-  if grep -q '^ok ' "$work/results/$name"; then
-    pass=$((pass + 1))
-    passed+=("$name")
-  else
-    fail=$((fail + 1))
-    failed+=("$name")
-  fi
+  if grep -q '^ok ' "$work/results/$name"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=("$name"); fi
 done
+t0=$(date +%s%3N)
+if MWAAGEN_CDK_SYNTH_DIR="$out" "$EQUIVALENCE" --ignored --quiet synthesized_templates > "$work/logs/equivalence.log" 2>&1; then
+  echo "ok   equivalence: each of the ${#cases[@]} synthesized templates equals its spec's CloudFormation output ($(seconds "$t0"))"
+  pass=$((pass + 1))
+else
+  echo "FAIL equivalence:"; tail -n 60 "$work/logs/equivalence.log" | sed 's/^/     /'
+  fail=$((fail + 1)); failed+=("equivalence")
+fi
 
-# The acknowledgements are what keeps synth green, not a plugin that reports nothing: drop one
-# from an app that passed, and cdk-nag must fail synth naming that finding.
+# An app written by hand (tests/cdk-app) around the construct generated from specs/operations.toml:
+# tsc and synth pass, and the construct's resources are the spec's (tests/equivalence_cdk.rs).
+hand="$work/apps/hand-written"
+log="$work/logs/hand-written.log"
+t0=$(date +%s%3N)
+cp -r "$ROOT/tests/cdk-app" "$hand"
+"$BIN" "$ROOT/specs/operations.toml" --target cdk --out "$work/apps/operations-generated" > "$log" 2>&1
+mkdir -p "$hand/lib"
+cp "$work/apps/operations-generated/lib/ops-platform.ts" "$hand/lib/"
+ln -s "$DEPS/node_modules" "$hand/node_modules"
+if (cd "$hand" && "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices) >> "$log" 2>&1 &&
+  MWAAGEN_CDK_APP_TEMPLATE="$hand/cdk.out/hand-written-platform.template.json" \
+    "$EQUIVALENCE" --ignored --quiet a_hand_written_app >> "$log" 2>&1; then
+  echo "ok   a hand-written app with the generated construct of specs/operations.toml: tsc, synth, its resources equal the spec's ($(seconds "$t0"))"
+  pass=$((pass + 1))
+else
+  echo "FAIL the hand-written app (tests/cdk-app):"; tail -n 60 "$log" | sed 's/^/     /'
+  fail=$((fail + 1)); failed+=("hand-written")
+fi
+
+# The acknowledgements are what keeps synth green, not a plugin that reports nothing: take one
+# out of an environment that has one, in an app of that environment alone, and cdk-nag must fail
+# synth naming that finding.
 nag_case=""
-for name in "${passed[@]}"; do
-  app="$work/apps/$name"
-  if grep -q "cdkNag: \['" "$app/lib/mwaa-stack.ts"; then nag_case=$app; break; fi
+for case in "${cases[@]}"; do
+  name=${case%%	*}
+  env_file=$(grep -l "cdkNag: \['" "$app"/lib/*.ts 2>/dev/null | head -n 1 || true)
+  if [ -n "$env_file" ]; then break; fi
 done
-if [ -n "$nag_case" ]; then
-  name=$(basename "$nag_case")
+if [ -n "$env_file" ]; then
+  env_name=$(basename "$env_file" .ts)
+  spec=""
+  for case in "${cases[@]}"; do
+    s=${case#*	}
+    if [ "$("$BIN" "$s" --target ir 2>/dev/null | node -e 'let t = ""; process.stdin.on("data", (d) => (t += d));
+      process.stdin.on("end", () => console.log(JSON.parse(t).environment_name))')" = "$env_name" ]; then spec=$s; break; fi
+  done
   probe="$work/apps/nag-probe"
   log="$work/logs/nag-probe.log"
-  mkdir -p "$probe"
-  cp -r "$nag_case/bin" "$nag_case/lib" "$nag_case"/*.json "$probe/"
+  "$BIN" "$spec" --target cdk --out "$probe" > /dev/null
   ln -s "$DEPS/node_modules" "$probe/node_modules"
-  # The first cdk-nag rule of the stack, taken out of its accept() entry.
+  # The first cdk-nag rule of the environment, taken out of its accept() entry.
   id=$(node -e 'const fs = require("fs"); const f = process.argv[1]; const s = fs.readFileSync(f, "utf8");
     const m = s.match(/cdkNag: \[(\x27[^\x27]+\x27)(, )?/);
     fs.writeFileSync(f, s.replace(m[0], "cdkNag: ["));
-    console.log(m[1].slice(1, -1))' "$probe/lib/mwaa-stack.ts")
+    console.log(m[1].slice(1, -1))' "$probe/lib/$env_name.ts")
   t0=$(date +%s%3N)
   if (cd "$probe" && "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices) > "$log" 2>&1; then
-    echo "FAIL cdk-nag: synth of $name passed without the acknowledgement of $id"
+    echo "FAIL cdk-nag: synth of $env_name passed without the acknowledgement of $id"
     fail=$((fail + 1))
     failed+=("nag-probe")
   elif grep -qF "Acknowledge with 'AwsSolutions::$id'" "$log"; then
-    echo "ok   cdk-nag fails synth of $name without the acknowledgement of $id ($(seconds "$t0"))"
+    echo "ok   cdk-nag fails synth of $env_name without the acknowledgement of $id ($(seconds "$t0"))"
     pass=$((pass + 1))
   else
-    echo "FAIL cdk-nag: synth of $name without the acknowledgement of $id failed for another reason:"
+    echo "FAIL cdk-nag: synth of $env_name without the acknowledgement of $id failed for another reason:"
     tail -n 40 "$log" | sed 's/^/     /'
     fail=$((fail + 1))
     failed+=("nag-probe")
   fi
+else
+  echo "FAIL cdk-nag: no environment acknowledges a cdk-nag finding: the probe has nothing to take out"
+  fail=$((fail + 1))
+  failed+=("nag-probe")
 fi
 
 if [ "$fail" -gt 0 ]; then

@@ -91,6 +91,9 @@ bash scripts/check-iam.sh --default "${SPECS[@]}"
 step "CDK: tsc, synth with cdk-nag, cfn-lint, equivalence with the CloudFormation output"
 bash scripts/check-cdk.sh --default "${SPECS[@]}"
 
+step "CloudFormation/CDK property types against cfn-lint 1.58.0's resource schemas and aws-cdk-lib's L1 names"
+bash scripts/check-property-types.sh
+
 # The built-in default is specs/default.toml; default, private and restricted-acl as issue 13 asks;
 # the two newer specs reach customer endpoints, an ssm endpoint, extra S3 gateway buckets and
 # principals that must exist first.

@@ -230,6 +230,42 @@ fn several_specs_go_to_one_folder_per_environment() {
     assert!(stderr(&o).contains("several specs need --out"), "{}", stderr(&o));
 }
 
+/// With several specs, the CDK target writes one app at DIR/cdk/: a stack per environment in
+/// bin/mwaa.ts and each environment's construct in lib/<environment>.ts, the same file as the
+/// spec's own app has; and no CDK folder per environment.
+#[test]
+fn several_specs_make_one_cdk_app() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().to_string_lossy().into_owned();
+    let (args, envs) = all_examples_into(&dir);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = mwaagen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let app = tmp.path().join("cdk");
+    let bin = fs::read_to_string(app.join("bin/mwaa.ts")).expect("one app");
+    for (spec, env) in support::example_specs().iter().zip(&envs) {
+        assert!(!tmp.path().join(env).join("cdk").exists(), "{env} has an app of its own");
+        assert!(tmp.path().join(env).join("cloudformation/template.yaml").exists(), "{env}");
+        let own = tempfile::tempdir().expect("tempdir");
+        let own_dir = own.path().to_string_lossy().into_owned();
+        let o = mwaagen(&[&support::rel(spec), "--target", "cdk", "--out", &own_dir]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let file = format!("lib/{env}.ts");
+        assert_eq!(
+            fs::read_to_string(app.join(&file)).expect("written"),
+            fs::read_to_string(own.path().join(&file)).expect("written"),
+            "{file}"
+        );
+        let ir = support::compile_file(spec);
+        assert!(bin.contains(&format!("(app, '{}', {{", ir.stack_name)), "no stack {} in bin/mwaa.ts", ir.stack_name);
+        assert!(bin.contains(&format!("from '../lib/{env}';")), "{env} is not imported");
+    }
+    assert_eq!(fs::read_dir(app.join("lib")).expect("lib").count(), envs.len());
+    let mut check = args.clone();
+    check.push("--check");
+    assert_eq!(mwaagen(&check).status.code(), Some(0), "{}", stderr(&mwaagen(&check)));
+}
+
 #[test]
 fn two_specs_with_one_environment_name_are_an_error() {
     let tmp = tempfile::tempdir().expect("tempdir");

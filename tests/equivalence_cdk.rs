@@ -719,3 +719,114 @@ fn synthesized_templates_equal_the_cloudformation_output() {
         failures.join("\n")
     );
 }
+
+/// The app written by hand in tests/cdk-app (its own VPC, bucket and policy around the construct
+/// generated from specs/operations.toml, given object versions and an extra tag): the construct's
+/// resources and outputs in the synthesized template are the spec's CloudFormation ones, deployed
+/// with those versions, each taggable resource carrying the extra tag. scripts/check-cdk.sh
+/// synthesizes the app and runs this with MWAAGEN_CDK_APP_TEMPLATE set to its template.
+#[test]
+#[ignore = "needs the synthesized hand-written app: run scripts/check-cdk.sh"]
+fn a_hand_written_app_holds_the_spec_resources() {
+    let path = std::env::var_os("MWAAGEN_CDK_APP_TEMPLATE").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("MWAAGEN_CDK_APP_TEMPLATE is not set: run scripts/check-cdk.sh, which synthesizes the app and sets it")
+    });
+    let cdk: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("template")).expect("JSON");
+    let spec = support::root().join("specs/operations.toml");
+    let source = Source::from_bytes(support::rel(&spec), &std::fs::read(&spec).expect("spec"));
+    let passed: BTreeMap<String, String> = [
+        ("PluginsS3ObjectVersion", "plugins-v1"),
+        ("RequirementsS3ObjectVersion", "requirements-v2"),
+        ("StartupScriptS3ObjectVersion", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let mut cfn = normalize(&cfn_template(&source));
+    support::resolve_cfn_parameters(&mut cfn, &passed);
+    let mut app = normalize(&cdk);
+    support::resolve_cfn_parameters(&mut app, &BTreeMap::new());
+    // The app's own resources and outputs are named App*.
+    let mut own = 0;
+    for section in ["Resources", "Outputs"] {
+        let m = app[section].as_object_mut().expect(section);
+        let before = m.len();
+        m.retain(|id, _| !id.starts_with("App"));
+        own += before - m.len();
+    }
+    assert_eq!(own, 7, "the app's own resources and outputs (AppVpc, AppBucket, AppBucketRead, 4 outputs)");
+    // The extra tag: on every resource the spec tags, then taken off for the comparison.
+    let mut missing = Vec::new();
+    for (id, r) in app["Resources"].as_object_mut().expect("Resources") {
+        let Some(props) = r.get_mut("Properties").and_then(Value::as_object_mut) else { continue };
+        let had = match props.get_mut("Tags") {
+            Some(Value::Array(tags)) => {
+                let n = tags.len();
+                tags.retain(|t| t["Key"] != "CostCenter" || t["Value"] != "cc-1234");
+                let had = tags.len() < n;
+                if tags.is_empty() {
+                    props.shift_remove("Tags");
+                }
+                had
+            }
+            Some(Value::Object(tags)) => tags.shift_remove("CostCenter") == Some(json!("cc-1234")),
+            _ => false,
+        };
+        let spec_tags = cfn["Resources"][id.as_str()]["Properties"].get("Tags").is_some();
+        if spec_tags && !had {
+            missing.push(id.clone());
+        }
+    }
+    assert!(missing.is_empty(), "resources without the app's extra tag: {missing:?}");
+    let pick = |t: &Value| json!({ "Resources": t["Resources"], "Outputs": t["Outputs"] });
+    let d = differences(&pick(&cfn), &pick(&app));
+    assert!(d.is_empty(), "the construct's resources differ from the spec's:\n{}", d.join("\n"));
+    println!(
+        "equal: {} resources of specs/operations.toml in the hand-written app",
+        cfn["Resources"].as_object().map_or(0, Map::len)
+    );
+}
+
+/// The templates that `cdk synth` wrote for the example specs before the CDK app's environments
+/// became constructs (a stack of top-level L1 constructs, mwaagen at commit 8c1aa24), kept in
+/// tests/cdk-synth-before/: the app of today synthesizes the same logical ids (resources, outputs,
+/// parameters, conditions) and, once normalized, the same template, so that `cdk deploy` of the new
+/// app updates a stack deployed with the old one in place. scripts/check-cdk.sh runs it on its synth.
+#[test]
+#[ignore = "needs templates synthesized by the CDK CLI: run scripts/check-cdk.sh"]
+fn synthesized_templates_keep_the_logical_ids_of_before() {
+    let dir = std::env::var_os("MWAAGEN_CDK_SYNTH_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("MWAAGEN_CDK_SYNTH_DIR is not set: run scripts/check-cdk.sh, which synthesizes the apps and sets it")
+    });
+    let before_dir = support::root().join("tests/cdk-synth-before");
+    let mut compared = Vec::new();
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&before_dir).expect("tests/cdk-synth-before") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".template.json"));
+        let Some(name) = name else { continue };
+        let read = |p: &Path| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+                .expect("JSON")
+        };
+        let now_path = dir.join(format!("{name}.template.json"));
+        assert!(now_path.exists(), "{} has no synthesized template to compare with", path.display());
+        let (before, now) = (read(&path), read(&now_path));
+        for section in ["Resources", "Outputs", "Parameters", "Conditions"] {
+            let ids = |t: &Value| -> Vec<String> {
+                t.get(section).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+            };
+            let (mut a, mut b) = (ids(&before), ids(&now));
+            a.sort();
+            b.sort();
+            if a != b {
+                failures.push(format!("{name}: {section} before {a:?}, now {b:?}"));
+            }
+        }
+        failures.extend(differences(&normalize(&before), &normalize(&now)).into_iter().map(|d| format!("{name}: {d}")));
+        compared.push(name.to_owned());
+    }
+    assert!(compared.len() >= 3, "fixtures in {}: {compared:?}", before_dir.display());
+    assert!(failures.is_empty(), "the new synth differs from the one before:\n{}", failures.join("\n"));
+    println!("same logical ids and template as before: {}", compared.join(", "));
+}

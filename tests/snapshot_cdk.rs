@@ -29,7 +29,7 @@ fn the_app_has_the_files_the_spec_format_promises() {
     let ir = support::compile_file(&support::root().join("specs/default.toml"));
     let files = render(&ir, Target::Cdk).expect("renders");
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for want in ["cdk.json", "package.json", "tsconfig.json", "bin/mwaa.ts", "lib/mwaa-stack.ts", "README.md"] {
+    for want in ["cdk.json", "package.json", "tsconfig.json", "bin/mwaa.ts", "lib/mwaa-public.ts", "README.md"] {
         assert!(paths.contains(&want), "no {want} among {paths:?}");
     }
     let marker = Target::Cdk.marker();

@@ -682,6 +682,11 @@ pub struct Resource {
     /// Deletion and replacement policy, where one is set explicitly.
     pub lifecycle: Option<Lifecycle>,
     pub suppressions: Vec<Suppression>,
+    /// The resource as CloudFormation declares it: its type and property tree, built from
+    /// [`Resource::kind`] once at the end of lowering (`lower::cfn`). The CloudFormation and CDK
+    /// backends write it; Terraform reads `kind`. Not part of the IR's JSON (`--target ir`).
+    #[serde(skip)]
+    pub cfn: CfnResource,
 }
 
 impl Resource {
@@ -696,6 +701,40 @@ impl Resource {
     pub fn reference(&self, attr: Attr) -> Ref {
         Ref { id: self.id.clone(), kind: self.kind.tag().to_owned(), attr }
     }
+}
+
+/// A resource as CloudFormation declares it: its resource type and its properties, in the order
+/// they are written, with CloudFormation's names (CDK's L1 names derive from them through
+/// generator/data/cfn-property-types.json).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CfnResource {
+    /// `AWS::EC2::Subnet`.
+    pub cfn_type: &'static str,
+    pub properties: Vec<(&'static str, Prop)>,
+    /// What the resource is for, written beside it by targets that are code (CDK).
+    pub comment: Option<String>,
+}
+
+/// A CloudFormation property value. The leaves are IR expressions, so that a reference, a pseudo
+/// value or a `Fn::Sub` string is written by each backend's one expression writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prop {
+    /// A scalar, a reference, or a list of them.
+    Value(Expr),
+    /// A list of objects (or other properties).
+    List(Vec<Prop>),
+    /// An object whose keys are property names of the resource's schema.
+    Object(Vec<(&'static str, Prop)>),
+    /// A JSON-typed property (the schema's type is an object without defined properties): a
+    /// policy document, Airflow options. Its keys are data, written as they are by every target.
+    Json(Expr),
+    /// A string property that holds a JSON document (a dashboard body), written as JSON text.
+    JsonText(Expr),
+    /// The value of a deployment parameter when it is not empty, else no value at all
+    /// (`!If [HasX, !Ref X, !Ref AWS::NoValue]`).
+    IfSet(Box<Parameter>),
+    /// Tags: a list of `Key`/`Value` objects, or (`object`) a JSON object of key -> value.
+    Tags { tags: IndexMap<String, String>, object: bool },
 }
 
 /// A stack output.

@@ -243,6 +243,16 @@ pub struct Batch<'a> {
     targets: &'a [render::Target],
     environments: Vec<String>,
     warnings: Vec<(usize, Diagnostics)>,
+    /// With several specs and the CDK target: each environment's entry in the one CDK app at
+    /// `cdk/` (its stack and file), in input order.
+    cdk_app: Vec<render::cdk::AppEnvironment>,
+}
+
+/// A unit of rendering work: a spec for some targets, or the shared files of the CDK app.
+#[derive(Clone, Copy)]
+enum Unit<'a> {
+    Spec(usize, &'a [render::Target]),
+    CdkApp,
 }
 
 /// How a generation run treats what it finds.
@@ -273,20 +283,28 @@ impl<'a> Batch<'a> {
     ) -> Result<Self, GenerateError> {
         // Template parsing does not depend on the specs: start it now, beside the validation.
         render::warm(targets);
+        let one_cdk_app = sources.len() > 1 && targets.contains(&render::Target::Cdk);
         let results = parallel_map(sources.len(), |i| {
-            compile_with_warnings(&sources[i]).map(|c| (c.ir.environment_name, c.warnings))
+            compile_with_warnings(&sources[i]).map(|c| {
+                let app = if one_cdk_app { Some(render::cdk::AppEnvironment::of(&c.ir)) } else { None };
+                (c.ir.environment_name, c.warnings, app)
+            })
         });
         let mut invalid = Vec::new();
         let mut warnings = Vec::new();
         let mut environments = Vec::with_capacity(sources.len());
+        let mut cdk_app = Vec::new();
         for (i, r) in results.into_iter().enumerate() {
             match r {
-                Ok((_, w)) if options.deny_warnings && !w.is_empty() => invalid.push((i, w.denied())),
-                Ok((name, w)) => {
+                Ok((_, w, _)) if options.deny_warnings && !w.is_empty() => invalid.push((i, w.denied())),
+                Ok((name, w, app)) => {
                     if !w.is_empty() {
                         warnings.push((i, w));
                     }
                     environments.push(name);
+                    if let Some(app) = app {
+                        cdk_app.push(app.map_err(GenerateError::Render)?);
+                    }
                 }
                 Err(d) => invalid.push((i, d)),
             }
@@ -304,7 +322,7 @@ impl<'a> Batch<'a> {
                 });
             }
         }
-        Ok(Self { sources, targets, environments, warnings })
+        Ok(Self { sources, targets, environments, warnings, cdk_app })
     }
 
     /// The warnings of each spec that has any: (index into the sources, its warnings), in input order.
@@ -327,19 +345,41 @@ impl<'a> Batch<'a> {
 
     /// The units of work, in output order: one per spec, or one per spec and target when there are
     /// fewer specs than threads (so that one spec's three targets render side by side).
-    fn units(&self) -> Vec<(usize, &'a [render::Target])> {
+    /// With several specs and the CDK target, the app's shared files come last, as a unit of their own.
+    fn units(&self) -> Vec<Unit<'a>> {
         let targets = self.targets;
-        if self.sources.len() < threads() && targets.len() > 1 {
-            (0..self.sources.len()).flat_map(|i| (0..targets.len()).map(move |t| (i, &targets[t..=t]))).collect()
+        let mut units: Vec<Unit<'a>> = if self.sources.len() < threads() && targets.len() > 1 {
+            (0..self.sources.len())
+                .flat_map(|i| (0..targets.len()).map(move |t| Unit::Spec(i, &targets[t..=t])))
+                .collect()
         } else {
-            (0..self.sources.len()).map(|i| (i, targets)).collect()
+            (0..self.sources.len()).map(|i| Unit::Spec(i, targets)).collect()
+        };
+        if !self.cdk_app.is_empty() {
+            units.push(Unit::CdkApp);
         }
+        units
+    }
+
+    /// The files of the one CDK app of several specs that the environments share (`cdk/bin/mwaa.ts`,
+    /// `cdk/package.json`, ...); each environment's `cdk/lib/<name>.ts` comes from [`Batch::render`].
+    ///
+    /// # Errors
+    /// Two environments whose names give the same class name, or a template bug.
+    pub fn render_cdk_app(&self) -> Result<Vec<render::OutputFile>, render::RenderError> {
+        let header = render::cdk::app_header(self.sources.len());
+        let files = render::cdk::render_app(&self.cdk_app, &header, "mwaa-environments")?;
+        Ok(files
+            .into_iter()
+            .map(|f| render::OutputFile { path: format!("cdk/{}", f.path), contents: f.contents })
+            .collect())
     }
 
     /// Renders spec `spec` for `targets`, with paths relative to the output folder:
     /// - one spec, one target: the target's files as they are (`template.yaml`);
     /// - one spec, several targets: `cloudformation/...`, `terraform/...`, `cdk/...`;
-    /// - several specs: `ENVIRONMENT/cloudformation/...` and so on, for any target.
+    /// - several specs: `ENVIRONMENT/cloudformation/...` and so on, for any target but CDK, whose
+    ///   environments share one app: `cdk/lib/ENVIRONMENT.ts` (see [`Batch::render_cdk_app`]).
     ///
     /// # Errors
     /// A template failed, which is a bug of mwaagen.
@@ -355,6 +395,11 @@ impl<'a> Batch<'a> {
         let env = &self.environments[spec];
         let mut files = Vec::new();
         for target in targets {
+            if several_specs && *target == render::Target::Cdk {
+                let f = render::cdk::render_environment(&ir)?;
+                files.push(render::OutputFile { path: format!("cdk/{}", f.path), contents: f.contents });
+                continue;
+            }
             for f in render::render(&ir, *target)? {
                 let path = match (several_specs, several_targets) {
                     (true, _) => format!("{env}/{}/{}", target.folder(), f.path),
@@ -380,10 +425,16 @@ impl<'a> Batch<'a> {
         // Units are taken cheapest templates first (`render::warm` parses the dearest meanwhile);
         // results come back in unit order.
         let mut order: Vec<usize> = (0..units.len()).collect();
-        order.sort_by_key(|&u| units[u].1.iter().map(|t| render::parse_cost(*t)).sum::<usize>());
+        order.sort_by_key(|&u| match units[u] {
+            Unit::Spec(_, targets) => targets.iter().map(|t| render::parse_cost(*t)).sum::<usize>(),
+            Unit::CdkApp => 0,
+        });
         let mut done: Vec<(usize, R)> = parallel_try_map(order.len(), |k| {
-            let (spec, targets) = units[order[k]];
-            Ok((order[k], consume(self.render(spec, targets).map_err(GenerateError::Render)?)?))
+            let files = match units[order[k]] {
+                Unit::Spec(spec, targets) => self.render(spec, targets),
+                Unit::CdkApp => self.render_cdk_app(),
+            };
+            Ok((order[k], consume(files.map_err(GenerateError::Render)?)?))
         })?;
         done.sort_by_key(|(u, _)| *u);
         Ok(done.into_iter().map(|(_, r)| r).collect())

@@ -4,6 +4,7 @@
 //! output, and hands them what they refer to through [`Refs`].
 
 mod bucket;
+mod cfn;
 mod endpoints;
 mod iam;
 mod kms;
@@ -93,6 +94,7 @@ pub fn lower(config: &Config) -> Ir {
     outputs.extend(operator_outputs(config, &b.resources));
 
     suppressions::apply(config, &mut b.resources);
+    cfn::build(&mut b.resources);
     let uses_az_lookup =
         b.resources.iter().any(|r| matches!(&r.kind, Kind::Subnet { availability_zone: Expr::Az(_), .. }));
     Ir {
@@ -172,6 +174,7 @@ impl Builder {
             tags: None,
             lifecycle: None,
             suppressions: Vec::new(),
+            cfn: crate::ir::CfnResource::default(),
         });
         self.last()
     }

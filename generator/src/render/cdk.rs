@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
-use crate::ir::{Attr, Expr, Ir, Kind, Pseudo, Resource, SharedTags, Suppression};
+use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Prop, Pseudo, Resource, SharedTags, Suppression};
 
 /// This backend's templates, embedded at build time: (name, text).
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -31,16 +31,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("cdk/lib/stack.ts", include_str!("../../../templates/cdk/lib/stack.ts.tera")),
 ];
 
-/// The files of the app: (path in the output folder, template). The names do not depend on the
-/// spec, so that regenerating with another stack name changes files instead of adding new ones.
-const FILES: &[(&str, &str)] = &[
+/// The files of the app shared by its environments: (path in the app folder, template). Each
+/// environment adds `lib/<environment name>.ts` (template `cdk/lib/stack.ts`).
+const APP_FILES: &[(&str, &str)] = &[
     ("README.md", "cdk/README.md"),
     (".gitignore", "cdk/gitignore"),
     ("package.json", "cdk/package.json"),
     ("tsconfig.json", "cdk/tsconfig.json"),
     ("cdk.json", "cdk/cdk.json"),
     ("bin/mwaa.ts", "cdk/bin/app.ts"),
-    ("lib/mwaa-stack.ts", "cdk/lib/stack.ts"),
 ];
 
 /// Exact versions of the app's npm dependencies, tried together (see docs/targets/cdk.md).
@@ -99,33 +98,135 @@ pub(crate) fn register(tera: &mut Tera) {
         let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_comment expects a string"))?;
         Ok(Value::String(comment_text(s)))
     });
+    tera.register_filter("ts_prop_name", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("ts_prop_name expects a string"))?;
+        Ok(Value::String(prop_name(s)))
+    });
     tera.register_filter("cdk_json_str", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg("cdk_json_str expects a string"))?;
         serde_json::to_string(s).map(Value::String).map_err(|e| tera::Error::msg(e.to_string()))
     });
 }
 
-/// Renders the IR into the files of a CDK app.
+/// One environment of a CDK app: its construct and stack classes, in `lib/<file>.ts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppEnvironment {
+    /// `lib/<file>.ts`: the environment name.
+    pub file: String,
+    /// The construct (`ProductionMwaa`); its props interface adds `Props`.
+    pub class: String,
+    /// The stack that holds it (`ProductionStack`).
+    pub stack_class: String,
+    pub stack_name: String,
+    pub description: String,
+    pub region: Option<String>,
+    pub source_name: String,
+    /// CloudFormation parameters of the stack (object versions): `--parameters NAME=...`.
+    pub parameters: Vec<String>,
+}
+
+impl AppEnvironment {
+    /// The app entry of a spec: class names from the environment name (`my-env_1` -> `MyEnv1Mwaa`).
+    ///
+    /// # Errors
+    /// A name that gives no TypeScript class name (validation admits none).
+    pub fn of(ir: &Ir) -> Result<Self, RenderError> {
+        let pascal: String = ir
+            .environment_name
+            .split(['-', '_'])
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            })
+            .collect();
+        let ok = pascal.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && pascal.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            return Err(RenderError(format!("no TypeScript class name for environment {:?}", ir.environment_name)));
+        }
+        Ok(Self {
+            file: ir.environment_name.clone(),
+            class: format!("{pascal}Mwaa"),
+            stack_class: format!("{pascal}Stack"),
+            stack_name: ir.stack_name.clone(),
+            description: ir.description.clone(),
+            region: ir.region.clone(),
+            source_name: ir.source_name.clone(),
+            parameters: ir.parameters.iter().map(|p| p.id.clone()).collect(),
+        })
+    }
+}
+
+/// The feature flags that `cdk init` writes into cdk.json for the pinned aws-cdk-lib (its
+/// recommended-feature-flags.json, kept in generator/data/cdk-feature-flags.json and checked
+/// against the installed package by scripts/check-property-types.sh), as the JSON object of
+/// cdk.json's `context`, indented to its place.
+fn feature_flags() -> Result<String, RenderError> {
+    const FLAGS: &str = include_str!("../../data/cdk-feature-flags.json");
+    let data: serde_json::Value =
+        serde_json::from_str(FLAGS).map_err(|e| RenderError(format!("cdk-feature-flags.json: {e}")))?;
+    let flags = data.get("flags").ok_or_else(|| RenderError("cdk-feature-flags.json has no flags".into()))?;
+    let text = serde_json::to_string_pretty(flags).map_err(|e| RenderError(e.to_string()))?;
+    Ok(text.replace('\n', "\n  "))
+}
+
+/// The construct prop of a parameter (`PluginsS3ObjectVersion` -> `pluginsS3ObjectVersion`).
+fn prop_name(id: &str) -> String {
+    let mut c = id.chars();
+    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// Renders the IR into the files of a CDK app with this one environment.
 ///
 /// # Errors
 /// A [`RenderError`] if the IR cannot be written as TypeScript (a reference to a resource that
 /// does not exist, a cycle, a variable name that is not a safe identifier), which is a bug of
 /// mwaagen.
 pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
-    let plan = Plan::new(ir)?;
+    let env = AppEnvironment::of(ir)?;
+    let header = super::header_lines(ir, Target::Cdk);
+    let mut files = render_app(std::slice::from_ref(&env), &header, &ir.stack_name.to_ascii_lowercase())?;
+    files.push(render_environment(ir)?);
+    Ok(files)
+}
+
+/// The header of an app made from several specs.
+#[must_use]
+pub fn app_header(specs: usize) -> [String; 2] {
+    let mut h = super::header_lines_from(&format!("{specs} specs"), Target::Cdk);
+    h[1] = "Change the specs and run mwaagen again: edits to this file are overwritten.".to_owned();
+    h
+}
+
+/// The files of an app shared by its environments (`environments` in the order given).
+///
+/// # Errors
+/// A template failure, a bug of mwaagen.
+pub fn render_app(
+    environments: &[AppEnvironment],
+    header: &[String; 2],
+    package_name: &str,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let mut classes = HashMap::new();
+    for e in environments {
+        if let Some(other) = classes.insert(&e.class, &e.file) {
+            return Err(RenderError(format!(
+                "environments {other} and {} both give the class name {}: rename one",
+                e.file, e.class
+            )));
+        }
+    }
     let deps = |list: &[(&str, &str)]| -> IndexMap<String, String> {
         list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     };
-    let (dependencies, dev_dependencies) = (deps(DEPENDENCIES), deps(DEV_DEPENDENCIES));
-    let mut ctx = super::base_context(ir, Target::Cdk);
-    ctx.insert("resources", &plan.resources);
-    ctx.insert("shared", &plan.shared);
-    ctx.insert("vars", &plan.vars);
-    ctx.insert("imports", &plan.imports);
-    ctx.insert("package_name", &ir.stack_name.to_ascii_lowercase());
-    ctx.insert("dependencies", &dependencies);
-    ctx.insert("dev_dependencies", &dev_dependencies);
-    FILES
+    let mut ctx = tera::Context::new();
+    ctx.insert("header", header);
+    ctx.insert("environments", environments);
+    ctx.insert("package_name", package_name);
+    ctx.insert("dependencies", &deps(DEPENDENCIES));
+    ctx.insert("dev_dependencies", &deps(DEV_DEPENDENCIES));
+    ctx.insert("feature_flags", &feature_flags()?);
+    APP_FILES
         .iter()
         .map(|(path, template)| {
             Ok(OutputFile { path: (*path).to_owned(), contents: super::render_ctx(Target::Cdk, template, &ctx)? })
@@ -133,17 +234,65 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         .collect()
 }
 
+/// `lib/<environment name>.ts`: the environment's construct, its props and its stack.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_environment(ir: &Ir) -> Result<OutputFile, RenderError> {
+    let env = AppEnvironment::of(ir)?;
+    let plan = Plan::new(ir)?;
+    let mut ctx = super::base_context(ir, Target::Cdk);
+    ctx.insert("app", &env);
+    ctx.insert("resources", &plan.resources);
+    ctx.insert("members", &plan.members);
+    ctx.insert("shared", &plan.shared);
+    ctx.insert("vars", &plan.vars);
+    ctx.insert("imports", &plan.imports);
+    Ok(OutputFile {
+        path: format!("lib/{}.ts", env.file),
+        contents: super::render_ctx(Target::Cdk, "cdk/lib/stack.ts", &ctx)?,
+    })
+}
+
+/// A public member of the construct.
+#[derive(Debug, Serialize)]
+struct Member {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    doc: String,
+    /// Its value, when it is not a resource assigned where it is declared.
+    value: Option<String>,
+}
+
+/// The construct's member for a resource, if it is one: (name, doc).
+fn member_of(r: &Resource) -> Option<(&'static str, &'static str)> {
+    Some(match (&r.kind, r.id.as_str()) {
+        (Kind::MwaaEnvironment(_), _) => ("environment", "The Amazon MWAA environment."),
+        (Kind::Bucket { .. }, _) => ("bucket", "The bucket of DAGs, plugins and requirements."),
+        (Kind::IamRole { .. }, "ExecutionRole") => ("executionRole", "The environment's execution role."),
+        (Kind::SecurityGroup { .. }, "SecurityGroup") => ("securityGroup", "The environment's security group."),
+        (Kind::Vpc { .. }, _) => ("vpc", "The VPC of the environment."),
+        (Kind::KmsKey { .. }, "EnvironmentKey") => ("key", "The customer managed KMS key of the environment's data."),
+        (Kind::KmsKey { .. }, "AlarmTopicKey") => ("alarmTopicKey", "The KMS key of the alarm topic."),
+        (Kind::SnsTopic { .. }, _) => ("alarmTopic", "The SNS topic the alarms notify."),
+        _ => return None,
+    })
+}
+
 /// What the stack template needs beyond the IR: declaration order, which resources are bound
 /// to a variable, and the modules to import.
-struct Plan {
-    /// Resources in declaration order, each with a `cdk` object added (see [`CdkInfo`]).
-    resources: Vec<Value>,
+struct Plan<'a> {
+    /// Resources in declaration order, each with a `cdk` object (see [`CdkInfo`]).
+    resources: Vec<View<'a>>,
     /// Logical id -> TypeScript variable, for the template (`addResourceDependency`).
     vars: HashMap<String, String>,
     /// alias -> module, for `import * as alias from 'module'`.
     imports: BTreeMap<String, String>,
     /// The constants and helpers the stack's constructs share.
     shared: Shared,
+    /// The construct's public members.
+    members: Vec<Member>,
 }
 
 /// What the constructs share, declared once before the stack: the spec's tags (`TAGS`), the
@@ -157,6 +306,16 @@ struct Shared {
     accept_helper: bool,
 }
 
+/// What the stack template reads of a resource.
+#[derive(Serialize)]
+struct View<'a> {
+    id: &'a str,
+    var_name: &'a str,
+    depends_on: &'a [String],
+    lifecycle: Option<Lifecycle>,
+    cdk: CdkInfo,
+}
+
 #[derive(Serialize)]
 struct CdkInfo {
     /// `ec2.CfnVPC`.
@@ -164,16 +323,21 @@ struct CdkInfo {
     /// Whether the construct is assigned to its variable (`const x = new ...`): only when later
     /// code reads it, so that `noUnusedLocals` holds.
     bind: bool,
-    /// Variable for the resource's policy document, declared before the construct.
+    /// What the resource is for, as a comment line.
+    comment: Option<String>,
+    /// Variable for the resource's policy document, declared before the construct, and its value.
     doc_var: Option<String>,
-    /// The `tags` property: `tags()`, `tags('NAME')` or `TAGS`, or the resource's own tags.
-    tags: Option<String>,
+    doc: Option<String>,
+    /// The construct's properties: lines at indent 6, each starting with a line break.
+    props: String,
+    /// The construct's member this resource is assigned to.
+    member: Option<&'static str>,
     /// The argument of `accept(construct, ...)`: the findings the resource accepts, if any.
     accepted: Option<String>,
 }
 
-impl Plan {
-    fn new(ir: &Ir) -> Result<Self, RenderError> {
+impl<'a> Plan<'a> {
+    fn new(ir: &'a Ir) -> Result<Self, RenderError> {
         let index: HashMap<&str, usize> = ir.resources.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
         // The printer names a referenced resource's variable from its logical id.
         for r in &ir.resources {
@@ -225,43 +389,95 @@ impl Plan {
             }
         }
         let mut resources = Vec::with_capacity(order.len());
+        let mut members = Vec::new();
         for i in order {
             let r = &ir.resources[i];
-            let (module, class) = cdk_class(&r.kind);
-            modules.insert(module);
-            let doc_var = doc_suffix(&r.kind).map(|s| format!("{}{s}", r.var_name));
-            for name in std::iter::once(&r.var_name).chain(doc_var.as_ref()) {
+            let cfn_type = super::cfn::resource_type(&r.cfn, &r.id)?;
+            let (module, class) = cdk_class(cfn_type).map_err(RenderError)?;
+            let hoisted = r.cfn.properties.iter().find_map(|(name, p)| match (hoisted_suffix(name), p) {
+                (Some(suffix), Prop::Json(doc)) => Some((format!("{}{suffix}", r.var_name), doc)),
+                _ => None,
+            });
+            for name in std::iter::once(&r.var_name).chain(hoisted.as_ref().map(|(var, _)| var)) {
                 check_identifier(name)?;
                 if let Some(other) = names.insert(name.clone(), r.id.clone()) {
                     return Err(RenderError(format!("{} and {other} both use the variable {name}", r.id)));
                 }
             }
             let has_statements = r.lifecycle.is_some() || !r.suppressions.is_empty() || !r.depends_on.is_empty();
-            let tags = tags_value(ir, r, &mut shared.tags_helper).map_err(RenderError)?;
             let accepted = accepted(&r.suppressions).map_err(RenderError)?;
             shared.accept_helper |= accepted.is_some();
-            let info = CdkInfo {
-                class: format!("{module}.{class}"),
-                bind: read.contains(&i) || has_statements,
-                doc_var,
-                tags,
-                accepted,
+            let (doc_var, doc) = match hoisted {
+                Some((var, doc)) => (Some(var), Some(Printer.value(doc, 4, 4).map_err(RenderError)?)),
+                None => (None, None),
             };
-            let mut value = serde_json::to_value(r).map_err(|e| RenderError(e.to_string()))?;
-            let Value::Object(obj) = &mut value else {
-                return Err(RenderError(format!("resource {} does not serialize as an object", r.id)));
-            };
-            obj.insert("cdk".into(), serde_json::to_value(info).map_err(|e| RenderError(e.to_string()))?);
-            resources.push(value);
+            let props = construct_props(ir, r, cfn_type, doc_var.as_deref(), &mut shared.tags_helper)
+                .map_err(|e| RenderError(format!("{} ({cfn_type}): {e}", r.id)))?;
+            let class = format!("{module}.{class}");
+            let member = member_of(r);
+            if let Some((name, doc)) = member {
+                members.push(Member { name: name.to_owned(), ty: class.clone(), doc: doc.to_owned(), value: None });
+            }
+            modules.insert(module);
+            resources.push(View {
+                id: &r.id,
+                var_name: &r.var_name,
+                depends_on: &r.depends_on,
+                lifecycle: r.lifecycle,
+                cdk: CdkInfo {
+                    class,
+                    bind: read.contains(&i) || has_statements || member.is_some(),
+                    comment: r.cfn.comment.as_deref().map(comment_text),
+                    doc_var,
+                    doc,
+                    props,
+                    accepted,
+                    member: member.map(|(name, _)| name),
+                },
+            });
         }
         if !ir.tags.is_empty() {
             let tags = Expr::Map(ir.tags.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect());
             shared.tags =
                 Some(Printer.value(&tags, 0, "const TAGS: Record<string, string> = ".len()).map_err(RenderError)?);
         }
-        let imports = modules.into_iter().map(|m| (m.to_owned(), format!("aws-cdk-lib/aws-{m}"))).collect();
+        let imports = modules
+            .into_iter()
+            .map(|m| {
+                let path = format!("aws-cdk-lib/aws-{m}");
+                (m, path)
+            })
+            .collect();
         let vars = ir.resources.iter().map(|r| (r.id.clone(), r.var_name.clone())).collect();
-        Ok(Plan { resources, vars, imports, shared })
+        // The private subnets (when the construct creates them), and the environment's URL and ARN.
+        let subnets: Vec<&str> = ir
+            .resources
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::Subnet { public: false, .. }))
+            .map(|r| r.var_name.as_str())
+            .collect();
+        if !subnets.is_empty() {
+            members.push(Member {
+                name: "privateSubnets".into(),
+                ty: "ec2.CfnSubnet[]".into(),
+                doc: "The private subnets the environment runs in.".into(),
+                value: Some(format!("[{}]", subnets.join(", "))),
+            });
+        }
+        if let Some(env) = ir.resources.iter().find(|r| matches!(r.kind, Kind::MwaaEnvironment(_))) {
+            for (name, attr, doc) in [
+                ("webserverUrl", "attrWebserverUrl", "The web server's URL (host name), resolved at deploy time."),
+                ("environmentArn", "attrArn", "The environment's ARN, resolved at deploy time."),
+            ] {
+                members.push(Member {
+                    name: name.into(),
+                    ty: "string".into(),
+                    doc: doc.into(),
+                    value: Some(format!("{}.{attr}", env.var_name)),
+                });
+            }
+        }
+        Ok(Plan { resources, vars, imports, shared, members })
     }
 }
 
@@ -270,8 +486,12 @@ impl Plan {
 /// the spec has no tags: then a Name alone is `[{ key: 'Name', value: '...' }]`).
 /// The MWAA environment takes a plain object, every other L1 construct a list of `{ key, value }`.
 fn tags_value(ir: &Ir, r: &Resource, uses_helper: &mut bool) -> Result<Option<String>, String> {
-    let Some(map) = r.tags.as_ref().filter(|t| !t.is_empty()) else { return Ok(None) };
-    let object = matches!(r.kind, Kind::MwaaEnvironment(_));
+    let Some((map, object)) = r.cfn.properties.iter().find_map(|(_, p)| match p {
+        Prop::Tags { tags, object } if !tags.is_empty() => Some((tags, *object)),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
     let shared = if ir.tags.is_empty() { SharedTags::Own } else { ir.shared_tags(map) };
     Ok(Some(match (shared, object) {
         (SharedTags::Spec, true) => "TAGS".to_owned(),
@@ -362,55 +582,152 @@ fn declaration_order(after: &[BTreeSet<usize>]) -> Result<Vec<usize>, usize> {
     Ok(out)
 }
 
-/// The module alias and L1 class of a kind (architecture.md section 4).
-fn cdk_class(kind: &Kind) -> (&'static str, &'static str) {
-    match kind {
-        Kind::Vpc { .. } => ("ec2", "CfnVPC"),
-        Kind::InternetGateway => ("ec2", "CfnInternetGateway"),
-        Kind::VpcGatewayAttachment { .. } => ("ec2", "CfnVPCGatewayAttachment"),
-        Kind::Subnet { .. } => ("ec2", "CfnSubnet"),
-        Kind::Eip => ("ec2", "CfnEIP"),
-        Kind::NatGateway { .. } => ("ec2", "CfnNatGateway"),
-        Kind::RouteTable { .. } => ("ec2", "CfnRouteTable"),
-        Kind::Route { .. } => ("ec2", "CfnRoute"),
-        Kind::SubnetRouteTableAssociation { .. } => ("ec2", "CfnSubnetRouteTableAssociation"),
-        Kind::SecurityGroup { .. } => ("ec2", "CfnSecurityGroup"),
-        Kind::SecurityGroupIngress { .. } => ("ec2", "CfnSecurityGroupIngress"),
-        Kind::NetworkAcl { .. } => ("ec2", "CfnNetworkAcl"),
-        Kind::NetworkAclEntry { .. } => ("ec2", "CfnNetworkAclEntry"),
-        Kind::SubnetNetworkAclAssociation { .. } => ("ec2", "CfnSubnetNetworkAclAssociation"),
-        Kind::VpcEndpoint { .. } => ("ec2", "CfnVPCEndpoint"),
-        Kind::FlowLog { .. } => ("ec2", "CfnFlowLog"),
-        Kind::LogGroup { .. } => ("logs", "CfnLogGroup"),
-        Kind::IamRole { .. } => ("iam", "CfnRole"),
-        Kind::RolePolicy { .. } => ("iam", "CfnRolePolicy"),
-        Kind::ManagedPolicy { .. } => ("iam", "CfnManagedPolicy"),
-        Kind::Bucket { .. } => ("s3", "CfnBucket"),
-        Kind::BucketPolicy { .. } => ("s3", "CfnBucketPolicy"),
-        Kind::KmsKey { .. } => ("kms", "CfnKey"),
-        Kind::KmsAlias { .. } => ("kms", "CfnAlias"),
-        Kind::MwaaEnvironment(_) => ("mwaa", "CfnEnvironment"),
-        Kind::SnsTopic { .. } => ("sns", "CfnTopic"),
-        Kind::SnsSubscription { .. } => ("sns", "CfnSubscription"),
-        Kind::SnsTopicPolicy { .. } => ("sns", "CfnTopicPolicy"),
-        Kind::Alarm(_) => ("cloudwatch", "CfnAlarm"),
-        Kind::Dashboard { .. } => ("cloudwatch", "CfnDashboard"),
+/// The module alias and L1 class of a CloudFormation type: aws-cdk-lib names its L1 classes
+/// `Cfn` + the type's name, in the module `aws-cdk-lib/aws-<service, lower case>`
+/// (`AWS::EC2::VPC` -> `ec2.CfnVPC`).
+fn cdk_class(cfn_type: &str) -> Result<(String, String), String> {
+    match cfn_type.split("::").collect::<Vec<_>>().as_slice() {
+        ["AWS", service, name] if !service.is_empty() && !name.is_empty() => {
+            Ok((service.to_ascii_lowercase(), format!("Cfn{name}")))
+        }
+        _ => Err(format!("no CDK class for the resource type {cfn_type:?}")),
     }
 }
 
-/// Kinds whose policy document is declared as its own variable, named var_name + this suffix.
-fn doc_suffix(kind: &Kind) -> Option<&'static str> {
-    match kind {
-        Kind::IamRole { .. } => Some("TrustPolicy"),
-        Kind::KmsKey { .. } => Some("Policy"),
-        Kind::RolePolicy { .. }
-        | Kind::ManagedPolicy { .. }
-        | Kind::BucketPolicy { .. }
-        | Kind::SnsTopicPolicy { .. } => Some("Document"),
-        // An endpoint without a policy (one to an endpoint service that takes none) has no document.
-        Kind::VpcEndpoint { policy, .. } => policy.as_ref().map(|_| "Document"),
+/// JSON properties (policy documents) declared as a variable of their own before the construct,
+/// named var_name + this suffix.
+fn hoisted_suffix(property: &str) -> Option<&'static str> {
+    match property {
+        "AssumeRolePolicyDocument" => Some("TrustPolicy"),
+        "KeyPolicy" => Some("Policy"),
+        "PolicyDocument" => Some("Document"),
         _ => None,
     }
+}
+
+/// Objects written on one line, `{ key: value, ... }` (the value of these properties, or the
+/// items of these lists): short records that read best as one line each.
+const ONE_LINE: &[&str] = &[
+    "VersioningConfiguration",
+    "DagProcessingLogs",
+    "SchedulerLogs",
+    "TaskLogs",
+    "WebserverLogs",
+    "WorkerLogs",
+    "Dimensions",
+];
+
+/// The property types of the CloudFormation types (generator/data/cfn-property-types.json, from
+/// the resource schemas of cfn-lint; scripts/cfn-property-types.py writes it).
+const PROPERTY_TYPES: &str = include_str!("../../data/cfn-property-types.json");
+
+/// A property's type in a resource schema, and its name in the CDK L1 classes.
+#[derive(Debug, serde::Deserialize)]
+struct PropType {
+    /// The L1 name (`kmsMasterKeyId`); absent for list items.
+    cdk: Option<String>,
+    /// `object` (with properties), `array` (with items), `json` (an object without defined
+    /// properties: kept as it is), or a scalar type.
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    properties: HashMap<String, PropType>,
+    items: Option<Box<PropType>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PropertyTypes {
+    types: HashMap<String, HashMap<String, PropType>>,
+}
+
+fn property_types() -> Result<&'static HashMap<String, HashMap<String, PropType>>, String> {
+    static TYPES: std::sync::OnceLock<Result<PropertyTypes, String>> = std::sync::OnceLock::new();
+    TYPES
+        .get_or_init(|| serde_json::from_str(PROPERTY_TYPES).map_err(|e| format!("cfn-property-types.json: {e}")))
+        .as_ref()
+        .map(|t| &t.types)
+        .map_err(Clone::clone)
+}
+
+/// The construct's properties, each on a line of its own at indent 6, with their CDK names.
+fn construct_props(
+    ir: &Ir,
+    r: &Resource,
+    cfn_type: &str,
+    doc_var: Option<&str>,
+    uses_tags_helper: &mut bool,
+) -> Result<String, String> {
+    let schema = property_types()?
+        .get(cfn_type)
+        .ok_or_else(|| format!("{cfn_type} is not in cfn-property-types.json: run scripts/cfn-property-types.py"))?;
+    let mut out = String::new();
+    for (name, p) in &r.cfn.properties {
+        let t = schema.get(*name).ok_or_else(|| format!("{cfn_type} has no property {name}"))?;
+        let key = t.cdk.as_deref().ok_or_else(|| format!("{name} has no CDK name"))?;
+        let value = match p {
+            Prop::Tags { .. } => match tags_value(ir, r, uses_tags_helper)? {
+                Some(v) => v,
+                None => continue,
+            },
+            Prop::Json(_) if hoisted_suffix(name).is_some() => {
+                doc_var.ok_or_else(|| format!("{name} has no variable"))?.to_owned()
+            }
+            p => prop_value(p, t, name, 6)?,
+        };
+        let _ = write!(out, "\n      {key}: {value},");
+    }
+    Ok(out)
+}
+
+/// A property value whose key is at `indent`.
+fn prop_value(p: &Prop, t: &PropType, name: &str, indent: usize) -> Result<String, String> {
+    let pad = " ".repeat(indent + 2);
+    Ok(match p {
+        Prop::Value(e) => Printer.value(e, indent, indent)?,
+        Prop::Json(e) if t.ty == "json" => Printer.value(e, indent, indent)?,
+        Prop::Json(_) => return Err(format!("{name} is a document, but its schema type is {}", t.ty)),
+        Prop::JsonText(e) => Printer.value(&e.json_text(), indent, indent)?,
+        Prop::IfSet(param) => format!(
+            "cdk.Fn.conditionIf({}.logicalId, props.{} ?? '', cdk.Aws.NO_VALUE).toString()",
+            param.condition_var,
+            prop_name(&param.id)
+        ),
+        Prop::Tags { .. } => return Err(format!("tags inside {name}")),
+        Prop::List(items) => {
+            let item_type =
+                t.items.as_deref().filter(|_| t.ty == "array").ok_or_else(|| format!("{name} is not a list"))?;
+            if items.is_empty() {
+                return Ok("[]".to_owned());
+            }
+            let mut out = String::from("[\n");
+            for item in items {
+                let _ = writeln!(out, "{pad}{},", prop_value(item, item_type, name, indent + 2)?);
+            }
+            let _ = write!(out, "{}]", " ".repeat(indent));
+            out
+        }
+        Prop::Object(fields) => {
+            if t.ty != "object" {
+                return Err(format!("{name} is an object, but its schema type is {}", t.ty));
+            }
+            let mut entries = Vec::with_capacity(fields.len());
+            for (field, value) in fields {
+                let ft = t.properties.get(*field).ok_or_else(|| format!("{name} has no property {field}"))?;
+                let key = ft.cdk.as_deref().ok_or_else(|| format!("{field} has no CDK name"))?;
+                entries.push((key, prop_value(value, ft, field, indent + 2)?));
+            }
+            if ONE_LINE.contains(&name) && entries.iter().all(|(_, v)| !v.contains('\n')) {
+                let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                return Ok(format!("{{ {} }}", inner.join(", ")));
+            }
+            let mut out = String::from("{\n");
+            for (k, v) in entries {
+                let _ = writeln!(out, "{pad}{k}: {v},");
+            }
+            let _ = write!(out, "{}}}", " ".repeat(indent));
+            out
+        }
+    })
 }
 
 /// Logical ids that `e` reads through TypeScript variables. References inside `Fn::Sub` text
@@ -870,6 +1187,75 @@ mod tests {
         let bare = spec("");
         assert_eq!(tags_of(&bare, "VPC"), (Some("[{ key: 'Name', value: 'e' }]".to_owned()), false));
         assert_eq!(tags_of(&bare, "MwaaEnvironment"), (None, false));
+    }
+
+    /// Whether `p` is a value of schema type `t`, else where it is not.
+    fn agrees(p: &Prop, t: &PropType, path: &str) -> Result<(), String> {
+        let ok = match (p, t.ty.as_str()) {
+            (Prop::Value(Expr::List(items)), "array") => {
+                let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
+                return items.iter().try_for_each(|e| agrees(&Prop::Value(e.clone()), it, path));
+            }
+            (Prop::Value(Expr::Int(_)), ty) => ty == "integer" || ty == "number",
+            (Prop::Value(Expr::Bool(_)), ty) => ty == "boolean",
+            (Prop::Value(Expr::Map(_) | Expr::List(_)), _) => false,
+            // Strings, references, pseudo values and intrinsic functions that yield strings.
+            (Prop::Value(_) | Prop::JsonText(_) | Prop::IfSet(_), ty) => ty == "string",
+            (Prop::Json(_), ty) => ty == "json",
+            (Prop::Tags { object: true, .. }, ty) => ty == "json",
+            (Prop::Tags { object: false, .. }, ty) => ty == "array",
+            (Prop::List(items), "array") => {
+                let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
+                return items.iter().try_for_each(|i| agrees(i, it, &format!("{path}[]")));
+            }
+            (Prop::Object(fields), "object") => {
+                return fields.iter().try_for_each(|(k, v)| {
+                    let ft = t.properties.get(*k).ok_or(format!("{path}.{k}: not in the schema"))?;
+                    agrees(v, ft, &format!("{path}.{k}"))
+                })
+            }
+            (Prop::List(_) | Prop::Object(_), _) => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{path}: {p:?} is not of the schema's type {}", t.ty))
+        }
+    }
+
+    /// Every property of every resource of the example specs is one of its CloudFormation
+    /// type's schema (cfn-lint's, generator/data/cfn-property-types.json), with the schema's type.
+    #[test]
+    fn property_trees_follow_the_resource_schemas() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let mut specs: Vec<_> = std::fs::read_dir(&dir).expect("specs/").map(|e| e.expect("entry").path()).collect();
+        specs.sort();
+        assert!(specs.len() > 5, "{specs:?}");
+        let types = property_types().expect("the table parses");
+        let mut checked = 0;
+        for spec in specs {
+            let ir = crate::ir_of(&std::fs::read_to_string(&spec).expect("spec"));
+            for r in &ir.resources {
+                let schema = types.get(r.cfn.cfn_type).unwrap_or_else(|| panic!("{}: no schema", r.cfn.cfn_type));
+                for (name, p) in &r.cfn.properties {
+                    let t = schema.get(*name).unwrap_or_else(|| panic!("{} {name}: not in the schema", r.cfn.cfn_type));
+                    let path = format!("{} {}.{name}", spec.display(), r.id);
+                    agrees(p, t, &path).unwrap_or_else(|e| panic!("{e}"));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    /// A property the schema does not have is refused instead of written under a guessed name.
+    #[test]
+    fn properties_outside_the_schema_are_refused() {
+        let mut ir = crate::compile(&crate::default_source()).expect("the default spec compiles");
+        let vpc = ir.resources.iter_mut().find(|r| r.cfn.cfn_type == "AWS::EC2::VPC").expect("a VPC");
+        vpc.cfn.properties[0].0 = "CidrBlok";
+        let err = render(&ir).expect_err("an unknown property is refused");
+        assert!(err.0.contains("AWS::EC2::VPC has no property CidrBlok"), "{}", err.0);
     }
 
     #[test]

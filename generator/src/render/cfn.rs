@@ -9,11 +9,116 @@ use std::fmt::Write as _;
 use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg};
-use crate::ir::{Attr, Expr, Part, Pseudo, Ref};
+use crate::ir::{Attr, CfnResource, Expr, Ir, Lifecycle, Part, Prop, Pseudo, Ref, Suppression};
+
+use super::{OutputFile, RenderError, Target};
 
 /// The CloudFormation templates, embedded at build time: (name, text).
 pub(crate) const TEMPLATES: &[(&str, &str)] =
     &[("cfn/template.yaml", include_str!("../../../templates/cfn/template.yaml.tera"))];
+
+/// Renders the template: the file's structure comes from the template, each resource's
+/// properties from its property tree ([`properties`]).
+pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
+    let resources = ir
+        .resources
+        .iter()
+        .map(|r| {
+            Ok(View {
+                id: &r.id,
+                cfn_type: resource_type(&r.cfn, &r.id)?,
+                depends_on: &r.depends_on,
+                lifecycle: r.lifecycle,
+                suppressions: &r.suppressions,
+                properties: properties(&r.cfn),
+            })
+        })
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    let mut ctx = super::base_context(ir, Target::Cfn);
+    ctx.insert("resources", &resources);
+    Ok(vec![OutputFile {
+        path: "template.yaml".into(),
+        contents: super::render_ctx(Target::Cfn, "cfn/template.yaml", &ctx)?,
+    }])
+}
+
+/// What the template reads of a resource.
+#[derive(serde::Serialize)]
+struct View<'a> {
+    id: &'a str,
+    cfn_type: &'static str,
+    depends_on: &'a [String],
+    lifecycle: Option<Lifecycle>,
+    suppressions: &'a [Suppression],
+    /// The `Properties` block's lines, each starting with a line break.
+    properties: String,
+}
+
+/// The resource type, which lowering sets for every resource.
+pub(crate) fn resource_type(cfn: &CfnResource, id: &str) -> Result<&'static str, RenderError> {
+    if cfn.cfn_type.is_empty() {
+        return Err(RenderError(format!("resource {id} has no CloudFormation type")));
+    }
+    Ok(cfn.cfn_type)
+}
+
+/// The lines of a resource's `Properties:` block (at indent 6).
+#[must_use]
+pub fn properties(cfn: &CfnResource) -> String {
+    let mut out = String::new();
+    for (name, value) in &cfn.properties {
+        let _ = write!(out, "\n      {name}:{}", prop_block(value, 8));
+    }
+    out
+}
+
+/// A property value as the value part of `key:` whose nested lines are at `indent`.
+fn prop_block(p: &Prop, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match p {
+        Prop::Value(e) | Prop::Json(e) => block(e, indent),
+        Prop::JsonText(e) => json_block(&e.json_text(), indent),
+        Prop::IfSet(param) => format!(" !If [{}, !Ref {}, !Ref AWS::NoValue]", param.condition, param.id),
+        Prop::Tags { tags, object: true } => {
+            block(&Expr::Map(tags.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect()), indent)
+        }
+        Prop::Tags { tags, object: false } => block(
+            &Expr::List(
+                tags.iter()
+                    .map(|(k, v)| {
+                        Expr::Map(
+                            [("Key".to_owned(), Expr::s(k.clone())), ("Value".to_owned(), Expr::s(v.clone()))]
+                                .into_iter()
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
+            indent,
+        ),
+        Prop::List(items) if items.is_empty() => " []".to_owned(),
+        Prop::Object(fields) if fields.is_empty() => " {}".to_owned(),
+        Prop::List(items) => {
+            let mut out = String::new();
+            for item in items {
+                // A nested block starts on the dash's line.
+                let b = prop_block(item, indent + 2);
+                let b = b
+                    .strip_prefix(&format!("\n{}", " ".repeat(indent + 2)))
+                    .map_or(b.clone(), |rest| format!(" {rest}"));
+                let _ = write!(out, "\n{pad}-{b}");
+            }
+            out
+        }
+        Prop::Object(fields) => {
+            let mut out = String::new();
+            for (k, v) in fields {
+                let _ = write!(out, "\n{pad}{k}:{}", prop_block(v, indent + 2));
+            }
+            out
+        }
+    }
+}
 
 /// The CloudFormation resource type of an IR kind (`subnet` -> `AWS::EC2::Subnet`).
 #[must_use]
@@ -54,11 +159,6 @@ pub fn cfn_type(kind: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn register(tera: &mut Tera) {
-    tera.register_filter("cfn_type", |v: &Value, _: &HashMap<String, Value>| {
-        let kind = v.as_str().ok_or_else(|| tera::Error::msg(format!("cfn_type expects a kind, got {v}")))?;
-        let ty = cfn_type(kind).ok_or_else(|| tera::Error::msg(format!("cfn: no resource type for kind {kind:?}")))?;
-        Ok(Value::String(ty.to_owned()))
-    });
     tera.register_filter("yaml_str", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg(format!("yaml_str expects a string, got {v}")))?;
         Ok(Value::String(yaml_scalar(s)))
@@ -66,33 +166,6 @@ pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("cfn", |v: &Value, args: &HashMap<String, Value>| {
         let e = expr_arg(v)?;
         Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
-    });
-    // A document as a JSON string property (a dashboard body).
-    tera.register_filter("cfn_json", |v: &Value, _: &HashMap<String, Value>| {
-        let e = expr_arg(v)?;
-        Ok(Value::String(json_block(&e.json_text(), 8)))
-    });
-    tera.register_filter("cfn_list", |v: &Value, args: &HashMap<String, Value>| {
-        let items: Vec<Expr> = super::json_arg(v)?;
-        Ok(Value::String(block(&Expr::List(items), usize_arg(args, "indent", 0))))
-    });
-    tera.register_filter("cfn_map", |v: &Value, args: &HashMap<String, Value>| {
-        let map: indexmap::IndexMap<String, String> = super::json_arg(v)?;
-        let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
-        Ok(Value::String(block(&e, usize_arg(args, "indent", 0))))
-    });
-    tera.register_filter("cfn_tags", |v: &Value, args: &HashMap<String, Value>| {
-        let map: indexmap::IndexMap<String, String> = super::json_arg(v)?;
-        let list = Expr::List(
-            map.into_iter()
-                .map(|(k, v)| {
-                    Expr::Map(
-                        [("Key".to_owned(), Expr::Str(k)), ("Value".to_owned(), Expr::Str(v))].into_iter().collect(),
-                    )
-                })
-                .collect(),
-        );
-        Ok(Value::String(block(&list, usize_arg(args, "indent", 0))))
     });
 }
 
