@@ -687,11 +687,12 @@ fn prop_value(p: &Prop, t: &PropType, name: &str, indent: usize) -> Result<Strin
         Prop::Json(e) if t.ty == "json" => Printer.value(e, indent, indent)?,
         Prop::Json(_) => return Err(format!("{name} is a document, but its schema type is {}", t.ty)),
         Prop::JsonText(e) => Printer.value(&e.json_text(), indent, indent)?,
-        Prop::IfSet(param) => format!(
-            "cdk.Fn.conditionIf({}.logicalId, props.{} ?? '', cdk.Aws.NO_VALUE).toString()",
-            param.condition_var,
-            prop_name(&param.id)
-        ),
+        Prop::IfSet(param) => {
+            let (condition, value) = (&param.condition_var, format!("props.{}", prop_name(&param.id)));
+            format!(
+                "{condition} ? cdk.Fn.conditionIf({condition}.logicalId, {value}, cdk.Aws.NO_VALUE).toString() : {value} || undefined"
+            )
+        }
         Prop::Tags { .. } => return Err(format!("tags inside {name}")),
         Prop::List(items) => {
             let item_type =
