@@ -3,8 +3,9 @@
 #
 # Usage: scripts/check-terraform.sh [--default] [SPEC...]
 #   For each spec (and the built-in default spec with --default): generate with
-#   `mwaagen SPEC --target terraform --out DIR` into a temporary folder, then
-#   terraform init -backend=false, fmt -check -recursive, validate, and test (a mocked provider).
+#   `mwaagen SPEC --target terraform --out DIR` into a temporary folder (a root configuration and
+#   its module in DIR/modules/mwaa), then terraform init -backend=false, fmt -check -recursive,
+#   validate (the root, and so the module), and test (the module's test, a mocked provider).
 #   One more case always runs: a built-in spec whose Airflow options hold hostile strings
 #   (`${`, `%{`, quotes, backslashes, control characters, unicode); its test gets an extra run
 #   that compares what terraform reads with the expected bytes.
@@ -118,8 +119,12 @@ run_step() { # run_step STEP DIR [SPEC]
         init) terraform -chdir="$dir" init -input=false -backend=false -no-color ;;
         fmt) terraform -chdir="$dir" fmt -check -recursive -diff -no-color ;;
         validate) terraform -chdir="$dir" validate -no-color ;;
-        test) terraform -chdir="$dir" test -no-color ;;
-        escaping) escaping_run >>"$dir/tests/mwaa.tftest.hcl" ;;
+        # The generated test belongs to the module (modules/mwaa/tests), which it runs alone.
+        test)
+            terraform -chdir="$dir/modules/mwaa" init -input=false -backend=false -no-color &&
+                terraform -chdir="$dir/modules/mwaa" test -no-color
+            ;;
+        escaping) escaping_run >>"$dir/modules/mwaa/tests/mwaa.tftest.hcl" ;;
     esac
 }
 
@@ -170,7 +175,7 @@ escaping_run() {
             *) expr=$name ;;
         esac
         printf '\n  assert {\n'
-        printf '    condition     = aws_mwaa_environment.mwaa_environment.%s == base64decode("%s")\n' "$expr" "${pair#* }"
+        printf '    condition     = aws_mwaa_environment.this.%s == base64decode("%s")\n' "$expr" "${pair#* }"
         printf '    error_message = "%s: terraform reads another value than the spec holds"\n' "$name"
         printf '  }\n'
     done

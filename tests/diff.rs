@@ -72,12 +72,12 @@ fn the_environment_is_replaced_with_the_cause_named() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("MwaaEnvironment"), "{case}");
         // The same in Terraform's words.
         let tf = stdout(&diff(case, &["--target", "terraform"]));
-        let env = block(&tf, "aws_mwaa_environment.mwaa_environment");
-        assert!(env.starts_with("-/+ aws_mwaa_environment.mwaa_environment is replaced"), "{case}:\n{env}");
+        let env = block(&tf, "module.mwaa.aws_mwaa_environment.this");
+        assert!(env.starts_with("-/+ module.mwaa.aws_mwaa_environment.this is replaced"), "{case}:\n{env}");
         assert!(env.contains("(forces replacement)") && !env.contains("NetworkConfiguration"), "{case}:\n{env}");
         let o = diff(case, &["--target", "terraform", "--fail-on-replace"]);
         assert_eq!(o.status.code(), Some(3), "{case}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("aws_mwaa_environment.mwaa_environment"), "{case}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("module.mwaa.aws_mwaa_environment.this"), "{case}");
     }
     // A subnet change is a replacement of the subnet first; the environment follows it.
     let report = stdout(&diff("subnets", &[]));
@@ -95,7 +95,7 @@ fn a_worker_count_is_an_update_in_place() {
     assert!(report.ends_with("0 to replace, 1 to update in place, 0 to add, 0 to remove.\n"), "{report}");
     let tf = stdout(&diff("workers", &["--target", "terraform"]));
     assert!(
-        tf.contains("  ~ aws_mwaa_environment.mwaa_environment is updated in place\n      max_workers: 10 -> 15\n"),
+        tf.contains("  ~ module.mwaa.aws_mwaa_environment.this is updated in place\n      max_workers: 10 -> 15\n"),
         "{tf}"
     );
 }

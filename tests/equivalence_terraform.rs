@@ -1698,7 +1698,9 @@ fn neutral_forms_with(
     let cfn_files = render(ir, Target::Cfn).expect("CloudFormation renders");
     let mut doc = support::cfn_yaml_to_json(&cfn_files[0].contents);
     mutate_cfn(&mut doc);
-    let mut tf_files = render(ir, Target::Terraform).expect("Terraform renders");
+    // The module in flat form (for_each expanded, the names of earlier output, from the moved
+    // blocks): tests/support/legacy.rs.
+    let mut tf_files = support::legacy::legacy(&render(ir, Target::Terraform).expect("Terraform renders"));
     mutate_tf(&mut tf_files);
     (from_cfn_with(&doc, passed), from_terraform_with(&tf_files, passed))
 }

@@ -140,7 +140,8 @@ pub fn compare(old: &Ir, new: &Ir) -> Result<Diff, RenderError> {
     };
     let mut diff = compare_templates(&template(old)?, &template(new)?);
     for r in old.resources.iter().chain(&new.resources) {
-        diff.names.insert(r.id.clone(), (r.kind.tag().to_owned(), r.tf_name.clone()));
+        diff.names
+            .insert(r.id.clone(), (r.kind.tag().to_owned(), render::terraform::resource_name(r.kind.tag(), &r.id)));
     }
     Ok(diff)
 }
@@ -699,11 +700,18 @@ impl Diff {
                     }
                 }
             }
-            terraform::Place::Part { ty, suffix } => join(format!("{ty}.{tf_name}{suffix}"), blocks(rest)),
-            terraform::Place::PerItem { ty, suffix } => match rest.first() {
-                Some(Seg::Index(i)) => join(format!("{ty}.{tf_name}{suffix}{}", i + 1), blocks(&rest[1..])),
-                _ => format!("{ty}.{tf_name}{suffix}*"),
-            },
+            terraform::Place::Part { ty, suffix } => {
+                join(terraform::module_address(ty, &format!("{tf_name}{suffix}")), blocks(rest))
+            }
+            terraform::Place::PerItem { ty, suffix } => {
+                let item = crate::render::terraform::part_name(&tf_name, suffix);
+                match rest.first() {
+                    Some(Seg::Index(i)) => {
+                        join(terraform::module_address(ty, &format!("{item}{}", i + 1)), blocks(&rest[1..]))
+                    }
+                    _ => terraform::module_address(ty, &format!("{item}*")),
+                }
+            }
             terraform::Place::Attachments(ty) => format!("{ty} of {own}"),
         })
     }
