@@ -89,8 +89,17 @@ bash scripts/check-cdk.sh --default "${SPECS[@]}"
 # the two newer specs reach customer endpoints, an ssm endpoint, extra S3 gateway buckets and
 # principals that must exist first.
 APPLY_SPECS=(specs/default.toml specs/private.toml specs/restricted-acl.toml specs/customer-endpoints.toml specs/private-data-lake.toml)
-step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}"
-bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
+step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}; upgrade of earlier output (tests/upgrade)"
+# The upgrade check (its own moto) runs beside the apply: both mostly wait for the provider.
+bash scripts/check-upgrade.sh > "$CACHE/logs/check-upgrade.log" 2>&1 &
+upgrade=$!
+apply_status=0
+bash scripts/check-apply.sh "${APPLY_SPECS[@]}" || apply_status=$?
+upgrade_status=0
+wait "$upgrade" || upgrade_status=$?
+grep -E '^(ok|FAIL|upgrade:|!!!)' "$CACHE/logs/check-upgrade.log" || true
+[ "$upgrade_status" -eq 0 ] || { sed 's/^/    /' "$CACHE/logs/check-upgrade.log" | tail -n 80; exit "$upgrade_status"; }
+[ "$apply_status" -eq 0 ] || exit "$apply_status"
 
 end_step
 printf '\nseconds per step:\n'
