@@ -1022,7 +1022,8 @@ fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
                     t.finish(&mut o);
                     outputs.insert(name.clone(), Value::Object(o.into_iter().collect()));
                 }
-                ("terraform" | "provider" | "variable" | "data", _) => {}
+                // removed.tf: resources the spec does not create (terraform validate refuses one it does).
+                ("terraform" | "provider" | "variable" | "data" | "removed", _) => {}
                 (other, _) => panic!("{}: unexpected block {other}", f.path),
             }
         }

@@ -504,6 +504,12 @@ pub fn loss(cfn_type: &str, action: Action, retained: bool, language: Language) 
         _ => return None,
     };
     Some(match language {
+        // A removed resource block: removed.tf names it with `destroy = false` (Terraform docs,
+        // "Remove a resource from state"), so Terraform forgets it and keeps it, as CloudFormation does.
+        Language::Terraform if retained && !replaced => format!(
+            "{what}: its block goes to a `removed` block with `destroy = false` (modules/mwaa/removed.tf), \
+             so `terraform apply` takes it out of the state and leaves it in the account"
+        ),
         Language::Terraform if retained => format!(
             "{what}; lifecycle.prevent_destroy makes `terraform apply` refuse to destroy the old one until it is \
              taken out of the state (`terraform state rm`, which keeps it) or the setting is removed"

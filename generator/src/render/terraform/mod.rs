@@ -69,6 +69,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/root/main.tf", include_str!("../../../../templates/terraform/root/main.tf.tera")),
     ("terraform/root/outputs.tf", include_str!("../../../../templates/terraform/root/outputs.tf.tera")),
     ("terraform/root/moved.tf", include_str!("../../../../templates/terraform/root/moved.tf.tera")),
+    ("terraform/removed.tf", include_str!("../../../../templates/terraform/removed.tf.tera")),
     ("terraform/root/gitignore", include_str!("../../../../templates/terraform/root/gitignore.tera")),
 ];
 
@@ -83,8 +84,44 @@ pub const TESTED_AWS_PROVIDER: &str = "5.100.0";
 /// constraint. Why it is the tested version and not an older one: see [`provider`]'s notes.
 pub const OLDEST_AWS_PROVIDER: (u64, u64, u64) = (5, 100, 0);
 
-/// The oldest Terraform the generated configuration needs (the generated test needs 1.11).
-pub const REQUIRED_TERRAFORM: &str = ">= 1.5.0";
+/// The oldest Terraform the generated configuration needs: 1.7 for the `removed` blocks of
+/// removed.tf (the generated test needs 1.11).
+pub const REQUIRED_TERRAFORM: &str = ">= 1.7.0";
+
+/// What CloudFormation retains when a spec creates it (DeletionPolicy Retain in lower/: the MWAA log
+/// groups, the bucket, the environment's key): (kind, logical id, Terraform types of the resource
+/// and of the extra resources it becomes, all retained with it).
+const RETAINABLE: &[(&str, &str, &[&str])] = &[
+    ("log_group", "DagProcessingLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "SchedulerLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "TaskLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "WebserverLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "WorkerLogGroup", &["aws_cloudwatch_log_group"]),
+    (
+        "bucket",
+        "EnvironmentBucket",
+        &[
+            "aws_s3_bucket",
+            "aws_s3_bucket_versioning",
+            "aws_s3_bucket_public_access_block",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_s3_bucket_lifecycle_configuration",
+        ],
+    ),
+    ("kms_key", "EnvironmentKey", &["aws_kms_key"]),
+];
+
+/// The `removed` blocks' addresses: every retainable resource that `ir` does not create.
+fn removed(ir: &Ir) -> Vec<String> {
+    RETAINABLE
+        .iter()
+        .filter(|(_, id, _)| ir.get(id).is_none())
+        .flat_map(|(kind, id, types)| {
+            let name = resource_name(kind, id);
+            types.iter().map(move |ty| format!("{ty}.{name}"))
+        })
+        .collect()
+}
 
 pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("hcl_str", |v: &Value, _: &HashMap<String, Value>| {
@@ -211,6 +248,11 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         add(file, align(text.trim_end()) + "\n");
     }
     ctx.remove("file");
+    let removed = removed(ir);
+    if !removed.is_empty() {
+        ctx.insert("removed", &removed);
+        add("removed.tf", render("terraform/removed.tf", &ctx)?);
+    }
     add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
     add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
     if !retained.is_empty() {
