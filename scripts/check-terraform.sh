@@ -6,7 +6,8 @@
 #   `mwaagen SPEC --target terraform --out DIR` into a temporary folder (a root configuration and
 #   its module in DIR/modules/mwaa), then terraform init -backend=false, fmt -check -recursive,
 #   validate (the root, and so the module), and test (the module's test, a mocked provider).
-#   One more case always runs: a built-in spec whose Airflow options hold hostile strings
+#   Two more cases always run: tests/terraform-root, a hand-written root that calls generated
+#   modules with providers, depends_on and for_each (init and validate); and a built-in spec whose Airflow options hold hostile strings
 #   (`${`, `%{`, quotes, backslashes, control characters, unicode); its test gets an extra run
 #   that compares what terraform reads with the expected bytes.
 #
@@ -125,6 +126,11 @@ run_step() { # run_step STEP DIR [SPEC]
                 terraform -chdir="$dir/modules/mwaa" test -no-color
             ;;
         escaping) escaping_run >>"$dir/modules/mwaa/tests/mwaa.tftest.hcl" ;;
+        # tests/terraform-root: a hand-written root that calls generated modules.
+        handroot)
+            cp "$root/tests/terraform-root/main.tf" "$dir/" &&
+                "$bin" "$root/specs/default.toml" "$root/specs/bring-your-own.toml" --target terraform --out "$dir/generated"
+            ;;
     esac
 }
 
@@ -203,6 +209,7 @@ for spec in "${specs[@]}"; do
 done
 escaping_spec >"$work/escaping.toml"
 check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
+check "tests/terraform-root (hand-written root)" "handroot" "handroot init validate"
 wait
 
 for i in "${!order[@]}"; do
