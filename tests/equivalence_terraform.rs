@@ -1018,6 +1018,11 @@ fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
                 ("output", [name]) => {
                     let mut t = TfBody::new(&b.body);
                     let mut o = BTreeMap::new();
+                    // Lists stay lists in Terraform outputs; CloudFormation outputs are strings, so
+                    // its template joins them with commas.
+                    if let Some(Value::Array(items)) = t.props.map.get("value").cloned() {
+                        t.props.map.insert("value".into(), json!({"join": [",", items]}));
+                    }
                     t.props.rename(&mut o, &[("description", "description"), ("value", "value")]);
                     t.finish(&mut o);
                     outputs.insert(name.clone(), Value::Object(o.into_iter().collect()));

@@ -142,6 +142,11 @@ pub(crate) fn register(tera: &mut Tera) {
             Some(a) => with_attr(e, a)?,
             None => e,
         };
+        // `list=true`: a list joined into one string (CloudFormation outputs are strings) stays a list.
+        let e = match e {
+            Expr::Join { items, .. } if args.get("list").and_then(Value::as_bool) == Some(true) => Expr::List(items),
+            other => other,
+        };
         Ok(Value::String(expr(&e, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("hcl_json", |v: &Value, args: &HashMap<String, Value>| {
