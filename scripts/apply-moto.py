@@ -18,6 +18,9 @@
       Creates in moto what the spec names but does not create: IAM roles and groups that web access
       policies attach to, customer managed policies (and permissions boundaries) the execution role
       names by ARN. AWS managed policies are moto's own (MOTO_IAM_LOAD_MANAGED_POLICIES).
+  moves PLAN_JSON
+      Fails unless every managed resource of the plan (of scripts/check-upgrade.sh) comes from
+      another address through a `moved` block.
   drift PLAN_JSON
       Reads `terraform show -json` of the second plan and fails on any change that is not moto's
       known drift (DRIFT below), naming the resource and the attribute.
@@ -53,7 +56,7 @@ DRIFT = [
      "moto 5.2.5 reads a rule's peer group back as ACCOUNT/sg-id"),
 ]
 
-BLOCK_START = re.compile(r'^(resource|data|output|module|locals|variable|terraform|provider)\b(.*)\{\s*$')
+BLOCK_START = re.compile(r'^(resource|data|output|module|locals|variable|terraform|provider|moved|removed)\b(.*)\{\s*$')
 
 
 def blocks(text: str, path: str):
@@ -77,7 +80,9 @@ def blocks(text: str, path: str):
     return out
 
 
-def address(kind, labels):
+def address(kind, labels, text=""):
+    if kind in ("moved", "removed"):
+        return f"{kind}:{text}"
     if kind == "resource" and len(labels) == 2:
         return f"{labels[0]}.{labels[1]}"
     if kind == "data" and len(labels) == 2:
@@ -92,10 +97,22 @@ def refers_to(text: str, addr: str) -> bool:
 
 
 def filter_config(src: Path, dst: Path):
+    """The module layout (a root calling ./modules/mwaa): the module is filtered first; then the
+    root loses the outputs that forward a dropped output of the module and the moved blocks that
+    lead to a dropped resource."""
+    module = src / "modules" / "mwaa"
+    if not module.is_dir():
+        filter_dir(src, dst, set())
+        return
+    gone = filter_dir(module, dst / "modules" / "mwaa", set())
+    filter_dir(src, dst, {"module.mwaa." + a.removeprefix("output.") for a in gone})
+
+
+def filter_dir(src: Path, dst: Path, dropped: set) -> set:
     files = {p.name: blocks(p.read_text(), str(p)) for p in sorted(src.glob("*.tf"))}
     if not files:
         sys.exit(f"error: no *.tf files in {src}")
-    dropped = set()
+    outside = set(dropped)
     for parts in files.values():
         for kind, labels, _ in parts:
             if kind == "resource" and labels[0] in LEFT_OUT:
@@ -105,7 +122,7 @@ def filter_config(src: Path, dst: Path):
         changed = False
         for parts in files.values():
             for kind, labels, text in parts:
-                a = address(kind, labels) if kind else None
+                a = address(kind, labels, text) if kind else None
                 if a is None or a in dropped:
                     continue
                 # A reference outside depends_on makes the block unusable without its target.
@@ -118,7 +135,7 @@ def filter_config(src: Path, dst: Path):
     for name, parts in files.items():
         out = []
         for kind, labels, text in parts:
-            a = address(kind, labels) if kind else None
+            a = address(kind, labels, text) if kind else None
             if a in dropped:
                 continue
             if kind:
@@ -130,7 +147,9 @@ def filter_config(src: Path, dst: Path):
                 text = text.replace("prevent_destroy = true", "prevent_destroy = false")
             out.append(text)
         (dst / name).write_text("".join(out))
-    print(f"kept {kept} resources; left out {len(dropped)}: {', '.join(sorted(dropped))}")
+    own = sorted(d for d in dropped - outside if not d.startswith(("moved:", "removed:")))
+    print(f"{src}: kept {kept} resources; left out {len(own)}: {', '.join(own)}")
+    return dropped - outside
 
 
 def override(endpoint: str) -> str:
@@ -241,6 +260,18 @@ def drift(plan_path: Path) -> int:
     return 1 if bad else 0
 
 
+def moves(plan_path: Path) -> int:
+    """Every managed resource of the plan comes from another address (a `moved` block)."""
+    plan = json.loads(plan_path.read_text())
+    changes = [rc for rc in plan.get("resource_changes", []) if rc.get("mode") == "managed"]
+    moved = [rc for rc in changes if rc.get("previous_address")]
+    stayed = [rc["address"] for rc in changes if not rc.get("previous_address")]
+    for a in stayed:
+        print(f"  NOT MOVED: {a}")
+    print(f"moves: {len(moved)} of {len(changes)} resources moved")
+    return 1 if stayed or not moved else 0
+
+
 def selftest() -> int:
     import io
     import tempfile
@@ -262,6 +293,25 @@ def selftest() -> int:
         gone = ["aws_mwaa_environment", 'resource "aws_vpc_endpoint"', 'output "url"', "prevent_destroy = true"]
         if not all(k in out for k in kept) or any(g in out for g in gone):
             print(f"selftest: filter wrote\n{out}")
+            return 1
+        # The module layout: the root forwards the module's outputs and moves old addresses.
+        mod = Path(d, "src2", "modules", "mwaa")
+        mod.mkdir(parents=True)
+        mod.joinpath("main.tf").write_text(src.joinpath("main.tf").read_text())
+        Path(d, "src2", "main.tf").write_text(
+            'module "mwaa" {\n  source = "./modules/mwaa"\n}\n\n'
+            'output "vpc" {\n  value = module.mwaa.vpc\n}\n\noutput "url" {\n  value = module.mwaa.url\n}\n\n'
+            'moved {\n  from = aws_vpc.old\n  to   = module.mwaa.aws_vpc.vpc\n}\n\n'
+            'moved {\n  from = aws_mwaa_environment.old\n  to   = module.mwaa.aws_mwaa_environment.env\n}\n'
+        )
+        dst2 = Path(d, "dst2")
+        with redirect_stdout(io.StringIO()):
+            filter_config(Path(d, "src2"), dst2)
+        root = dst2.joinpath("main.tf").read_text()
+        inner = dst2.joinpath("modules", "mwaa", "main.tf").read_text()
+        if ('output "url"' in root or "aws_mwaa_environment" in root or 'output "vpc"' not in root
+                or "module.mwaa.aws_vpc.vpc" not in root or inner != out):
+            print(f"selftest: filter of the module layout wrote\n{root}\n--- module:\n{inner}")
             return 1
     plan = {"resource_changes": [
         {"address": "aws_vpc_security_group_ingress_rule.r", "type": "aws_vpc_security_group_ingress_rule",
@@ -305,6 +355,8 @@ def main(argv):
         return 0
     if len(argv) == 2 and argv[0] == "drift":
         return drift(Path(argv[1]))
+    if len(argv) == 2 and argv[0] == "moves":
+        return moves(Path(argv[1]))
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -106,7 +106,7 @@ run_case() { # name, mwaagen args...; writes $work/NAME.result
     runs filter "$PY" scripts/apply-moto.py filter "$dir/generated" "$dir/tf" || ok=false
   fi
   $ok && { "$PY" scripts/apply-moto.py override "$endpoint" > "$dir/tf/moto_override.tf" || { failed_at=override; ok=false; }; }
-  if $ok && [ -f "$dir/tf/variables.tf" ]; then vars=(-var "region=$region"); fi
+  if $ok && grep -qs '^variable "region"' "$dir/tf/variables.tf"; then vars=(-var "region=$region"); fi
   $ok && { runs principals "$PY" scripts/apply-moto.py principals "$dir/ir.json" "$endpoint" "$region" || ok=false; }
   $ok && { runs init terraform -chdir="$dir/tf" init -input=false -backend=false -no-color || ok=false; }
   $ok && { runs apply terraform -chdir="$dir/tf" apply -input=false -auto-approve -no-color "${vars[@]}" || ok=false; }

@@ -3,9 +3,11 @@
 #
 # Usage: scripts/check-terraform.sh [--default] [SPEC...]
 #   For each spec (and the built-in default spec with --default): generate with
-#   `mwaagen SPEC --target terraform --out DIR` into a temporary folder, then
-#   terraform init -backend=false, fmt -check -recursive, validate, and test (a mocked provider).
-#   One more case always runs: a built-in spec whose Airflow options hold hostile strings
+#   `mwaagen SPEC --target terraform --out DIR` into a temporary folder (a root configuration and
+#   its module in DIR/modules/mwaa), then terraform init -backend=false, fmt -check -recursive,
+#   validate (the root, and so the module), and test (the module's test, a mocked provider).
+#   Two more cases always run: tests/terraform-root, a hand-written root that calls generated
+#   modules with providers, depends_on and for_each (init and validate); and a built-in spec whose Airflow options hold hostile strings
 #   (`${`, `%{`, quotes, backslashes, control characters, unicode); its test gets an extra run
 #   that compares what terraform reads with the expected bytes.
 #
@@ -118,8 +120,17 @@ run_step() { # run_step STEP DIR [SPEC]
         init) terraform -chdir="$dir" init -input=false -backend=false -no-color ;;
         fmt) terraform -chdir="$dir" fmt -check -recursive -diff -no-color ;;
         validate) terraform -chdir="$dir" validate -no-color ;;
-        test) terraform -chdir="$dir" test -no-color ;;
-        escaping) escaping_run >>"$dir/tests/mwaa.tftest.hcl" ;;
+        # The generated test belongs to the module (modules/mwaa/tests), which it runs alone.
+        test)
+            terraform -chdir="$dir/modules/mwaa" init -input=false -backend=false -no-color &&
+                terraform -chdir="$dir/modules/mwaa" test -no-color
+            ;;
+        escaping) escaping_run >>"$dir/modules/mwaa/tests/mwaa.tftest.hcl" ;;
+        # tests/terraform-root: a hand-written root that calls generated modules.
+        handroot)
+            cp "$root/tests/terraform-root/main.tf" "$dir/" &&
+                "$bin" "$root/specs/default.toml" "$root/specs/bring-your-own.toml" --target terraform --out "$dir/generated"
+            ;;
     esac
 }
 
@@ -170,7 +181,7 @@ escaping_run() {
             *) expr=$name ;;
         esac
         printf '\n  assert {\n'
-        printf '    condition     = aws_mwaa_environment.mwaa_environment.%s == base64decode("%s")\n' "$expr" "${pair#* }"
+        printf '    condition     = aws_mwaa_environment.this.%s == base64decode("%s")\n' "$expr" "${pair#* }"
         printf '    error_message = "%s: terraform reads another value than the spec holds"\n' "$name"
         printf '  }\n'
     done
@@ -198,6 +209,7 @@ for spec in "${specs[@]}"; do
 done
 escaping_spec >"$work/escaping.toml"
 check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
+check "tests/terraform-root (hand-written root)" "handroot" "handroot init validate"
 wait
 
 for i in "${!order[@]}"; do

@@ -101,8 +101,17 @@ APPLY_SPECS=(specs/default.toml specs/private.toml specs/restricted-acl.toml spe
 # The apply leaves each case's plan JSON (real ARNs) for the access matrix below.
 PLANS_DIR=$(mktemp -d)
 trap 'kill "$installer" 2>/dev/null || true; rm -rf "$PLANS_DIR"' EXIT
-step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}"
-MWAAGEN_PLANS_DIR="$PLANS_DIR" bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
+step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}; upgrade of earlier output (tests/upgrade)"
+# The upgrade check (its own moto) runs beside the apply: both mostly wait for the provider.
+bash scripts/check-upgrade.sh > "$CACHE/logs/check-upgrade.log" 2>&1 &
+upgrade=$!
+apply_status=0
+MWAAGEN_PLANS_DIR="$PLANS_DIR" bash scripts/check-apply.sh "${APPLY_SPECS[@]}" || apply_status=$?
+upgrade_status=0
+wait "$upgrade" || upgrade_status=$?
+grep -E '^(ok|FAIL|upgrade:|!!!)' "$CACHE/logs/check-upgrade.log" || true
+[ "$upgrade_status" -eq 0 ] || { sed 's/^/    /' "$CACHE/logs/check-upgrade.log" | tail -n 80; exit "$upgrade_status"; }
+[ "$apply_status" -eq 0 ] || exit "$apply_status"
 
 step "access matrix: tests/access/*.yaml under @cloud-copilot/iam-simulate 0.1.173 (CloudFormation of every spec, Terraform plans of the moto apply), mutations, docs/security.md table"
 bash scripts/check-access.sh --plans "$PLANS_DIR"

@@ -317,7 +317,7 @@ fn a_read_only_file_fails_the_run_and_nothing_changes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().to_string_lossy().into_owned();
     assert!(mwaagen(&["--target", "all", "--out", &dir]).status.success());
-    let locked = tmp.path().join("terraform/mwaa.tf");
+    let locked = tmp.path().join("terraform/modules/mwaa/mwaa.tf");
     let mut perms = fs::metadata(&locked).expect("written").permissions();
     perms.set_readonly(true);
     fs::set_permissions(&locked, perms).expect("chmod");
@@ -352,7 +352,7 @@ fn check_over_several_specs_names_the_one_changed_file() {
     assert!(stdout(&c).starts_with("up to date: "), "{}", stdout(&c));
 
     // One hand edit in one environment's Terraform folder.
-    let edited = tmp.path().join(&envs[1]).join("terraform/mwaa.tf");
+    let edited = tmp.path().join(&envs[1]).join("terraform/modules/mwaa/mwaa.tf");
     let mut text = fs::read_to_string(&edited).expect("written");
     text.push_str("# a hand edit\n");
     fs::write(&edited, &text).expect("edit");
@@ -393,9 +393,9 @@ fn check_names_the_cloudformation_resources_and_terraform_blocks_that_differ() {
         err.contains(&format!("changed: {}\n    MwaaEnvironment (changed: MaxWorkers)\nchanged: ", template.display())),
         "{err}"
     );
-    let mwaa_tf = tmp.path().join("terraform/mwaa.tf");
+    let mwaa_tf = tmp.path().join("terraform/modules/mwaa/mwaa.tf");
     assert!(
-        err.contains(&format!("changed: {}\n    aws_mwaa_environment.mwaa_environment (changed)\n", mwaa_tf.display())),
+        err.contains(&format!("changed: {}\n    aws_mwaa_environment.this (changed)\n", mwaa_tf.display())),
         "{err}"
     );
     // A committed template that is not one: said so, not hidden.

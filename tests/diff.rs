@@ -74,12 +74,12 @@ fn the_environment_is_replaced_with_the_cause_named() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("MwaaEnvironment"), "{case}");
         // The same in Terraform's words.
         let tf = stdout(&diff(case, &["--target", "terraform"]));
-        let env = block(&tf, "aws_mwaa_environment.mwaa_environment");
-        assert!(env.starts_with("-/+ aws_mwaa_environment.mwaa_environment is replaced"), "{case}:\n{env}");
+        let env = block(&tf, "module.mwaa.aws_mwaa_environment.this");
+        assert!(env.starts_with("-/+ module.mwaa.aws_mwaa_environment.this is replaced"), "{case}:\n{env}");
         assert!(env.contains("(forces replacement)") && !env.contains("NetworkConfiguration"), "{case}:\n{env}");
         let o = diff(case, &["--target", "terraform", "--fail-on-replace"]);
         assert_eq!(o.status.code(), Some(3), "{case}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("aws_mwaa_environment.mwaa_environment"), "{case}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("module.mwaa.aws_mwaa_environment.this"), "{case}");
     }
     // A subnet change is a replacement of the subnet first; the environment follows it.
     let report = stdout(&diff("subnets", &[]));
@@ -100,7 +100,7 @@ fn a_worker_count_is_an_update_in_place() {
     assert!(report.ends_with("0 to replace, 1 to update in place, 0 to add, 0 to remove.\n"), "{report}");
     let tf = stdout(&diff("workers", &["--target", "terraform"]));
     assert!(
-        tf.contains("  ~ aws_mwaa_environment.mwaa_environment is updated in place\n      max_workers: 10 -> 15\n"),
+        tf.contains("  ~ module.mwaa.aws_mwaa_environment.this is updated in place\n      max_workers: 10 -> 15\n"),
         "{tf}"
     );
 }
@@ -260,7 +260,7 @@ fn a_replacement_that_keeps_a_custom_name_fails_under_cloudformation_and_is_dest
     let rename = block(&stdout(&diff("rename", &[])), "MwaaEnvironment (AWS::MWAA::Environment)");
     assert!(!rename.contains("custom name"), "{rename}");
     // Terraform.
-    let tf = block(&stdout(&diff("kms-key", &["--target", "terraform"])), "aws_mwaa_environment.mwaa_environment");
+    let tf = block(&stdout(&diff("kms-key", &["--target", "terraform"])), "module.mwaa.aws_mwaa_environment.this");
     assert!(tf.contains("! Terraform replaces it by destroy-then-create, the old one destroyed before the new one is created: no environment runs"), "{tf}");
     assert!(tf.contains("! stateful: a new environment with a new, empty Airflow metadata database"), "{tf}");
     assert!(!tf.contains("CloudFormation"), "{tf}");

@@ -235,7 +235,7 @@ proptest! {
         let doc = support::cfn_yaml_to_json(&file(&files, "template.yaml").contents);
         let got = &doc["Resources"]["MwaaEnvironment"]["Properties"]["AirflowConfigurationOptions"]["core.test_option"];
         prop_assert_eq!(got.as_str(), Some(value.as_str()));
-        let tf = terraform_resource(&files, "aws_mwaa_environment", "mwaa_environment");
+        let tf = terraform_resource(&files, "aws_mwaa_environment", "this");
         prop_assert_eq!(tf["airflow_configuration_options"]["core.test_option"].as_str(), Some(value.as_str()));
     }
 
@@ -251,7 +251,7 @@ proptest! {
         let vpc_tags = doc["Resources"]["VPC"]["Properties"]["Tags"].as_array().expect("tags").clone();
         prop_assert!(vpc_tags.iter().any(|t| t["Key"] == key.as_str() && t["Value"] == value.as_str()));
         let files = generate(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let tf = terraform_resource(&files, "aws_vpc", "vpc");
+        let tf = terraform_resource(&files, "aws_vpc", "this");
         prop_assert_eq!(tf["tags"][&key].as_str(), Some(value.as_str()));
     }
 
@@ -292,7 +292,7 @@ proptest! {
         prop_assert_eq!(props["PluginsS3Path"].as_str(), Some(path.as_str()));
         prop_assert_eq!(props["PluginsS3ObjectVersion"].as_str(), Some(version.as_str()));
         let files = generate(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let tf = terraform_resource(&files, "aws_mwaa_environment", "mwaa_environment");
+        let tf = terraform_resource(&files, "aws_mwaa_environment", "this");
         prop_assert_eq!(tf["dag_s3_path"].as_str(), Some(path.as_str()));
         prop_assert_eq!(tf["plugins_s3_object_version"].as_str(), Some(version.as_str()));
         prop_assert_eq!(terraform_variable_default(&files, "plugins_s3_object_version"), None);

@@ -2603,7 +2603,9 @@ struct Case {
 fn case_of(spec: String, text: &str, ir: Ir) -> Case {
     let cfn = render(&ir, Target::Cfn).unwrap_or_else(|e| panic!("{spec}: CloudFormation: {e:?}"));
     let cfn = cfn.into_iter().find(|f| f.path.ends_with(".yaml")).expect("template.yaml").contents;
-    let tf = render(&ir, Target::Terraform).unwrap_or_else(|e| panic!("{spec}: Terraform: {e:?}"));
+    // The module in flat form (for_each expanded, named as earlier output was): support/legacy.rs.
+    let tf =
+        support::legacy::legacy(&render(&ir, Target::Terraform).unwrap_or_else(|e| panic!("{spec}: Terraform: {e:?}")));
     Case { expect: Expect::from_toml(text), spec, ir, cfn, tf, models: OnceLock::new() }
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, clippy::panic, clippy::unwrap_used)]
 
+pub mod legacy;
 pub mod locals;
 
 use std::collections::BTreeMap;

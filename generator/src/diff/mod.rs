@@ -157,7 +157,8 @@ pub fn compare(old: &Ir, new: &Ir) -> Result<Diff, RenderError> {
     };
     let mut diff = compare_templates(&template(old)?, &template(new)?);
     for r in old.resources.iter().chain(&new.resources) {
-        diff.names.insert(r.id.clone(), (r.kind.tag().to_owned(), r.tf_name.clone()));
+        diff.names
+            .insert(r.id.clone(), (r.kind.tag().to_owned(), render::terraform::resource_name(r.kind.tag(), &r.id)));
     }
     let environment = |ir: &Ir| {
         ir.resources.iter().find_map(|r| match &r.kind {
@@ -549,6 +550,12 @@ pub fn loss(cfn_type: &str, action: Action, retained: bool, language: Language) 
         _ => return None,
     };
     Some(match language {
+        // A removed resource block: removed.tf names it with `destroy = false` (Terraform docs,
+        // "Remove a resource from state"), so Terraform forgets it and keeps it, as CloudFormation does.
+        Language::Terraform if retained && !replaced => format!(
+            "{what}: its block goes to a `removed` block with `destroy = false` (modules/mwaa/removed.tf), \
+             so `terraform apply` takes it out of the state and leaves it in the account"
+        ),
         Language::Terraform if retained => format!(
             "{what}; lifecycle.prevent_destroy makes `terraform apply` refuse to destroy the old one until it is \
              taken out of the state (`terraform state rm`, which keeps it) or the setting is removed"
@@ -802,11 +809,18 @@ impl Diff {
                     }
                 }
             }
-            terraform::Place::Part { ty, suffix } => join(format!("{ty}.{tf_name}{suffix}"), blocks(rest)),
-            terraform::Place::PerItem { ty, suffix } => match rest.first() {
-                Some(Seg::Index(i)) => join(format!("{ty}.{tf_name}{suffix}{}", i + 1), blocks(&rest[1..])),
-                _ => format!("{ty}.{tf_name}{suffix}*"),
-            },
+            terraform::Place::Part { ty, suffix } => {
+                join(terraform::module_address(ty, &format!("{tf_name}{suffix}")), blocks(rest))
+            }
+            terraform::Place::PerItem { ty, suffix } => {
+                let item = crate::render::terraform::part_name(&tf_name, suffix);
+                match rest.first() {
+                    Some(Seg::Index(i)) => {
+                        join(terraform::module_address(ty, &format!("{item}{}", i + 1)), blocks(&rest[1..]))
+                    }
+                    _ => terraform::module_address(ty, &format!("{item}*")),
+                }
+            }
             terraform::Place::Attachments(ty) => format!("{ty} of {own}"),
         })
     }

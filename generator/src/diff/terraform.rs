@@ -17,9 +17,11 @@ use crate::render::terraform::{hcl_string, pseudo, tf_type, traversal};
 pub enum Place {
     /// An argument of the same resource, and how the path below it is written.
     Arg(&'static str, Below),
-    /// A resource of its own: `TYPE.<name>SUFFIX`, the path below written as blocks.
+    /// A resource of its own: `TYPE.<name>SUFFIX` (the bucket's settings take the bucket's name,
+    /// SUFFIX empty), the path below written as blocks.
     Part { ty: &'static str, suffix: &'static str },
-    /// One resource per array item: `TYPE.<name>SUFFIX<n>` for item n (1-based).
+    /// One resource per array item: `TYPE.<name>_SUFFIX<n>` for item n (1-based; `SUFFIX<n>`
+    /// alone for a resource named `this`).
     PerItem { ty: &'static str, suffix: &'static str },
     /// Attachment resources of this type, one per role or group.
     Attachments(&'static str),
@@ -61,7 +63,7 @@ const PLACES: &[(&str, &str, Place)] = &[
     (
         "AWS::EC2::SecurityGroup",
         "SecurityGroupEgress",
-        Place::PerItem { ty: "aws_vpc_security_group_egress_rule", suffix: "_egress_" },
+        Place::PerItem { ty: "aws_vpc_security_group_egress_rule", suffix: "egress_" },
     ),
     ("AWS::EC2::SecurityGroupIngress", "GroupId", Place::Arg("security_group_id", Below::Blocks)),
     (
@@ -74,22 +76,18 @@ const PLACES: &[(&str, &str, Place)] = &[
     (
         "AWS::S3::Bucket",
         "BucketEncryption",
-        Place::Part { ty: "aws_s3_bucket_server_side_encryption_configuration", suffix: "_encryption" },
+        Place::Part { ty: "aws_s3_bucket_server_side_encryption_configuration", suffix: "" },
     ),
     (
         "AWS::S3::Bucket",
         "LifecycleConfiguration",
-        Place::Part { ty: "aws_s3_bucket_lifecycle_configuration", suffix: "_lifecycle" },
+        Place::Part { ty: "aws_s3_bucket_lifecycle_configuration", suffix: "" },
     ),
-    (
-        "AWS::S3::Bucket",
-        "VersioningConfiguration",
-        Place::Part { ty: "aws_s3_bucket_versioning", suffix: "_versioning" },
-    ),
+    ("AWS::S3::Bucket", "VersioningConfiguration", Place::Part { ty: "aws_s3_bucket_versioning", suffix: "" }),
     (
         "AWS::S3::Bucket",
         "PublicAccessBlockConfiguration",
-        Place::Part { ty: "aws_s3_bucket_public_access_block", suffix: "_public_access_block" },
+        Place::Part { ty: "aws_s3_bucket_public_access_block", suffix: "" },
     ),
     ("AWS::S3::BucketPolicy", "Bucket", Place::Arg("bucket", Below::Blocks)),
     ("AWS::MWAA::Environment", "AirflowConfigurationOptions", Place::Arg("airflow_configuration_options", Below::Map)),
@@ -125,10 +123,17 @@ pub fn nested_key(key: &str) -> String {
     NESTED.iter().find(|(k, _)| *k == key).map_or_else(|| snake_case(key), |(_, tf)| (*tf).to_owned())
 }
 
-/// The Terraform address of an IR resource (`aws_subnet.private_subnet_1`).
+/// The Terraform address of an IR resource named `name` (`private["az1"]`) in the root
+/// configuration: `module.mwaa.aws_subnet.private["az1"]`.
 #[must_use]
-pub fn address(kind: &str, tf_name: &str) -> String {
-    format!("{}.{tf_name}", tf_type(kind).unwrap_or("unknown"))
+pub fn address(kind: &str, name: &str) -> String {
+    module_address(tf_type(kind).unwrap_or("unknown"), name)
+}
+
+/// `module.mwaa.TYPE.NAME`: where the root configuration holds the module's resources.
+#[must_use]
+pub fn module_address(ty: &str, name: &str) -> String {
+    format!("module.mwaa.{ty}.{name}")
 }
 
 /// A CloudFormation value (long-form intrinsics) as HCL on one line. `kind_of` gives the IR kind
@@ -248,15 +253,15 @@ mod tests {
 
     #[test]
     fn values_in_hcl() {
-        assert_eq!(value(&json!({"Ref": "PrivateSubnet1"}), &kind_of), "aws_subnet.private_subnet_1.id");
+        assert_eq!(value(&json!({"Ref": "PrivateSubnet1"}), &kind_of), "aws_subnet.private[\"az1\"].id");
         assert_eq!(
             value(&json!({"Fn::GetAtt": ["EnvironmentBucket", "Arn"]}), &kind_of),
-            "aws_s3_bucket.environment_bucket.arn"
+            "aws_s3_bucket.environment.arn"
         );
         assert_eq!(value(&json!({"Ref": "PluginsS3ObjectVersion"}), &kind_of), "var.plugins_s3_object_version");
         assert_eq!(
             value(&json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::${EnvironmentBucket}/*"}), &kind_of),
-            "\"arn:${local.partition}:s3:::${aws_s3_bucket.environment_bucket.id}/*\""
+            "\"arn:${local.partition}:s3:::${aws_s3_bucket.environment.id}/*\""
         );
         assert_eq!(value(&json!(["a", 1, true]), &kind_of), "[\"a\", 1, true]");
     }

@@ -104,14 +104,14 @@ pub(super) fn with_attr(e: Expr, attr: &str) -> tera::Result<Expr> {
     Ok(Expr::Ref(r))
 }
 
-/// `aws_subnet.private_subnet_1.id`; `local.environment_arn` for a reference to a local value
+/// `aws_subnet.private["az1"].id`; `local.environment_arn` for a reference to a local value
 /// (see [`super::locals`]).
 pub(crate) fn traversal(r: &Ref) -> String {
     if r.kind == LOCAL {
         return format!("local.{}", r.id);
     }
     let ty = tf_type(&r.kind).unwrap_or("UNKNOWN_KIND");
-    format!("{ty}.{}.{}", crate::ir::snake_case(&r.id), attribute(r))
+    format!("{}.{}", super::names::tf_name(&r.kind, &r.id, ty).address(ty), attribute(r))
 }
 
 /// The [`Ref::kind`] of a reference to a Terraform local value: the backend's own, never in the IR.
@@ -278,15 +278,15 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(expr(&r("iam_role", "ExecutionRole", Attr::Id), 0), "aws_iam_role.execution_role.name");
-        assert_eq!(expr(&r("iam_role", "ExecutionRole", Attr::Arn), 0), "aws_iam_role.execution_role.arn");
-        assert_eq!(expr(&r("managed_policy", "ExecutionPolicy", Attr::Id), 0), "aws_iam_policy.execution_policy.arn");
-        assert_eq!(expr(&r("kms_key", "EnvironmentKey", Attr::Id), 0), "aws_kms_key.environment_key.key_id");
+        assert_eq!(expr(&r("iam_role", "ExecutionRole", Attr::Id), 0), "aws_iam_role.execution.name");
+        assert_eq!(expr(&r("iam_role", "ExecutionRole", Attr::Arn), 0), "aws_iam_role.execution.arn");
+        assert_eq!(expr(&r("managed_policy", "ExecutionPolicy", Attr::Id), 0), "aws_iam_policy.execution.arn");
+        assert_eq!(expr(&r("kms_key", "EnvironmentKey", Attr::Id), 0), "aws_kms_key.environment.key_id");
+        assert_eq!(expr(&r("security_group", "SecurityGroup", Attr::GroupId), 0), "aws_security_group.this.id");
         assert_eq!(
-            expr(&r("security_group", "SecurityGroup", Attr::GroupId), 0),
-            "aws_security_group.security_group.id"
+            expr(&r("eip", "NatGateway1EIP", Attr::AllocationId), 0),
+            "aws_eip.nat_gateway[\"az1\"].allocation_id"
         );
-        assert_eq!(expr(&r("eip", "NatGateway1EIP", Attr::AllocationId), 0), "aws_eip.nat_gateway_1_eip.allocation_id");
         assert_eq!(expr(&Expr::Az(1), 0), "data.aws_availability_zones.available.names[1]");
         let sub = Expr::Sub(vec![
             Part::Lit("arn:".into()),

@@ -9,7 +9,7 @@
 //! - and [`align`], which lines up `=` signs exactly like `terraform fmt`, so that every generated
 //!   file is already formatted.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use tera::{Tera, Value};
@@ -18,9 +18,11 @@ use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
 use crate::ir::{Expr, Ir};
 
 mod align;
+mod for_each;
 mod hcl;
 mod kinds;
 mod locals;
+mod names;
 mod provider;
 mod views;
 
@@ -29,6 +31,23 @@ pub use hcl::{expr, hcl_key, hcl_string};
 pub(crate) use hcl::{pseudo, traversal};
 pub use kinds::tf_type;
 pub use views::bucket_prefix;
+
+/// The Terraform name of resource `id` of IR kind `kind` in the module, with its `for_each` key
+/// (`private["az1"]`); see [`names`].
+#[must_use]
+pub fn resource_name(kind: &str, id: &str) -> String {
+    let t = names::tf_name(kind, id, tf_type(kind).unwrap_or("UNKNOWN_KIND"));
+    match t.key {
+        Some(k) => format!("{}[\"{k}\"]", t.name),
+        None => t.name,
+    }
+}
+
+/// The name of an extra resource (`egress_1`) of a resource named `n`.
+#[must_use]
+pub fn part_name(n: &str, role: &str) -> String {
+    names::part_name(n, role)
+}
 
 use hcl::{comment_text, with_attr};
 use kinds::RESOURCE_FILES;
@@ -47,7 +66,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
     ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
+    ("terraform/root/main.tf", include_str!("../../../../templates/terraform/root/main.tf.tera")),
+    ("terraform/root/outputs.tf", include_str!("../../../../templates/terraform/root/outputs.tf.tera")),
+    ("terraform/root/moved.tf", include_str!("../../../../templates/terraform/root/moved.tf.tera")),
+    ("terraform/removed.tf", include_str!("../../../../templates/terraform/removed.tf.tera")),
+    ("terraform/root/gitignore", include_str!("../../../../templates/terraform/root/gitignore.tera")),
 ];
+
+/// Where the module goes in the root configuration.
+pub const MODULE_DIR: &str = "modules/mwaa";
 
 /// The provider version mwaagen generates for and tests with (`terraform validate`, the mocked
 /// `terraform test`, and the apply against moto in scripts/check-apply.sh).
@@ -57,8 +84,44 @@ pub const TESTED_AWS_PROVIDER: &str = "5.100.0";
 /// constraint. Why it is the tested version and not an older one: see [`provider`]'s notes.
 pub const OLDEST_AWS_PROVIDER: (u64, u64, u64) = (5, 100, 0);
 
-/// The oldest Terraform the generated configuration needs (the generated test needs 1.11).
-pub const REQUIRED_TERRAFORM: &str = ">= 1.5.0";
+/// The oldest Terraform the generated configuration needs: 1.7 for the `removed` blocks of
+/// removed.tf (the generated test needs 1.11).
+pub const REQUIRED_TERRAFORM: &str = ">= 1.7.0";
+
+/// What CloudFormation retains when a spec creates it (DeletionPolicy Retain in lower/: the MWAA log
+/// groups, the bucket, the environment's key): (kind, logical id, Terraform types of the resource
+/// and of the extra resources it becomes, all retained with it).
+const RETAINABLE: &[(&str, &str, &[&str])] = &[
+    ("log_group", "DagProcessingLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "SchedulerLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "TaskLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "WebserverLogGroup", &["aws_cloudwatch_log_group"]),
+    ("log_group", "WorkerLogGroup", &["aws_cloudwatch_log_group"]),
+    (
+        "bucket",
+        "EnvironmentBucket",
+        &[
+            "aws_s3_bucket",
+            "aws_s3_bucket_versioning",
+            "aws_s3_bucket_public_access_block",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_s3_bucket_lifecycle_configuration",
+        ],
+    ),
+    ("kms_key", "EnvironmentKey", &["aws_kms_key"]),
+];
+
+/// The `removed` blocks' addresses: every retainable resource that `ir` does not create.
+fn removed(ir: &Ir) -> Vec<String> {
+    RETAINABLE
+        .iter()
+        .filter(|(_, id, _)| ir.get(id).is_none())
+        .flat_map(|(kind, id, types)| {
+            let name = resource_name(kind, id);
+            types.iter().map(move |ty| format!("{ty}.{name}"))
+        })
+        .collect()
+}
 
 pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("hcl_str", |v: &Value, _: &HashMap<String, Value>| {
@@ -78,6 +141,11 @@ pub(crate) fn register(tera: &mut Tera) {
         let e = match args.get("attr").and_then(Value::as_str) {
             Some(a) => with_attr(e, a)?,
             None => e,
+        };
+        // `list=true`: a list joined into one string (CloudFormation outputs are strings) stays a list.
+        let e = match e {
+            Expr::Join { items, .. } if args.get("list").and_then(Value::as_bool) == Some(true) => Expr::List(items),
+            other => other,
         };
         Ok(Value::String(expr(&e, usize_arg(args, "indent", 0))))
     });
@@ -104,17 +172,20 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     if let Some(r) = ir.resources.iter().find(|r| tf_type(r.kind.tag()).is_none()) {
         return Err(RenderError(format!("terraform: no resource type for kind {:?} of {}", r.kind.tag(), r.id)));
     }
-    // References name their target by logical id; the Terraform name must follow from it.
-    if let Some(r) = ir.resources.iter().find(|r| r.tf_name != crate::ir::snake_case(&r.id)) {
-        return Err(RenderError(format!(
-            "terraform: {} is named {}, not {}",
-            r.id,
-            r.tf_name,
-            crate::ir::snake_case(&r.id)
-        )));
-    }
     let (rewritten, environment_arn_used) = locals::rewrite(ir)?;
     let views = views(ir, rewritten);
+    // References name their target by kind and logical id (names::tf_name): two resources that
+    // end up with one address would be one.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pairs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for v in &views {
+        if !seen.insert(v.tf.address.clone()) {
+            return Err(RenderError(format!("terraform: two resources are {}", v.tf.address)));
+        }
+        if let Some(k) = &v.tf.key {
+            pairs.entry(format!("resource \"{}\" \"{}\" {{", v.tf.ty(), v.tf.name)).or_default().push(k.clone());
+        }
+    }
     let mut data = DataUse::default();
     for r in &ir.resources {
         for e in r.kind.exprs() {
@@ -144,11 +215,26 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         Ok(align(text.trim_end()) + "\n")
     };
     let mut files = Vec::new();
-    let mut add = |path: &str, contents: String| files.push(OutputFile { path: path.to_owned(), contents });
+    let mut add = |path: &str, contents: String| {
+        files.push(OutputFile { path: format!("{MODULE_DIR}/{path}"), contents });
+    };
 
-    add("versions.tf", render("terraform/versions.tf", &ctx)?);
-    add("providers.tf", render("terraform/providers.tf", &ctx)?);
+    // The root configuration: provider, the module call, its variables and outputs forwarded.
+    let mut root = Vec::new();
+    root.push(OutputFile { path: ".gitignore".into(), contents: render("terraform/root/gitignore", &ctx)? });
+    root.push(OutputFile { path: "versions.tf".into(), contents: render("terraform/versions.tf", &ctx)? });
+    root.push(OutputFile { path: "providers.tf".into(), contents: render("terraform/providers.tf", &ctx)? });
     if needs_region_variable || !ir.parameters.is_empty() {
+        root.push(OutputFile { path: "variables.tf".into(), contents: render("terraform/variables.tf", &ctx)? });
+    }
+    root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
+    root.push(OutputFile { path: "outputs.tf".into(), contents: render("terraform/root/outputs.tf", &ctx)? });
+    root.push(OutputFile { path: "moved.tf".into(), contents: render("terraform/root/moved.tf", &ctx)? });
+
+    // The module: no provider configuration, no region variable (the caller's provider has it).
+    ctx.insert("region_variable", &false);
+    add("versions.tf", render("terraform/versions.tf", &ctx)?);
+    if !ir.parameters.is_empty() {
         add("variables.tf", render("terraform/variables.tf", &ctx)?);
     }
     if data.region || data.account_id || data.partition || data.availability_zones {
@@ -162,15 +248,23 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
             continue;
         }
         ctx.insert("file", file);
-        add(file, render("terraform/resources.tf", &ctx)?);
+        let text = super::render_ctx(Target::Terraform, "terraform/resources.tf", &ctx)?;
+        let text = for_each::merge(&text, &pairs)?;
+        add(file, align(text.trim_end()) + "\n");
     }
     ctx.remove("file");
+    let removed = removed(ir);
+    if !removed.is_empty() {
+        ctx.insert("removed", &removed);
+        add("removed.tf", render("terraform/removed.tf", &ctx)?);
+    }
     add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
     add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
     if !retained.is_empty() {
         add("tests/release/main.tf", render("terraform/tests/release/main.tf", &ctx)?);
     }
-    Ok(files)
+    root.extend(files);
+    Ok(root)
 }
 
 #[cfg(test)]
@@ -191,10 +285,10 @@ mod tests {
             });
         }
         let files = render(&ir).expect("renders");
-        let s3 = &files.iter().find(|f| f.path == "s3.tf").expect("s3.tf").contents;
+        let s3 = &files.iter().find(|f| f.path == "modules/mwaa/s3.tf").expect("s3.tf").contents;
         assert!(
             s3.contains(
-                "resource \"aws_s3_bucket\" \"environment_bucket\" {\n  #checkov:skip=CKV_AWS_18:reason for CKV_AWS_18 second line\n  #checkov:skip=CKV2_AWS_62:reason for CKV2_AWS_62 second line\n  # CloudFormation"
+                "resource \"aws_s3_bucket\" \"environment\" {\n  #checkov:skip=CKV_AWS_18:reason for CKV_AWS_18 second line\n  #checkov:skip=CKV2_AWS_62:reason for CKV2_AWS_62 second line\n  # CloudFormation"
             ),
             "{s3}"
         );

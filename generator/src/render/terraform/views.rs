@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::hcl::hcl_string;
 use super::kinds::{file_of, tf_type};
+use super::names::{old_name, part_name, tf_name, TfName};
 use crate::ir::{Attr, Expr, Ir, Kind, Lifecycle, Part, Pseudo, Resource};
 
 /// An IR resource with what the Terraform templates need besides it.
@@ -46,8 +47,15 @@ pub(super) struct TfInfo {
     /// `aws_subnet`.
     #[serde(rename = "type")]
     ty: &'static str,
-    /// `aws_subnet.public_subnet_1`.
-    address: String,
+    /// The resource's name (`private`, `this`), without the `for_each` key.
+    pub(super) name: String,
+    /// Its `for_each` key (`az1`), for a resource of a per-zone pair.
+    pub(super) key: Option<String>,
+    /// `aws_subnet.public["az1"]`.
+    pub(super) address: String,
+    /// `(old, new)` address of this resource and of each extra resource it becomes: earlier
+    /// mwaagen output named them after the logical id (the root's `moved` blocks).
+    pub(super) moved: Vec<(String, String)>,
     /// Terraform addresses this resource must be created after.
     depends_on: Vec<String>,
     /// `prevent_destroy` (the resource is retained where CloudFormation retains it).
@@ -61,6 +69,9 @@ pub(super) struct TfInfo {
     /// The same extra resources as (type, name), policy attachments aside.
     #[serde(skip)]
     parts: Vec<(&'static str, String)>,
+    /// Their names in earlier mwaagen output, in the same order as `parts`.
+    #[serde(skip)]
+    old_parts: Vec<String>,
     /// Policy attachments: to roles (`managed_policy`, and a role's managed policy ARNs) and groups.
     attachments: Vec<Attachment>,
     /// The policy document attribute and its statement ids, for the generated test.
@@ -97,6 +108,9 @@ fn statement_ids(doc: &Expr) -> Option<Vec<String>> {
 struct Attachment {
     /// Terraform resource name.
     pub(super) name: String,
+    /// Its name in earlier mwaagen output.
+    #[serde(skip)]
+    old_name: String,
     /// `role` or `group`.
     pub(super) to: &'static str,
     /// The role or group name.
@@ -181,15 +195,21 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
     rewritten.resize(ir.resources.len(), None);
     for (r, json) in ir.resources.iter().zip(rewritten) {
         let ty = tf_type(r.kind.tag()).unwrap_or("UNKNOWN_KIND");
+        let TfName { name, key } = tf_name(r.kind.tag(), &r.id, ty);
+        let address = TfName { name: name.clone(), key: key.clone() }.address(ty);
         let mut tf = TfInfo {
             file: file_of(&r.kind),
             ty,
-            address: format!("{ty}.{}", r.tf_name),
+            moved: vec![(format!("{ty}.{}", old_name(&r.id)), address.clone())],
+            address,
+            name,
+            key,
             retain: r.lifecycle == Some(Lifecycle::Retain),
             tags: super::locals::tags_expr(ir, r.tags.as_ref()),
             ..TfInfo::default()
         };
-        let n = &r.tf_name;
+        let n = &tf.name.clone();
+        let old = &old_name(&r.id);
         let sids = |attribute, doc| statement_ids(doc).map(|sids| PolicySids { attribute, sids });
         tf.policy_sids = match &r.kind {
             Kind::ManagedPolicy { document, .. }
@@ -207,15 +227,25 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
                     .iter()
                     .filter_map(|s| match s {
                         Expr::Ref(s) if kind_of(&s.id) == Some("subnet") => {
-                            Some(format!("aws_subnet.{}", crate::ir::snake_case(&s.id)))
+                            Some(tf_name("subnet", &s.id, "aws_subnet").address("aws_subnet"))
                         }
                         _ => None,
                     })
                     .collect();
             }
+            // The VPC's default security group, emptied (Terraform only): it takes the VPC's name.
+            Kind::Vpc { .. } => tf
+                .moved
+                .push((format!("aws_default_security_group.{old}_default"), format!("aws_default_security_group.{n}"))),
             Kind::SecurityGroup { egress, .. } => {
                 for i in 1..=egress.len() {
-                    tf.add_part(format!("egress_{i}"), "aws_vpc_security_group_egress_rule", format!("{n}_egress_{i}"));
+                    let role = format!("egress_{i}");
+                    tf.add_part(
+                        role.clone(),
+                        "aws_vpc_security_group_egress_rule",
+                        part_name(n, &role),
+                        format!("{old}_{role}"),
+                    );
                 }
             }
             Kind::Bucket { .. } => {
@@ -225,14 +255,16 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
                     ("encryption", "aws_s3_bucket_server_side_encryption_configuration"),
                     ("lifecycle", "aws_s3_bucket_lifecycle_configuration"),
                 ] {
-                    tf.add_part(role.to_owned(), ty, format!("{n}_{role}"));
+                    // Each part has a type of its own: it takes the bucket's name.
+                    tf.add_part(role.to_owned(), ty, n.clone(), format!("{old}_{role}"));
                 }
             }
             Kind::IamRole { managed_policy_arns, .. } => {
-                tf.name_prefix = Some(name_prefix(&ir.environment_name, n, 38));
+                tf.name_prefix = Some(name_prefix(&ir.environment_name, old, 38));
                 for (i, arn) in managed_policy_arns.iter().enumerate() {
                     tf.attachments.push(Attachment {
-                        name: format!("{n}_managed_policy_{}", i + 1),
+                        name: part_name(n, &format!("managed_policy_{}", i + 1)),
+                        old_name: format!("{old}_managed_policy_{}", i + 1),
                         to: "role",
                         target: r.attr(Attr::Id),
                         policy_arn: arn.clone(),
@@ -240,26 +272,28 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
                 }
             }
             Kind::ManagedPolicy { roles, groups, .. } => {
-                tf.name_prefix = Some(name_prefix(&ir.environment_name, n, 102));
+                tf.name_prefix = Some(name_prefix(&ir.environment_name, old, 102));
                 for (i, role) in roles.iter().enumerate() {
-                    let name = match role {
-                        Expr::Ref(t) => format!("{n}_{}", crate::ir::snake_case(&t.id)),
-                        _ => format!("{n}_role_{}", i + 1),
+                    let (name, old_name) = match role {
+                        Expr::Ref(t) => (attachment_name(n, t), format!("{old}_{}", crate::ir::snake_case(&t.id))),
+                        _ => (part_name(n, &format!("role_{}", i + 1)), format!("{old}_role_{}", i + 1)),
                     };
                     tf.attachments.push(Attachment {
                         name,
+                        old_name,
                         to: "role",
                         target: role.clone(),
                         policy_arn: r.attr(Attr::Arn),
                     });
                 }
                 for (i, group) in groups.iter().enumerate() {
-                    let name = match group {
-                        Expr::Ref(t) => format!("{n}_{}", crate::ir::snake_case(&t.id)),
-                        _ => format!("{n}_group_{}", i + 1),
+                    let (name, old_name) = match group {
+                        Expr::Ref(t) => (attachment_name(n, t), format!("{old}_{}", crate::ir::snake_case(&t.id))),
+                        _ => (part_name(n, &format!("group_{}", i + 1)), format!("{old}_group_{}", i + 1)),
                     };
                     tf.attachments.push(Attachment {
                         name,
+                        old_name,
                         to: "group",
                         target: group.clone(),
                         policy_arn: r.attr(Attr::Arn),
@@ -268,6 +302,17 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
             }
             _ => {}
         }
+        let moved: Vec<(String, String)> = tf
+            .parts
+            .iter()
+            .zip(&tf.old_parts)
+            .map(|((ty, new), old)| (format!("{ty}.{old}"), format!("{ty}.{new}")))
+            .chain(tf.attachments.iter().map(|a| {
+                let ty = attachment_type(a.to);
+                (format!("{ty}.{}", a.old_name), format!("{ty}.{}", a.name))
+            }))
+            .collect();
+        tf.moved.extend(moved);
         let shown = json.map_or(Shown::Resource(r), Shown::Rewritten);
         out.push(View { r, shown, tf });
     }
@@ -296,20 +341,23 @@ pub(super) fn views(ir: &Ir, mut rewritten: Vec<Option<serde_json::Value>>) -> V
             Kind::MwaaEnvironment(m) => {
                 if let Expr::Ref(b) = &m.source_bucket_arn {
                     if kind_of(&b.id) == Some("bucket") {
-                        let bucket = crate::ir::snake_case(&b.id);
-                        d.push(format!("aws_s3_bucket_versioning.{bucket}_versioning"));
-                        d.push(format!("aws_s3_bucket_public_access_block.{bucket}_public_access_block"));
+                        let bucket = tf_name("bucket", &b.id, "aws_s3_bucket").name;
+                        d.push(format!("aws_s3_bucket_versioning.{bucket}"));
+                        d.push(format!("aws_s3_bucket_public_access_block.{bucket}"));
                     }
                 }
             }
             // In CloudFormation the policy comes after the whole bucket, Block Public Access included.
             Kind::BucketPolicy { bucket: Expr::Ref(b), .. } if kind_of(&b.id) == Some("bucket") => {
-                d.push(format!(
-                    "aws_s3_bucket_public_access_block.{}_public_access_block",
-                    crate::ir::snake_case(&b.id)
-                ));
+                d.push(format!("aws_s3_bucket_public_access_block.{}", tf_name("bucket", &b.id, "aws_s3_bucket").name));
             }
             _ => {}
+        }
+        // `depends_on` names whole resources: a per-zone resource waits for both instances.
+        for a in &mut d {
+            if let Some(i) = a.find('[') {
+                a.truncate(i);
+            }
         }
         let mut seen = BTreeSet::new();
         d.retain(|a| seen.insert(a.clone()));
@@ -380,20 +428,41 @@ pub(super) fn mocks(data: &DataUse, types: &BTreeSet<&'static str>) -> Vec<Mock>
 }
 
 impl TfInfo {
-    fn add_part(&mut self, role: String, ty: &'static str, name: String) {
+    pub(super) fn ty(&self) -> &'static str {
+        self.ty
+    }
+
+    fn add_part(&mut self, role: String, ty: &'static str, name: String, old: String) {
         self.names.insert(role, name.clone());
         self.parts.push((ty, name));
+        self.old_parts.push(old);
     }
 }
 
 /// The extra resources a view becomes, besides its primary one: (type, name).
 fn extras(v: &View<'_>) -> Vec<(&'static str, String)> {
     let mut out = v.tf.parts.clone();
-    out.extend(v.tf.attachments.iter().map(|a| {
-        let ty = if a.to == "group" { "aws_iam_group_policy_attachment" } else { "aws_iam_role_policy_attachment" };
-        (ty, a.name.clone())
-    }));
+    out.extend(v.tf.attachments.iter().map(|a| (attachment_type(a.to), a.name.clone())));
     out
+}
+
+fn attachment_type(to: &str) -> &'static str {
+    if to == "group" {
+        "aws_iam_group_policy_attachment"
+    } else {
+        "aws_iam_role_policy_attachment"
+    }
+}
+
+/// The attachment of policy `n` to the role or group `target`: `execution` when both have that
+/// name, else `POLICY_TARGET`.
+fn attachment_name(n: &str, target: &crate::ir::Ref) -> String {
+    let t = tf_name(&target.kind, &target.id, tf_type(&target.kind).unwrap_or("UNKNOWN_KIND")).name;
+    if t == n {
+        n.to_owned()
+    } else {
+        format!("{n}_{t}")
+    }
 }
 
 /// Addresses of the extra resources a view becomes.
