@@ -478,6 +478,7 @@ def selftest() -> int:
     failures = []
 
     def refused(what: str, expect: str, **request):
+        request["Name"] = "refused-" + re.sub(r"[^0-9a-zA-Z]", "-", what)  # its own name if it is accepted
         try:
             c.create_environment(**request)
         except ClientError as e:
