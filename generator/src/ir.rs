@@ -264,6 +264,9 @@ pub struct SgRule {
     pub peer_group: Option<Expr>,
     /// An IPv4 CIDR as peer.
     pub cidr: Option<String>,
+    /// A managed prefix list (`pl-...`) as peer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
     pub description: String,
 }
 

@@ -50,7 +50,15 @@ pub fn lower(config: &Config) -> Ir {
     let env = &config.environment.name;
 
     let (vpc, private_subnets, public_subnets, route_tables) = b.network(config);
-    let sg = b.security_group(config, &vpc);
+    let additional = config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone()));
+    // `create = false`: no group of mwaagen's; the environment's groups are exactly additional_ids.
+    let (sg, environment_sgs): (Expr, Vec<Expr>) = if config.security_group.create {
+        let sg = b.security_group(config, &vpc);
+        (sg.clone(), std::iter::once(sg).chain(additional).collect())
+    } else {
+        let groups: Vec<Expr> = additional.collect();
+        (groups.first().cloned().unwrap_or_else(|| Expr::s("")), groups)
+    };
     if config.acl {
         b.acl(&vpc, &public_subnets, &private_subnets);
     }
@@ -60,9 +68,7 @@ pub fn lower(config: &Config) -> Ir {
         private_subnets,
         public_subnets,
         route_tables,
-        environment_sgs: std::iter::once(sg.clone())
-            .chain(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())))
-            .collect(),
+        environment_sgs,
         sg,
         kms_key: kms::key_arn(&config.kms),
         bucket_arn,
@@ -76,7 +82,7 @@ pub fn lower(config: &Config) -> Ir {
         b.endpoints(config, &refs);
     }
     if let Network::Created { flow_logs: true, .. } = &config.network {
-        b.flow_logs(&refs.vpc, refs.kms_key.as_ref());
+        b.flow_logs(&refs.vpc, refs.kms_key.as_ref(), config.environment.log_retention_days);
     }
     // The key policy names the execution role.
     if matches!(config.kms, Kms::Create) {
