@@ -98,6 +98,7 @@ pub fn lower(config: &Config) -> Ir {
     let mut outputs = mwaa::outputs(config, &refs);
     outputs.extend(operator_outputs(config, &b.resources));
 
+    let imports = adopted(config, &mut b.resources);
     suppressions::apply(config, &mut b.resources);
     let uses_az_lookup =
         b.resources.iter().any(|r| matches!(&r.kind, Kind::Subnet { availability_zone: Expr::Az(_), .. }));
@@ -113,7 +114,36 @@ pub fn lower(config: &Config) -> Ir {
         tags: config.tags.clone(),
         resources: b.resources,
         outputs,
+        imports,
     }
+}
+
+/// `adopt = true`: the environment and the log groups the stack makes for it exist already. Each
+/// is imported by its primary identifier: AWS::MWAA::Environment `Name`, AWS::Logs::LogGroup
+/// `LogGroupName` (CloudFormation resource schemas, primaryIdentifier; the Terraform import ids of
+/// aws_mwaa_environment and aws_cloudwatch_log_group are the same names). CloudFormation imports
+/// only resources with a DeletionPolicy (CloudFormation user guide, resource-import.html,
+/// "Requirements": "Each resource to import must have a DeletionPolicy attribute"): the
+/// environment gets Retain, like its log groups keep theirs.
+fn adopted(config: &Config, resources: &mut [Resource]) -> Vec<crate::ir::Import> {
+    if !config.environment.adopt {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in resources.iter_mut() {
+        let (property, value) = match &r.kind {
+            Kind::MwaaEnvironment(m) => ("Name", m.name.clone()),
+            Kind::LogGroup { name, .. } if name.starts_with(&format!("airflow-{}-", config.environment.name)) => {
+                ("LogGroupName", name.clone())
+            }
+            _ => continue,
+        };
+        if r.lifecycle.is_none() {
+            r.lifecycle = Some(crate::ir::Lifecycle::Retain);
+        }
+        out.push(crate::ir::Import { id: r.id.clone(), property: property.to_owned(), value });
+    }
+    out
 }
 
 /// Outputs an operator needs beyond the environment's own: its log groups, the alarm topic, and

@@ -45,6 +45,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/locals.tf", include_str!("../../../../templates/terraform/locals.tf.tera")),
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
+    ("terraform/imports.tf", include_str!("../../../../templates/terraform/imports.tf.tera")),
     ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
 ];
@@ -166,11 +167,37 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     }
     ctx.remove("file");
     add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
+    if !ir.imports.is_empty() {
+        ctx.insert("imports", &import_addresses(ir, &views)?);
+        add("imports.tf", render("terraform/imports.tf", &ctx)?);
+    }
     add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
     if !retained.is_empty() {
         add("tests/release/main.tf", render("terraform/tests/release/main.tf", &ctx)?);
     }
     Ok(files)
+}
+
+/// One `import` block: the address the resource has in this configuration, and its import id.
+#[derive(serde::Serialize)]
+struct ImportBlock<'a> {
+    address: &'a str,
+    value: &'a str,
+}
+
+/// The addresses of [`Ir::imports`], read from the views: the one place that knows where each
+/// resource lives in the configuration (a module of its own, one day, prefixes them).
+fn import_addresses<'a>(ir: &'a Ir, views: &'a [View<'a>]) -> Result<Vec<ImportBlock<'a>>, RenderError> {
+    ir.imports
+        .iter()
+        .map(|i| {
+            let view = views
+                .iter()
+                .find(|v| v.r.id == i.id)
+                .ok_or_else(|| RenderError(format!("import of {}, which is not in the configuration", i.id)))?;
+            Ok(ImportBlock { address: &view.tf.address, value: &i.value })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ pub(super) struct TfInfo {
     #[serde(rename = "type")]
     ty: &'static str,
     /// `aws_subnet.public_subnet_1`.
-    address: String,
+    pub(super) address: String,
     /// Terraform addresses this resource must be created after.
     depends_on: Vec<String>,
     /// `prevent_destroy` (the resource is retained where CloudFormation retains it).
