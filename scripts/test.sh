@@ -92,6 +92,9 @@ APPLY_SPECS=(specs/default.toml specs/private.toml specs/restricted-acl.toml spe
 step "terraform apply against moto 5.2.5: ${APPLY_SPECS[*]}"
 bash scripts/check-apply.sh "${APPLY_SPECS[@]}"
 
+step "adoption round trip against moto and the local MWAA API: import -> terraform plan (imports only) -> apply -> empty plan"
+bash scripts/check-adopt.sh
+
 end_step
 printf '\nseconds per step:\n'
 printf '%s\n' "${timings[@]}"
