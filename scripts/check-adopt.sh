@@ -98,7 +98,7 @@ vpc=$("$PY" scripts/adopt-moto.py live adopted-env 2.10.3 "$endpoint" "$proxy" "
 "$BIN" import "$d/environment.json" --vpc-id "$vpc" --out "$d/spec.toml"
 grep -q '^adopt = true$' "$d/spec.toml" || { echo "FAIL the imported spec does not adopt"; fail=1; }
 generate "$d/spec.toml" "$d/tf"
-grep -q '^import {' "$d/tf/imports.tf" || { echo "FAIL no import blocks"; fail=1; }
+grep -q "^import {" "$d/tf/adopt.tf" || { echo "FAIL no import blocks"; fail=1; }
 plan "$d/tf" adopt || fail=1
 grep -q 'Plan: 6 to import, 0 to add, 0 to change, 0 to destroy' "$d/tf/plan.txt" || { echo "FAIL the plan adds, changes or destroys"; fail=1; }
 tf "$d/tf" apply p.plan > "$d/apply.log" 2>&1 || { tail -30 "$d/apply.log"; fail=1; }

@@ -45,7 +45,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/locals.tf", include_str!("../../../../templates/terraform/locals.tf.tera")),
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
-    ("terraform/imports.tf", include_str!("../../../../templates/terraform/imports.tf.tera")),
+    ("terraform/adopt.tf", include_str!("../../../../templates/terraform/adopt.tf.tera")),
     ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
 ];
@@ -169,7 +169,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
     if !ir.imports.is_empty() {
         ctx.insert("imports", &import_addresses(ir, &views)?);
-        add("imports.tf", render("terraform/imports.tf", &ctx)?);
+        add("adopt.tf", render("terraform/adopt.tf", &ctx)?);
     }
     add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
     if !retained.is_empty() {
