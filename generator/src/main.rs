@@ -259,6 +259,16 @@ fn generate(
 }
 
 fn print_files(files: &[OutputFile]) -> ExitCode {
+    // CloudFormation prints the template alone (spec-format.md); resources-to-import.json of an
+    // adopting spec goes beside it with --out.
+    let files = match files {
+        [template, rest @ ..] if template.path == "template.yaml" && !rest.is_empty() => {
+            let names: Vec<&str> = rest.iter().map(|f| f.path.as_str()).collect();
+            eprintln!("note: {} not printed: write it beside the template with --out DIR", names.join(", "));
+            std::slice::from_ref(template)
+        }
+        _ => files,
+    };
     let mut stdout = std::io::stdout().lock();
     let result = if let [only] = files {
         stdout.write_all(only.contents.as_bytes())
