@@ -2,18 +2,18 @@
 
   filter SRC DST
       Copies the generated configuration's top-level *.tf files from SRC to DST without what moto
-      cannot emulate, and writes DST/moto_override.tf. Left out: every `aws_mwaa_environment`
-      (moto has no MWAA) and `aws_s3_bucket_lifecycle_configuration` (moto drops
-      NewerNoncurrentVersions, and the provider then waits minutes for the rule to settle), then,
-      until nothing more goes, every block that refers to something left out (the customer-managed
-      endpoints and outputs that read the environment's attributes), and `depends_on` entries
-      naming it. `prevent_destroy = true` becomes false so that the run can end with a destroy.
+      cannot emulate, and writes DST/moto_override.tf. Left out: `aws_s3_bucket_lifecycle_configuration`
+      (moto drops NewerNoncurrentVersions, and the provider then waits minutes for the rule to
+      settle), then, until nothing more goes, every block that refers to something left out, and
+      `depends_on` entries naming it. The MWAA environment stays: scripts/mwaa-api.py serves it.
+      `prevent_destroy = true` becomes false so that the run can end with a destroy.
       The generated files are `terraform fmt` output: a top-level block starts at column 0 and
       ends with a `}` line at column 0, which is what this filter relies on (it fails loudly if a
       block does not close).
   override ENDPOINT
       Prints the provider override: fake credentials, no account or metadata lookups, every
-      service the configurations use pointed at ENDPOINT.
+      service the configurations use pointed at ENDPOINT (moto), MWAA at http://mwaa.invalid (the
+      local MWAA API, as the proxy of that name).
   principals IR_JSON ENDPOINT REGION
       Creates in moto what the spec names but does not create: IAM roles and groups that web access
       policies attach to, customer managed policies (and permissions boundaries) the execution role
@@ -36,10 +36,13 @@ import re
 import sys
 from pathlib import Path
 
-LEFT_OUT = ["aws_mwaa_environment", "aws_s3_bucket_lifecycle_configuration"]
+LEFT_OUT = ["aws_s3_bucket_lifecycle_configuration"]
 
-# Services the generated configurations call (their aws_* resources and data sources).
-SERVICES = ["cloudwatch", "ec2", "iam", "kms", "logs", "mwaa", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts"]
+# Services the generated configurations call (their aws_* resources and data sources), served by moto.
+SERVICES = ["cloudwatch", "ec2", "iam", "kms", "logs", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts"]
+# MWAA is served by scripts/mwaa-api.py, reached as the HTTP proxy (HTTP_PROXY) of this endpoint: the SDK
+# prefixes MWAA's host with `api.`, which a loopback address cannot take (validation.md).
+MWAA_ENDPOINT = "http://mwaa.invalid"
 
 # moto's known drift after an apply, each with a test of the values before and after: (resource
 # type, attribute, test(before, after), why). A second plan may show these and nothing else.
@@ -153,7 +156,7 @@ def filter_dir(src: Path, dst: Path, dropped: set) -> set:
 
 
 def override(endpoint: str) -> str:
-    eps = "\n".join(f"    {s} = \"{endpoint}\"" for s in SERVICES)
+    eps = "\n".join(f"    {s} = \"{endpoint}\"" for s in SERVICES) + f"\n    mwaa = \"{MWAA_ENDPOINT}\""
     return f"""# Written by scripts/apply-moto.py: every AWS call goes to moto on loopback, with fake keys.
 provider "aws" {{
   access_key                  = "testing"
@@ -282,15 +285,17 @@ def selftest() -> int:
         src.mkdir()
         src.joinpath("main.tf").write_text(
             'resource "aws_vpc" "vpc" {\n  cidr_block = "10.0.0.0/16"\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n\n'
-            'resource "aws_mwaa_environment" "env" {\n  name = "x"\n\n  depends_on = [\n    aws_vpc.vpc,\n  ]\n}\n\n'
-            'resource "aws_vpc_endpoint" "db" {\n  vpc_id       = aws_vpc.vpc.id\n  service_name = aws_mwaa_environment.env.database_vpc_endpoint_service\n}\n\n'
-            'output "vpc" {\n  value = aws_vpc.vpc.id\n}\n\noutput "url" {\n  value = aws_mwaa_environment.env.webserver_url\n}\n'
+            'resource "aws_s3_bucket_lifecycle_configuration" "lc" {\n  bucket = "b"\n\n  depends_on = [\n    aws_vpc.vpc,\n  ]\n}\n\n'
+            'resource "aws_mwaa_environment" "env" {\n  name = "x"\n\n  depends_on = [\n    aws_vpc.vpc,\n    aws_s3_bucket_lifecycle_configuration.lc,\n  ]\n}\n\n'
+            'resource "aws_ssm_parameter" "p" {\n  name  = "p"\n  value = aws_s3_bucket_lifecycle_configuration.lc.id\n}\n\n'
+            'output "vpc" {\n  value = aws_vpc.vpc.id\n}\n\noutput "p" {\n  value = aws_ssm_parameter.p.name\n}\n'
         )
         with redirect_stdout(io.StringIO()):
             filter_config(src, dst)
         out = dst.joinpath("main.tf").read_text()
-        kept = ['resource "aws_vpc" "vpc"', 'output "vpc"', "prevent_destroy = false"]
-        gone = ["aws_mwaa_environment", 'resource "aws_vpc_endpoint"', 'output "url"', "prevent_destroy = true"]
+        kept = ['resource "aws_vpc" "vpc"', 'output "vpc"', "prevent_destroy = false", 'resource "aws_mwaa_environment"']
+        gone = ["aws_s3_bucket_lifecycle_configuration", 'resource "aws_ssm_parameter"', 'output "p"',
+                "prevent_destroy = true"]
         if not all(k in out for k in kept) or any(g in out for g in gone):
             print(f"selftest: filter wrote\n{out}")
             return 1

@@ -3,13 +3,16 @@
 # of the AWS APIs) on 127.0.0.1, for each SPEC (and the built-in default with --default):
 #   generate, create in moto what the spec names but does not create (roles and groups that web
 #   access policies attach to, the customer managed policies the execution role names), leave out
-#   what moto cannot emulate (scripts/apply-moto.py filter: the MWAA environment and what reads
-#   its attributes, the bucket lifecycle rule), init, apply, plan again (only moto's known drift may
-#   show: scripts/apply-moto.py drift), destroy (prevent_destroy is lifted for this), and reset
-#   moto. It proves what the mocked `terraform test` cannot: the references resolve to real ids,
+#   what moto cannot emulate (scripts/apply-moto.py filter: the bucket lifecycle rule), init, apply,
+#   plan again (only moto's known drift may show: scripts/apply-moto.py drift), destroy
+#   (prevent_destroy is lifted for this), and reset moto. The MWAA environment is applied too: moto
+#   has no MWAA, so scripts/mwaa-api.py serves it (a local MWAA API that checks every request
+#   against botocore's MWAA model), reached as the HTTP proxy of the provider's MWAA endpoint
+#   http://mwaa.invalid (the SDK puts `api.` before MWAA's host, which 127.0.0.1 cannot take). It proves what the mocked `terraform test` cannot: the references resolve to real ids,
 #   the ordering holds, and the AWS APIs (as moto models them) accept every value.
 #
-# The script starts moto_server itself on a free loopback port and stops it by its PID on exit.
+# The script starts moto_server and the MWAA API itself on free loopback ports and stops them by
+# their PIDs on exit.
 # Needs terraform and the hashicorp/aws provider mirror like scripts/check-terraform.sh
 # (MWAAGEN_SKIP_TERRAFORM=1 skips, loudly); moto[server] 5.2.5 is installed into $CACHE/venv-moto.
 # MWAAGEN_APPLY_JOBS sets how many cases run side by side (default 5); MWAAGEN_KEEP_APPLY=DIR copies
@@ -47,15 +50,20 @@ mkdir -p "$CACHE"
 ensure_tool moto
 PY="$VENV/bin/python"
 "$PY" scripts/apply-moto.py selftest
+"$PY" scripts/mwaa-api.py selftest
 
 work=$(mktemp -d)
 moto_pid=""
+mwaa_pid=""
 stop_moto() {
   [ -n "${MWAAGEN_KEEP_APPLY:-}" ] && cp -r "$work" "$MWAAGEN_KEEP_APPLY" 2>/dev/null || true
-  if [ -n "$moto_pid" ] && kill -0 "$moto_pid" 2>/dev/null; then
-    kill "$moto_pid" 2>/dev/null || true
-    wait "$moto_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in $moto_pid $mwaa_pid; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
 }
 trap stop_moto EXIT
@@ -75,12 +83,26 @@ for _ in $(seq 1 100); do
 done
 "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=5)" 2>/dev/null \
   || { echo "FAIL moto_server did not answer on $endpoint:"; cat "$work/moto.log"; exit 1; }
+# --- the local MWAA API (scripts/mwaa-api.py) on another free loopback port -------------------------
+"$PY" scripts/mwaa-api.py serve "$work/mwaa-port" 2> "$work/mwaa-api.log" &
+mwaa_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$work/mwaa-port" ] && break
+  kill -0 "$mwaa_pid" 2>/dev/null || { echo "FAIL scripts/mwaa-api.py exited:"; cat "$work/mwaa-api.log"; exit 1; }
+  sleep 0.1
+done
+[ -s "$work/mwaa-port" ] || { echo "FAIL scripts/mwaa-api.py did not start:"; cat "$work/mwaa-api.log"; exit 1; }
+mwaa_proxy="http://127.0.0.1:$(cat "$work/mwaa-port")"
+# Only the provider's MWAA endpoint (http://mwaa.invalid) goes through the proxy; loopback (moto) does not.
+export HTTP_PROXY="$mwaa_proxy" http_proxy="$mwaa_proxy" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy
 offline_terraform "$work" "$mirror"
 # Nothing of the caller's AWS setup may reach the provider.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
 export AWS_EC2_METADATA_DISABLED=true
-echo "moto 5.2.5 on $endpoint (pid $moto_pid); $(terraform version | head -n 1), provider mirror $mirror"
+echo "moto 5.2.5 on $endpoint (pid $moto_pid), the local MWAA API as proxy $mwaa_proxy (pid $mwaa_pid);" \
+  "$(terraform version | head -n 1), provider mirror $mirror"
 
 # Each case in its own folder and state; cases run side by side (MWAAGEN_APPLY_JOBS, default 5: much of a case is the provider waiting),
 # which moto serves concurrently. Names cannot collide: each spec has its own environment name,
@@ -137,10 +159,10 @@ names=()
 for arg in "$@"; do
   if [ "$arg" = "--default" ]; then name=default-built-in; args=(); else name=$(basename "$arg" .toml); args=("$arg"); fi
   names+=("$name")
-  wait_for_slot "$jobs_max" "$moto_pid"
+  wait_for_slot "$jobs_max" "$moto_pid" "$mwaa_pid"
   run_case "$name" "${args[@]}" &
 done
-for pid in $(jobs -rp); do [ "$pid" = "$moto_pid" ] || wait "$pid" || true; done
+for pid in $(jobs -rp); do [ "$pid" = "$moto_pid" ] || [ "$pid" = "$mwaa_pid" ] || wait "$pid" || true; done
 pass=0; fail=0; failed=()
 for name in "${names[@]}"; do
   if [ -f "$work/$name.result" ]; then cat "$work/$name.result"; else echo "FAIL $name: no result"; fi

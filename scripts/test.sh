@@ -116,6 +116,9 @@ grep -E '^(ok|FAIL|upgrade:|!!!)' "$CACHE/logs/check-upgrade.log" || true
 step "access matrix: tests/access/*.yaml under @cloud-copilot/iam-simulate 0.1.173 (CloudFormation of every spec, Terraform plans of the moto apply), mutations, docs/security.md table"
 bash scripts/check-access.sh --plans "$PLANS_DIR"
 
+step "adoption round trip against moto and the local MWAA API: import -> terraform plan (imports only) -> apply -> empty plan"
+bash scripts/check-adopt.sh
+
 end_step
 printf '\nseconds per step:\n'
 printf '%s\n' "${timings[@]}"

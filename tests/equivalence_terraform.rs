@@ -377,6 +377,7 @@ fn cfn_properties(ty: &str, p: &mut Props, out: &mut BTreeMap<String, Value>) ->
                 ("ToPort", "to_port"),
                 ("CidrIp", "cidr"),
                 ("SourceSecurityGroupId", "peer"),
+                ("SourcePrefixListId", "prefix_list"),
                 ("DestinationSecurityGroupId", "peer"),
                 ("Description", "description"),
             ],
@@ -1315,6 +1316,7 @@ fn tf_rule(t: &mut TfBody, out: &mut BTreeMap<String, Value>) {
             ("to_port", "to_port"),
             ("cidr_ipv4", "cidr"),
             ("referenced_security_group_id", "peer"),
+            ("prefix_list_id", "prefix_list"),
             ("description", "description"),
         ],
     );
@@ -2120,7 +2122,8 @@ fn changed_alarms_topic_and_dashboard_are_caught() {
             "scheduler_heartbeat_alarm.treat_missing_data",
         ),
         ("monitoring.tf", "\"Scheduler heartbeat\"", "\"Heartbeat\"", "dashboard.body"),
-        ("logs.tf", "retention_in_days = 90", "retention_in_days = 30", "dag_processing_log_group.retention_days"),
+        // The first group of logs.tf is the flow-log group, whose retention follows retention_days.
+        ("logs.tf", "retention_in_days = 90", "retention_in_days = 30", "flow_logs_log_group.retention_days"),
     ];
     for (path, from, to, expect) in cases {
         let (cfn, tf) = neutral_forms(&ir, |f| edit_tf(f, path, from, to), |_| {});

@@ -221,10 +221,9 @@ fn round_trip_of_every_example_spec() {
             panic!("{stem}: the imported spec is invalid:\n{}\n{}", d.render(&source), imported.spec)
         });
         let want = resolved(&settings(&ir), &mut ids);
-        let mut got = settings(&again);
-        // mwaagen creates a security group of its own in front of the environment's groups.
-        let own = got.security_group_ids.remove(0);
-        assert!(matches!(&own, Expr::Ref(r) if r.kind == "security_group"), "{stem}: {own:?}");
+        let got = settings(&again);
+        // The imported spec keeps exactly the live groups (create = false), mwaagen's own included:
+        // the settings compare them one by one.
         assert_eq!(got, want, "{stem}: the imported spec deploys other environment settings\n{}", imported.spec);
         let tags = |ir: &Ir| ir.get("MwaaEnvironment").and_then(|r| r.tags.clone());
         assert_eq!(tags(&again), tags(&ir), "{stem}: tags");
@@ -281,7 +280,12 @@ fn a_file_that_is_not_a_get_environment_output_is_refused_clearly() {
             "{\"Environments\": [\"analytics\"]}\n",
             "run `aws mwaa get-environment --name NAME` for one of them",
         ),
-        ("inner.json", "{\"Name\": \"x\", \"Arn\": \"arn:aws:airflow:...\"}\n", "import takes the whole output"),
+        // The bare Environment object (boto3's resp["Environment"]) is read; an incomplete one is refused.
+        (
+            "inner.json",
+            "{\"Name\": \"x\", \"Arn\": \"arn:aws:airflow:...\"}\n",
+            "error: Environment.ExecutionRoleArn: missing",
+        ),
         (
             "wrong-type.json",
             "{\n  \"Environment\": {\n    \"Name\": \"x\",\n    \"MaxWorkers\": \"ten\"\n  }\n}\n",
@@ -349,4 +353,40 @@ fn hostile_strings_come_back_as_they_were() {
     for (k, v) in &options {
         assert_eq!(spec["environment"]["airflow_configuration_options"][k.as_str()].as_str(), v.as_str(), "{k:?}");
     }
+}
+
+/// A live environment on a version MWAA no longer offers, dumped by boto3 (`resp["Environment"]`,
+/// the bare object): import writes the spec all the same, marks the version with what to choose,
+/// exits 1 blaming the live value (never mwaagen), and keeps the groups, the disabled level and
+/// adoption.
+#[test]
+fn a_live_value_that_no_longer_validates_is_written_marked_and_blamed() {
+    let mut out = get_environment(
+        &support::compile_file(&support::root().join("specs/shared-vpc.toml")),
+        &mut MadeUp::new(&support::compile_file(&support::root().join("specs/shared-vpc.toml"))),
+    );
+    let mut env = out["Environment"].take();
+    env["AirflowVersion"] = json!("2.6.3");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let json_path = tmp.path().join("environment.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&env).expect("json")).expect("write");
+    let spec_path = tmp.path().join("legacy.toml");
+    let spec_arg = spec_path.to_string_lossy().into_owned();
+    let o = mwaagen(&["import", &json_path.to_string_lossy(), "--vpc-id", VPC, "--out", &spec_arg]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("the live environment shared-vpc-pipelines has values that mwaagen refuses"), "{err}");
+    assert!(!err.contains("bug of mwaagen"), "{err}");
+    assert!(err.contains(&format!("--> {spec_arg}:")), "the errors point at the file written: {err}");
+    let spec = std::fs::read_to_string(&spec_path).expect("the spec is written");
+    assert!(spec.contains("# CHOOSE: the live value of environment.airflow_version is refused"), "{spec}");
+    assert!(spec.contains("\nairflow_version = \"2.6.3\"\n"), "{spec}");
+    assert!(spec.contains("\nadopt = true\n"), "{spec}");
+    assert!(spec.contains("\ncreate = false\nadditional_ids = [\"sg-"), "{spec}");
+    assert!(spec.contains("\ndag_processing = { level = \"WARNING\", enabled = false }\n"), "{spec}");
+    // Choosing a version MWAA offers makes the spec valid.
+    std::fs::write(&spec_path, spec.replace("airflow_version = \"2.6.3\"", "airflow_version = \"2.7.2\""))
+        .expect("write");
+    let v = mwaagen(&["validate", &spec_arg]);
+    assert_eq!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stderr));
 }

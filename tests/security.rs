@@ -286,8 +286,20 @@ struct Expect {
     s3_endpoint_bucket_arns: Vec<String>,
     flow_logs: bool,
     secrets: Option<SecretsSpec>,
-    /// `module -> level` of `[environment.logging]` (`None` for "off").
-    logging: BTreeMap<String, Option<String>>,
+    /// `module -> (enabled, level)` of `[environment.logging]`: "off" is (false, INFO), the
+    /// table form `{ level, enabled }` keeps its level.
+    logging: BTreeMap<String, (bool, String)>,
+    /// `network.security_group.create` (default true): false, the environment's groups are
+    /// exactly `additional_ids`.
+    sg_created: bool,
+    /// `network.security_group.web_ingress_*`: peers the group admits on TCP 443.
+    web_ingress: BTreeSet<String>,
+    /// Subnets the spec creates (no `existing_private_subnet_ids`), in a new or an existing VPC.
+    subnets_created: bool,
+    /// `network.create_customer_endpoints` (default true).
+    create_customer_endpoints: bool,
+    /// `execution_role.trusted_principals`.
+    trusted_principals: BTreeSet<String>,
     statements: Vec<SpecStatement>,
     /// Logging modules that are not `off`, in the MWAA API's order.
     log_modules: Vec<String>,
@@ -354,9 +366,23 @@ impl Expect {
                 }
             })
             .collect();
+        // A module's logging: "LEVEL", "off", or { level = "LEVEL", enabled = BOOL }.
+        let module_logging = |m: &str| -> (bool, String) {
+            match get(&["environment", "logging", m]) {
+                None => (true, "INFO".to_owned()),
+                Some(toml::Value::String(l)) if l == "off" => (false, "INFO".to_owned()),
+                Some(toml::Value::String(l)) => (true, l),
+                Some(toml::Value::Table(t)) => (
+                    t.get("enabled").and_then(toml::Value::as_bool).unwrap_or(true),
+                    t.get("level").and_then(toml::Value::as_str).unwrap_or("INFO").to_owned(),
+                ),
+                Some(other) => panic!("environment.logging.{m} is {other}"),
+            }
+        };
+        let create_log_groups = boolean(&["environment", "logging", "create_log_groups"], true);
         let log_modules = ["dag_processing", "scheduler", "task", "webserver", "worker"]
             .into_iter()
-            .filter(|m| string(&["environment", "logging", m]).as_deref() != Some("off"))
+            .filter(|m| create_log_groups && module_logging(m).0)
             .map(str::to_owned)
             .collect();
         let monitoring = get(&["monitoring"]).map(|_| MonitoringSpec {
@@ -384,10 +410,12 @@ impl Expect {
         });
         let logging = ["dag_processing", "scheduler", "task", "webserver", "worker"]
             .into_iter()
-            .map(|m| {
-                let level = string(&["environment", "logging", m]).unwrap_or_else(|| "INFO".to_owned());
-                (m.to_owned(), Some(level).filter(|l| l != "off"))
-            })
+            .map(|m| (m.to_owned(), module_logging(m)))
+            .collect();
+        let subnets_created = get(&["network", "existing_private_subnet_ids"]).is_none();
+        let web_ingress = ["web_ingress_cidrs", "web_ingress_prefix_list_ids", "web_ingress_security_group_ids"]
+            .into_iter()
+            .flat_map(|k| strings(get(&["network", "security_group", k]).as_ref()))
             .collect();
         Expect {
             customer_endpoints: string(&["environment", "endpoint_management"]).as_deref() == Some("CUSTOMER"),
@@ -395,7 +423,13 @@ impl Expect {
             additional_sgs: strings(get(&["network", "security_group", "additional_ids"]).as_ref()),
             existing_vpc: string(&["network", "existing_vpc_id"]),
             s3_endpoint_bucket_arns: strings(get(&["network", "s3_endpoint_bucket_arns"]).as_ref()),
-            flow_logs: get(&["network", "existing_vpc_id"]).is_none() && boolean(&["network", "flow_logs"], true),
+            // Flow logs come with the subnets the spec creates, in a new VPC or an existing one.
+            flow_logs: subnets_created && boolean(&["network", "flow_logs"], true),
+            sg_created: boolean(&["network", "security_group", "create"], true),
+            web_ingress,
+            subnets_created,
+            create_customer_endpoints: boolean(&["network", "create_customer_endpoints"], true),
+            trusted_principals: strings(get(&["execution_role", "trusted_principals"]).as_ref()).into_iter().collect(),
             secrets,
             logging,
             env: string(&["environment", "name"]).unwrap_or_else(|| panic!("spec without environment.name")),
@@ -589,7 +623,7 @@ fn ir_rule(r: &SgRule) -> Value {
         &json!(r.from_port),
         &json!(r.to_port),
         vec![ir_opt(r.peer_group.as_ref())],
-        vec![json!(r.cidr)],
+        vec![json!(r.cidr), json!(r.prefix_list)],
     )
 }
 
@@ -1894,10 +1928,15 @@ fn check_bucket(m: &Model, e: &Expect) -> Result<(), String> {
 /// with `aws:SourceAccount` = the account and `aws:SourceArn` = this environment; the environment
 /// depends on its policy being attached. Any role of the stack trusts AWS services only.
 fn check_trust_and_dependency(m: &Model, e: &Expect) -> Result<(), String> {
+    // Services only, but for the spec's trusted_principals on the execution role (below).
+    let trusted = principal_of("AWS", &e.trusted_principals.iter().map(String::as_str).collect::<Vec<_>>());
     for r in m.of("iam_role") {
         for s in statements(&r.p["trust"]) {
             let p = principal(s);
-            ensure(!p.is_empty() && p.keys().all(|k| k == "Service"), || format!("{} trusts {p:?}", r.id))?;
+            let spec_trusted = !e.trusted_principals.is_empty() && r.id == "execution_role" && p == trusted;
+            ensure(spec_trusted || (!p.is_empty() && p.keys().all(|k| k == "Service")), || {
+                format!("{} trusts {p:?}", r.id)
+            })?;
         }
     }
     let Some(role) = execution_role(m, e)? else {
@@ -1906,8 +1945,19 @@ fn check_trust_and_dependency(m: &Model, e: &Expect) -> Result<(), String> {
         });
         return ensure(airflow.is_none(), || "a role for MWAA is created although the spec brings its own".to_owned());
     };
-    let sts = statements(&role.p["trust"]);
+    let mut sts = statements(&role.p["trust"]);
     ensure(!sts.is_empty(), || format!("{} trusts nobody", role.id))?;
+    // `trusted_principals`: one statement of their own, sts:AssumeRole, no condition.
+    let (theirs, mwaa): (Vec<&Value>, Vec<&Value>) = sts.into_iter().partition(|s| principal(s).contains_key("AWS"));
+    sts = mwaa;
+    ensure(theirs.len() == usize::from(!e.trusted_principals.is_empty()), || {
+        format!("{} statements trust AWS principals; the spec names {:?}", theirs.len(), e.trusted_principals)
+    })?;
+    for s in theirs {
+        ensure(principal(s) == trusted && actions(s) == set(&["sts:AssumeRole"]) && condition(s).is_empty(), || {
+            format!("{}: trusts {:?} for {:?}, not {trusted:?} for sts:AssumeRole", role.id, principal(s), actions(s))
+        })?;
+    }
     let services = principal_of("Service", &["airflow.amazonaws.com", "airflow-env.amazonaws.com"]);
     let want_cond =
         cond(&[("StringEquals", "aws:SourceAccount", &[ACCOUNT]), ("ArnLike", "aws:SourceArn", &[&e.env_arn()])]);
@@ -1948,13 +1998,35 @@ fn check_network(m: &Model, e: &Expect) -> Result<(), String> {
     for s in m.of("subnet") {
         ensure(s.p["map_public_ip"] != json!(true), || format!("{} maps public IPs on launch", s.id))?;
     }
-    let (self_ref, rules) = ingress_rules(m)?;
     let env = m.one("mwaa_environment")?;
+    if !e.sg_created {
+        // create = false: no group of mwaagen's; the environment is in exactly the spec's groups.
+        ensure(m.of("security_group").next().is_none() && m.of("security_group_ingress").next().is_none(), || {
+            "a security group (or rule) is created although the spec says create = false".to_owned()
+        })?;
+        let want: BTreeSet<String> = e.additional_sgs.iter().cloned().collect();
+        return ensure(strs(env.get("security_groups")) == want, || {
+            format!("the environment is in {:?}, not exactly {want:?}", env.get("security_groups"))
+        });
+    }
+    let (self_ref, rules) = ingress_rules(m)?;
     ensure(strs(env.get("security_groups")).contains(&self_ref), || {
         "the environment is not in its security group".to_owned()
     })?;
     let mut got = BTreeSet::new();
+    let mut web = BTreeSet::new();
     for r in &rules {
+        // `web_ingress_*`: TCP 443 from one of the spec's peers, nothing else.
+        let peers: BTreeSet<String> =
+            strs(r.get("peers")).into_iter().chain(strs(r.get("cidrs"))).filter(|p| p != &self_ref).collect();
+        if !peers.is_empty() {
+            ensure(port_key(r) == ("tcp".to_owned(), Some(443), Some(443)) && peers.len() == 1, || {
+                format!("ingress {r} admits more than one peer, or more than TCP 443")
+            })?;
+            ensure(peers.is_subset(&e.web_ingress), || format!("ingress {r} admits a peer the spec does not name"))?;
+            web.extend(peers);
+            continue;
+        }
         ensure(list(r.get("cidrs")).is_empty(), || format!("ingress {r} admits addresses, not only the group itself"))?;
         ensure(strs(r.get("peers")) == set(&[&self_ref]), || {
             format!("ingress {r} admits a peer other than the group itself")
@@ -1967,6 +2039,7 @@ fn check_network(m: &Model, e: &Expect) -> Result<(), String> {
         [("-1".to_owned(), None, None)].into()
     };
     ensure(got == want, || format!("ingress admits {got:?}, not {want:?}"))?;
+    ensure(web == e.web_ingress, || format!("the web server admits {web:?}, not the spec's {:?}", e.web_ingress))?;
     // Terraform manages the new VPC's default security group and leaves it without rules
     // (CloudFormation cannot manage it); nothing may reopen it.
     if m.view == View::Terraform && e.network_created {
@@ -2176,7 +2249,7 @@ fn check_network_dependencies(m: &Model, e: &Expect) -> Result<(), String> {
     for x in m.of("vpc_endpoint").filter(|x| is_customer_endpoint(x)) {
         ensure(!deps.contains(&x.id), || format!("the environment depends on {}, which is created from it", x.id))?;
     }
-    if !e.network_created {
+    if !e.subnets_created {
         return Ok(());
     }
     let subnets = strs(env.get("subnets"));
@@ -2223,18 +2296,24 @@ fn check_customer_endpoints(m: &Model, e: &Expect) -> Result<(), String> {
             want.push(service("webserver_vpc_endpoint_service"));
         }
     }
+    want.sort();
+    // create_customer_endpoints = false: none is created; the outputs still name the services.
+    let want_endpoints = if e.create_customer_endpoints { want.clone() } else { Vec::new() };
     let found: Vec<&Res> = m.of("vpc_endpoint").filter(|x| is_customer_endpoint(x)).collect();
     let mut got: Vec<String> = found.iter().map(|x| x.str("service").unwrap_or("").to_owned()).collect();
     got.sort();
-    want.sort();
-    ensure(got == want, || format!("endpoints to the environment's services {got:?}, not {want:?}"))?;
+    ensure(got == want_endpoints, || {
+        format!("endpoints to the environment's services {got:?}, not {want_endpoints:?}")
+    })?;
     let vpc = match &e.existing_vpc {
         Some(id) => id.clone(),
         None => rref(&m.one("vpc")?.id, "id"),
     };
     let subnets = strs(env.get("subnets"));
     let sgs = strs(env.get("security_groups"));
-    ensure(sgs.len() == 1 + e.additional_sgs.len(), || format!("the environment is in {sgs:?}"))?;
+    ensure(sgs.len() == usize::from(e.sg_created) + e.additional_sgs.len(), || {
+        format!("the environment is in {sgs:?}")
+    })?;
     for x in &found {
         let at = &x.id;
         ensure(x.str("type") == Some("Interface"), || format!("{at} is of type {:?}", x.str("type")))?;
@@ -2311,10 +2390,9 @@ fn check_environment_settings(m: &Model, e: &Expect) -> Result<(), String> {
     let env = m.one("mwaa_environment")?;
     let logging = env.p["logging"].as_object().cloned().unwrap_or_default();
     ensure(logging.len() == e.logging.len(), || format!("logging has {:?}", logging.keys().collect::<Vec<_>>()))?;
-    for (module, level) in &e.logging {
+    for (module, (enabled, want_level)) in &e.logging {
         let got = logging.get(module).cloned().unwrap_or(Value::Null);
-        ensure(got["enabled"] == json!(level.is_some()), || format!("{module} logs: {got}, spec {level:?}"))?;
-        let want_level = level.clone().unwrap_or_else(|| "INFO".to_owned());
+        ensure(got["enabled"] == json!(enabled), || format!("{module} logs: {got}, spec enabled = {enabled}"))?;
         ensure(got["level"] == json!(want_level), || {
             format!("{module} logs: level {}, not {want_level}", got["level"])
         })?;
@@ -2750,7 +2828,13 @@ fn the_cases_exercise_every_branch() {
     });
     has("S3 endpoint buckets under private routing", &|e| e.private && !e.s3_endpoint_bucket_arns.is_empty());
     has("flow logs off", &|e| e.network_created && !e.flow_logs);
-    has("a logging module off", &|e| e.logging.values().any(Option::is_none));
+    has("a logging module off", &|e| e.logging.values().any(|(enabled, _)| !enabled));
+    has("a disabled module keeping another level", &|e| e.logging.values().any(|(on, l)| !on && l != "INFO"));
+    has("subnets in an existing VPC", &|e| e.subnets_created && e.existing_vpc.is_some());
+    has("exactly the spec's security groups (create = false)", &|e| !e.sg_created);
+    has("web server ingress from outside the group", &|e| !e.web_ingress.is_empty());
+    has("trusted principals on the execution role", &|e| !e.trusted_principals.is_empty());
+    has("CUSTOMER endpoints left to the VPC's owner", &|e| e.customer_endpoints && !e.create_customer_endpoints);
     has("a web access grant with the CLI", &|e| e.web_access.iter().any(|g| g.cli));
     has("a web access grant with the REST API", &|e| e.web_access.iter().any(|g| g.rest_api));
     has("execution role statements", &|e| !e.statements.is_empty());

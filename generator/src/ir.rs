@@ -264,6 +264,9 @@ pub struct SgRule {
     pub peer_group: Option<Expr>,
     /// An IPv4 CIDR as peer.
     pub cidr: Option<String>,
+    /// A managed prefix list (`pl-...`) as peer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
     pub description: String,
 }
 
@@ -767,6 +770,21 @@ pub struct Ir {
     pub tags: IndexMap<String, String>,
     pub resources: Vec<Resource>,
     pub outputs: Vec<Output>,
+    /// `[environment] adopt = true`: resources that exist already and that the first deploy
+    /// imports (Terraform `import` blocks, CloudFormation resources-to-import.json).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<Import>,
+}
+
+/// A resource of the IR that exists already, and how its service identifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// Logical id of the resource in [`Ir::resources`].
+    pub id: String,
+    /// The CloudFormation resource type's primary identifier property (`Name`, `LogGroupName`).
+    pub property: String,
+    /// Its value, which is also the Terraform import id of both types.
+    pub value: String,
 }
 
 impl Ir {

@@ -324,6 +324,16 @@ fn generate(
 }
 
 fn print_files(files: &[OutputFile]) -> ExitCode {
+    // CloudFormation prints the template alone (spec-format.md); resources-to-import.json of an
+    // adopting spec goes beside it with --out.
+    let files = match files {
+        [template, rest @ ..] if template.path == "template.yaml" && !rest.is_empty() => {
+            let names: Vec<&str> = rest.iter().map(|f| f.path.as_str()).collect();
+            eprintln!("note: {} not printed: write it beside the template with --out DIR", names.join(", "));
+            std::slice::from_ref(template)
+        }
+        _ => files,
+    };
     let mut stdout = std::io::stdout().lock();
     let result = if let [only] = files {
         stdout.write_all(only.contents.as_bytes())
@@ -514,15 +524,11 @@ fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) ->
         Err(d) if imported.vpc_placeholder && d.0.iter().all(|d| d.field == "network.existing_vpc_id") => None,
         Err(d) => Some(d),
     };
-    // A spec that would not validate (beyond the VPC placeholder) is a bug of the import: say so
-    // and write nothing.
-    if let Some(diags) = problems {
-        eprint!("{}", diags.render(&spec_source).replace("; nothing was written", ""));
-        eprintln!(
-            "error: the spec made from {} does not validate (please report this as a bug of mwaagen); nothing was written",
-            imported.name
-        );
-        return ExitCode::FAILURE;
+    // Values that do not validate come from the live environment (a version MWAA no longer
+    // offers, ...): the spec is written all the same, each such value marked with what to choose.
+    let mut imported = imported;
+    if let Some(diags) = &problems {
+        imported.spec = mwaagen::import::mark_refused(&imported.spec, diags);
     }
     match out {
         None => {
@@ -551,6 +557,20 @@ fn import(file: &Path, vpc_id: Option<&str>, out: Option<&Path>, force: bool) ->
              subnets there (the comment above it says how to find it), or import again with --vpc-id",
             mwaagen::import::VPC_PLACEHOLDER
         );
+    }
+    if let Some(diags) = problems {
+        let written = Source::from_text(spec_name.clone(), imported.spec.as_str());
+        let shown = match mwaagen::compile(&written) {
+            Err(d) => d.render(&written).replace("; nothing was written", ""),
+            Ok(_) => diags.render(&spec_source).replace("; nothing was written", ""),
+        };
+        eprint!("{shown}");
+        eprintln!(
+            "error: the live environment {} has values that mwaagen refuses (above): they were written as they are, \
+             each marked with a `# CHOOSE:` comment in {spec_name}; choose a value for each and run `mwaagen validate`",
+            imported.name
+        );
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

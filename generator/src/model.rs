@@ -43,6 +43,9 @@ pub struct Config {
     pub secrets: Option<Secrets>,
     /// `[monitoring]`: alarms and a dashboard.
     pub monitoring: Option<Monitoring>,
+    /// `network.create_customer_endpoints`: with CUSTOMER endpoint management, whether the stack
+    /// creates the endpoints (false: a shared VPC whose owner creates them).
+    pub create_customer_endpoints: bool,
     pub tags: IndexMap<String, String>,
     pub output: Output,
 }
@@ -66,10 +69,23 @@ pub struct Environment {
     pub requirements: Option<S3Object>,
     pub startup_script: Option<S3Object>,
     pub airflow_configuration_options: IndexMap<String, String>,
-    /// One entry per module of [`LOG_MODULES`], in that order; `None` is `off`.
-    pub logging: Vec<(String, Option<String>)>,
-    /// `logging.retention_days`: retention of the log groups the stack creates for MWAA.
+    /// One entry per module of [`LOG_MODULES`], in that order.
+    pub logging: Vec<ModuleLogging>,
+    /// `logging.retention_days`: retention of the log groups the stack creates for MWAA (and of
+    /// the VPC flow-log group).
     pub log_retention_days: i64,
+    /// `logging.create_log_groups`: false leaves MWAA's log groups to MWAA.
+    pub create_log_groups: bool,
+    /// `adopt`: the environment and its log groups exist already; the output imports them.
+    pub adopt: bool,
+}
+
+/// One Airflow module's logging: its level, kept when the module is off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleLogging {
+    pub module: String,
+    pub level: String,
+    pub enabled: bool,
 }
 
 /// An object in the environment's bucket, optionally pinned to a version.
@@ -106,9 +122,22 @@ pub enum Network {
         flow_logs: bool,
         /// Private routing only: further buckets the S3 gateway endpoint policy admits.
         s3_endpoint_bucket_arns: Vec<String>,
+        /// `existing_vpc_id` without subnets: the subnets, NAT gateways and routes go into this
+        /// VPC; `vpc_cidr` is then the VPC's own block (or the default, unchecked).
+        existing_vpc: Option<ExistingVpc>,
     },
     /// The user brings the VPC and two private subnets.
     Existing { vpc_id: String, private_subnet_ids: [String; 2] },
+}
+
+/// An existing VPC that the spec creates subnets in.
+#[derive(Debug, Clone)]
+pub struct ExistingVpc {
+    pub vpc_id: String,
+    /// The VPC's internet gateway (public routing).
+    pub internet_gateway_id: Option<String>,
+    /// Whether the spec names the VPC's CIDR (`vpc_cidr`): only then are the subnets checked.
+    pub cidr_known: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +150,18 @@ pub enum Ingress {
 pub struct SecurityGroup {
     pub ingress: Ingress,
     pub additional_ids: Vec<String>,
+    /// false: no group of mwaagen's; the environment uses exactly `additional_ids`.
+    pub create: bool,
+    /// Who may reach the web server (TCP 443) from outside the group, in spec order.
+    pub web_ingress: Vec<WebIngress>,
+}
+
+/// A peer allowed to reach the web server on TCP 443.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebIngress {
+    Cidr(String),
+    PrefixList(String),
+    SecurityGroup(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +190,8 @@ pub enum ExecutionRole {
         permissions_boundary_arn: Option<String>,
         /// `[[execution_role.statements]]`, in spec order.
         statements: Vec<Statement>,
+        /// Further principals that may assume the role: role ARNs or account ids.
+        trusted_principals: Vec<String>,
     },
     Existing(String),
 }

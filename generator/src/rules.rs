@@ -482,6 +482,19 @@ pub static EC2_VPC_ID: Text = Text::new(None, "EC2 user guide, resource-ids.html
 pub static EC2_SUBNET_ID: Text =
     Text::new(None, "EC2 user guide, resource-ids.html", 8, 24, Some("subnet-[0-9a-f]{1,17}"));
 
+/// `network.existing_internet_gateway_id`
+pub static EC2_INTERNET_GATEWAY_ID: Text =
+    Text::new(None, "EC2 user guide, resource-ids.html", 5, 21, Some("igw-[0-9a-f]{1,17}"));
+
+/// `network.security_group.web_ingress_prefix_list_ids[]`: a managed prefix list (VPC user guide,
+/// managed-prefix-lists.html; ids `pl-` and hexadecimal digits as resource-ids.html gives them).
+pub static EC2_PREFIX_LIST_ID: Text =
+    Text::new(None, "EC2 user guide, resource-ids.html", 4, 20, Some("pl-[0-9a-f]{1,17}"));
+
+/// Inbound rules of one security group (VPC user guide, amazon-vpc-limits.html, "Security
+/// groups": 60 inbound rules per security group, the default quota).
+pub const SECURITY_GROUP_INBOUND_RULES: usize = 60;
+
 /// `network.security_group.additional_ids[]`
 pub static EC2_SECURITY_GROUP_ID: Text =
     Text::new(None, "EC2 user guide, resource-ids.html", 4, 20, Some("sg-[0-9a-f]{1,17}"));
@@ -752,6 +765,8 @@ pub fn all_text_rules() -> Vec<(&'static str, &'static Text)> {
         ("EC2_VPC_ID", &EC2_VPC_ID),
         ("EC2_SUBNET_ID", &EC2_SUBNET_ID),
         ("EC2_SECURITY_GROUP_ID", &EC2_SECURITY_GROUP_ID),
+        ("EC2_INTERNET_GATEWAY_ID", &EC2_INTERNET_GATEWAY_ID),
+        ("EC2_PREFIX_LIST_ID", &EC2_PREFIX_LIST_ID),
         ("ROLE_NAME", &ROLE_NAME),
         ("GROUP_NAME", &GROUP_NAME),
         ("POLICY_NAME", &POLICY_NAME),

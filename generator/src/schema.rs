@@ -17,13 +17,13 @@ use crate::model::{
 };
 use crate::rules::{
     self, Choice, Count, Int, IntChoice, Model, Text, ANY_KMS_KEY_ARN, BUCKET_RESERVED_PREFIXES,
-    BUCKET_RESERVED_SUFFIXES, CIDR_PREFIX, CONDITION_KEY, CONFIG_KEY, CONFIG_VALUE, EC2_SECURITY_GROUP_ID,
-    EC2_SUBNET_ID, EC2_VPC_ID, ENDPOINT_MANAGEMENT, ENVIRONMENT_CLASS, ENVIRONMENT_CLASS_VALUES, ENVIRONMENT_NAME,
-    GROUP_NAME, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, LOGGING_LEVEL, LOG_RETENTION, MAINTENANCE_WINDOW, MAX_WEBSERVERS,
-    MAX_WORKERS, MIN_WEBSERVERS, MIN_WORKERS, MWAA_REGIONS, POLICY_ARN, REGION, RELATIVE_PATH,
-    ROLE_MANAGED_POLICIES_MAX, ROLE_NAME, S3_BUCKET_ARN, S3_OBJECT_VERSION, SCHEDULERS, SECURITY_GROUP_ID,
-    SECURITY_GROUP_LIST, STACK_NAME, STATEMENT_ACTION, STATEMENT_SID, SUBNET_ID, SUBNET_LIST, TAG_KEY, TAG_MAP,
-    TAG_VALUE, WEBSERVER_ACCESS_MODE, WORKER_REPLACEMENT_STRATEGY,
+    BUCKET_RESERVED_SUFFIXES, CIDR_PREFIX, CONDITION_KEY, CONFIG_KEY, CONFIG_VALUE, EC2_INTERNET_GATEWAY_ID,
+    EC2_PREFIX_LIST_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, ENDPOINT_MANAGEMENT, ENVIRONMENT_CLASS,
+    ENVIRONMENT_CLASS_VALUES, ENVIRONMENT_NAME, GROUP_NAME, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, LOGGING_LEVEL,
+    LOG_RETENTION, MAINTENANCE_WINDOW, MAX_WEBSERVERS, MAX_WORKERS, MIN_WEBSERVERS, MIN_WORKERS, MWAA_REGIONS,
+    POLICY_ARN, REGION, RELATIVE_PATH, ROLE_MANAGED_POLICIES_MAX, ROLE_NAME, S3_BUCKET_ARN, S3_OBJECT_VERSION,
+    SCHEDULERS, SECURITY_GROUP_ID, SECURITY_GROUP_LIST, STACK_NAME, STATEMENT_ACTION, STATEMENT_SID, SUBNET_ID,
+    SUBNET_LIST, TAG_KEY, TAG_MAP, TAG_VALUE, WEBSERVER_ACCESS_MODE, WORKER_REPLACEMENT_STRATEGY,
 };
 use crate::versions;
 
@@ -280,12 +280,31 @@ fn environment() -> Value {
         "propertyNames": with(text(&CONFIG_KEY), "allOf", json!([pattern("^[A-Za-z0-9_]+\\.[A-Za-z0-9_]+$"), not_pattern("^secrets\\.")])),
         "additionalProperties": text(&CONFIG_VALUE),
     });
-    let level =
-        |module: &str| choice(&format!("Log level of the {module} logs, or \"off\""), &LOGGING_LEVEL, Some("INFO"));
+    let level = |module: &str| {
+        let plain = choice(&format!("Log level of the {module} logs, or \"off\""), &LOGGING_LEVEL, Some("INFO"));
+        let levels: Vec<&str> = LOGGING_LEVEL.values.iter().copied().filter(|l| *l != "off").collect();
+        let table = object(
+            "The module's level, kept while it is off (enabled = false)",
+            vec![
+                ("level", json!({"type": "string", "enum": levels})),
+                ("enabled", boolean("false: the module logs nothing, keeping its level", true)),
+            ],
+            &["level"],
+        );
+        json!({"description": format!("Logging of the {module} logs: a level, \"off\", or {{ level, enabled }}"), "default": "INFO", "anyOf": [plain, table]})
+    };
     let mut logging: Vec<(&str, Value)> = LOG_MODULES.iter().map(|m| (*m, level(m))).collect();
     logging.push((
         "retention_days",
-        int_choice("Retention of the five MWAA log groups the stack creates, in days", &LOG_RETENTION, 365),
+        int_choice(
+            "Retention of the five MWAA log groups the stack creates (and of the VPC flow-log group), in days",
+            &LOG_RETENTION,
+            365,
+        ),
+    ));
+    logging.push((
+        "create_log_groups",
+        boolean("false: the stack creates no MWAA log group; MWAA creates its own (its retention and key)", true),
     ));
     let env = object(
         "The MWAA environment.",
@@ -311,6 +330,7 @@ fn environment() -> Value {
             ("startup_script_s3_object_version", version("the startup script")),
             ("airflow_configuration_options", options),
             ("logging", object("Logging of the five Airflow components (default INFO each) and the retention of their log groups.", logging, &[])),
+            ("adopt", boolean("The environment and its log groups exist already: the output imports them (what `mwaagen import` writes).", false)),
         ],
         // `name` is required at the top level: a base leaves it to the specs that extend it.
         &[],
@@ -375,10 +395,20 @@ fn network() -> Value {
             ("s3_endpoint_bucket_arns", array("Private routing only: further buckets the S3 gateway endpoint policy admits.", json!({"type": "string", "pattern": s3_bucket_arn_any_partition()}), None, true)),
             ("existing_vpc_id", text_field("An existing VPC's id", &EC2_VPC_ID, Vec::new(), None)),
             ("existing_private_subnet_ids", array("Two existing private subnets in different AZs.", with(text(&SUBNET_ID), "allOf", json!([pattern(&EC2_SUBNET_ID.schema_pattern().unwrap_or_default())])), Some(&SUBNET_LIST), true)),
-            ("security_group", object("The environment's security group.", vec![
+            ("existing_internet_gateway_id", text_field("The existing VPC's internet gateway (subnets created in it, public routing)", &EC2_INTERNET_GATEWAY_ID, Vec::new(), None)),
+            ("create_customer_endpoints", boolean("With endpoint_management = CUSTOMER: false creates no endpoints (a shared VPC's owner creates them from the output endpoint services).", true)),
+            ("security_group", with(object("The environment's security group.", vec![
                 ("ingress", plain_choice("all_self: all traffic from itself; restricted: TCP 5432 and 443 from itself", &["all_self", "restricted"], Some("all_self"))),
-                ("additional_ids", array("Existing security groups added to the environment (MWAA takes 5 in all, one is mwaagen's).", with(text(&SECURITY_GROUP_ID), "allOf", json!([pattern(&EC2_SECURITY_GROUP_ID.schema_pattern().unwrap_or_default())])), Some(&SECURITY_GROUP_LIST), true)),
-            ], &[])),
+                ("additional_ids", with(array("Existing security groups added to the environment (MWAA takes 5 in all, one is mwaagen's unless create = false).", with(text(&SECURITY_GROUP_ID), "allOf", json!([pattern(&EC2_SECURITY_GROUP_ID.schema_pattern().unwrap_or_default())])), None, true), "maxItems", json!(SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved))),
+                ("create", boolean("false: no group of mwaagen's; the environment uses exactly additional_ids (1 to 5); only with an existing network", true)),
+                ("web_ingress_cidrs", array("IPv4 blocks allowed to reach the web server on TCP 443 (a VPN, a peered network).", json!({"type": "string", "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$"}), None, true)),
+                ("web_ingress_prefix_list_ids", array("Managed prefix lists allowed to reach the web server on TCP 443.", text(&EC2_PREFIX_LIST_ID), None, true)),
+                ("web_ingress_security_group_ids", array("Security groups allowed to reach the web server on TCP 443.", text(&EC2_SECURITY_GROUP_ID), None, true)),
+            ], &[]), "allOf", json!([{
+                "if": {"properties": {"create": {"const": false}}, "required": ["create"]},
+                "then": {"properties": {"additional_ids": {"minItems": 1}, "ingress": false, "web_ingress_cidrs": false, "web_ingress_prefix_list_ids": false, "web_ingress_security_group_ids": false}, "required": ["additional_ids"]},
+                "else": {"properties": {"additional_ids": {"maxItems": SECURITY_GROUP_LIST.max}}},
+            }]))),
             ("acl", object("A custom network ACL.", vec![("enabled", boolean("A network ACL on every subnet the spec creates: rule 100 allows all IPv4 in and out.", false))], &[])),
         ],
         &[],
@@ -405,8 +435,22 @@ fn network() -> Value {
                 "else": {"properties": {"s3_endpoint_bucket_arns": {"maxItems": 0}}},
             },
             {
-                "if": {"anyOf": [{"required": ["existing_vpc_id"]}, {"required": ["existing_private_subnet_ids"]}]},
-                "then": {"required": ["existing_vpc_id", "existing_private_subnet_ids"], "properties": excluded},
+                "if": {"required": ["existing_private_subnet_ids"]},
+                "then": {"required": ["existing_vpc_id"], "properties": with(Value::Object(excluded), "existing_internet_gateway_id", json!(false))},
+            },
+            {
+                "if": {"required": ["existing_internet_gateway_id"]},
+                "then": {"required": ["existing_vpc_id"]},
+            },
+            {
+                // Subnets in an existing VPC: their blocks, and with public routing its internet gateway.
+                "if": {"required": ["existing_vpc_id"], "not": {"required": ["existing_private_subnet_ids"]}},
+                "then": {
+                    "required": ["private_subnet_cidrs"],
+                    "if": {"properties": {"routing": {"const": "private"}}, "required": ["routing"]},
+                    "then": {"properties": {"existing_internet_gateway_id": false}},
+                    "else": {"required": ["existing_internet_gateway_id", "public_subnet_cidrs"]},
+                },
             },
         ]),
     )
@@ -551,6 +595,7 @@ fn execution_role() -> Value {
             ("additional_policy_arns", with(array(&format!("Managed policies attached besides the generated one (at most {max_policies}: IAM allows {ROLE_MANAGED_POLICIES_MAX} per role, 10 by default)."), policy_arn("A managed policy's ARN"), None, true), "maxItems", json!(max_policies))),
             ("permissions_boundary_arn", json!({"description": "A managed policy's ARN as the role's permissions boundary, or \"\" for none.", "default": "", "anyOf": [{"const": ""}, policy_arn("A managed policy's ARN")]})),
             ("statements", array("Inline statements added to the execution policy.", statement, None, false)),
+            ("trusted_principals", array("Further principals that may assume the role: IAM role ARNs or 12-digit account ids.", json!({"type": "string", "anyOf": [{"pattern": "^[0-9]{12}$"}, {"pattern": "^arn:[a-z-]+:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64}$"}]}), None, true)),
         ],
         &[],
     );
@@ -561,6 +606,7 @@ fn execution_role() -> Value {
             "additional_policy_arns": {"maxItems": 0},
             "permissions_boundary_arn": {"const": ""},
             "statements": {"maxItems": 0},
+            "trusted_principals": {"maxItems": 0},
         }}}),
     )
 }

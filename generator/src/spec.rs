@@ -62,18 +62,56 @@ pub struct RawEnvironment {
     pub startup_script_s3_object_version: O<String>,
     pub airflow_configuration_options: O<StrMap>,
     pub logging: O<RawLogging>,
+    /// The environment (and its log groups) already exist: the output adopts them.
+    pub adopt: O<bool>,
 }
 
 /// `[environment.logging]`
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogging {
-    pub dag_processing: O<String>,
-    pub scheduler: O<String>,
-    pub task: O<String>,
-    pub webserver: O<String>,
-    pub worker: O<String>,
+    pub dag_processing: O<RawLogLevel>,
+    pub scheduler: O<RawLogLevel>,
+    pub task: O<RawLogLevel>,
+    pub webserver: O<RawLogLevel>,
+    pub worker: O<RawLogLevel>,
     pub retention_days: O<i64>,
+    pub create_log_groups: O<bool>,
+}
+
+/// A module's logging: a level (or `"off"`), or `{ level = "WARNING", enabled = false }` (off,
+/// keeping its level, as `aws mwaa get-environment` shows a disabled module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawLogLevel {
+    Level(String),
+    Table { level: Option<String>, enabled: Option<bool> },
+}
+
+impl<'de> Deserialize<'de> for RawLogLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawLogLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a log level, or a table { level = \"WARNING\", enabled = false }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawLogLevel, E> {
+                Ok(RawLogLevel::Level(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLogLevel, A::Error> {
+                let (mut level, mut enabled) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "level" => level = Some(map.next_value::<String>()?),
+                        "enabled" => enabled = Some(map.next_value::<bool>()?),
+                        other => return Err(serde::de::Error::unknown_field(other, &["level", "enabled"])),
+                    }
+                }
+                Ok(RawLogLevel::Table { level, enabled })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `[network]`
@@ -90,6 +128,8 @@ pub struct RawNetwork {
     pub s3_endpoint_bucket_arns: O<Vec<S<String>>>,
     pub existing_vpc_id: O<String>,
     pub existing_private_subnet_ids: O<Vec<S<String>>>,
+    pub existing_internet_gateway_id: O<String>,
+    pub create_customer_endpoints: O<bool>,
     pub security_group: O<RawSecurityGroup>,
     pub acl: O<RawAcl>,
 }
@@ -100,6 +140,10 @@ pub struct RawNetwork {
 pub struct RawSecurityGroup {
     pub ingress: O<String>,
     pub additional_ids: O<Vec<S<String>>>,
+    pub create: O<bool>,
+    pub web_ingress_cidrs: O<Vec<S<String>>>,
+    pub web_ingress_prefix_list_ids: O<Vec<S<String>>>,
+    pub web_ingress_security_group_ids: O<Vec<S<String>>>,
 }
 
 /// `[network.acl]`
@@ -135,6 +179,7 @@ pub struct RawExecutionRole {
     pub additional_policy_arns: O<Vec<S<String>>>,
     pub permissions_boundary_arn: O<String>,
     pub statements: O<Vec<S<RawStatement>>>,
+    pub trusted_principals: O<Vec<S<String>>>,
 }
 
 /// One `[[execution_role.statements]]` entry: an inline statement of the execution policy.

@@ -105,11 +105,19 @@ pub fn import(source: &Source, vpc_id: Option<&str>) -> Result<Imported, Diagnos
                 .with_help("import reads the JSON that `aws mwaa get-environment --name NAME` prints")]));
         }
     };
+    // boto3 users dump `resp["Environment"]`: the Environment object alone, read as if wrapped.
+    if doc.get("Environment").is_none() && doc.get("Name").is_some() && doc.get("Arn").is_some() {
+        const PREFIX: &str = "{\"Environment\": ";
+        let wrapped = Source::from_text(source.name.clone(), format!("{PREFIX}{}}}", source.text).as_str());
+        let shift = |d: Diagnostic| Diagnostic {
+            span: d.span.map(|s| s.start.saturating_sub(PREFIX.len())..s.end.saturating_sub(PREFIX.len())),
+            ..d
+        };
+        return import(&wrapped, vpc_id).map_err(|d| Diagnostics(d.0.into_iter().map(shift).collect()));
+    }
     let Some(env) = doc.get("Environment").and_then(Value::as_object) else {
         let help = if doc.get("Environments").is_some() {
             "this is the output of `aws mwaa list-environments`: run `aws mwaa get-environment --name NAME` for one of them"
-        } else if doc.get("Name").is_some() && doc.get("Arn").is_some() {
-            "this looks like the Environment object alone: import takes the whole output, {\"Environment\": {...}}"
         } else {
             "run `aws mwaa get-environment --name NAME --output json` and import what it prints"
         };
@@ -132,6 +140,32 @@ pub fn import(source: &Source, vpc_id: Option<&str>) -> Result<Imported, Diagnos
             Err(d)
         }
     }
+}
+
+/// The imported spec with a comment above each line that holds a value validation refuses: the
+/// live environment has it (a version MWAA no longer offers, ...), and the user must choose
+/// another. `diags` are those of compiling `spec` itself.
+#[must_use]
+pub fn mark_refused(spec: &str, diags: &Diagnostics) -> String {
+    let mut notes: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
+    for d in &diags.0 {
+        let at = d.span.as_ref().map_or(0, |s| s.start);
+        let line = spec[..at.min(spec.len())].matches('\n').count();
+        let mut note = format!("# CHOOSE: the live value of {} is refused: {}", d.field, d.message);
+        if let Some(help) = &d.help {
+            note.push_str(&format!(" ({help})"));
+        }
+        notes.entry(line).or_default().push(note.replace('\n', " "));
+    }
+    let mut out = String::new();
+    for (i, line) in spec.split_inclusive('\n').enumerate() {
+        for n in notes.get(&i).into_iter().flatten() {
+            out.push_str(n);
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// The byte offset of a 1-based line and column.

@@ -34,7 +34,8 @@ pub(super) struct Found {
     pub tags: Vec<(String, String)>,
     pub key: Option<String>,
     /// (module, level or `off`; `None`: not reported), in the order of the spec format.
-    pub levels: Vec<(&'static str, Option<String>)>,
+    /// Each module's (level, enabled), `None` when get-environment does not report the module.
+    pub levels: Vec<(&'static str, Option<(String, bool)>)>,
     /// Members the spec does not carry, each with the reason.
     pub not_carried: Vec<String>,
 }
@@ -222,7 +223,7 @@ impl Reader<'_> {
         let tags = if env.contains_key("Tags") { self.string_map(env, &e("Tags")) } else { Vec::new() };
         let key = self.string(env, &e("KmsKey"));
         let logging = self.object(env, &e("LoggingConfiguration"));
-        let mut levels: Vec<(&str, Option<String>)> = Vec::new();
+        let mut levels: Vec<(&str, Option<(String, bool)>)> = Vec::new();
         for (module, member) in LOG_MODULES.iter().zip(LOG_MEMBERS) {
             let path = ["Environment", "LoggingConfiguration", member];
             let m = logging.and_then(|l| self.object(l, &path));
@@ -239,12 +240,9 @@ impl Reader<'_> {
                         true
                     }
                 };
+                // A disabled module keeps its level (ModuleLoggingConfiguration has both).
                 let level = self.string(m, &["Environment", "LoggingConfiguration", member, "LogLevel"]);
-                if enabled {
-                    level.unwrap_or_else(|| "INFO".to_owned())
-                } else {
-                    "off".to_owned()
-                }
+                (level.unwrap_or_else(|| "INFO".to_owned()), enabled)
             });
             levels.push((module, level));
         }

@@ -77,12 +77,9 @@ pub(super) fn spec(f: &Found, vpc_id: Option<&str>) -> String {
     );
     let _ =
         writeln!(w, "# It describes that environment with what it runs in brought as it is (subnets, security groups,");
-    let _ =
-        writeln!(w, "# bucket, role, key) and every setting. Deployed as it is, it would create a second environment");
-    let _ =
-        writeln!(w, "# of this name, which MWAA refuses while the live one exists: to take the live environment over,");
-    let _ =
-        writeln!(w, "# import it (and its log groups) into the stack or the Terraform state (docs/change-safety.md).");
+    let _ = writeln!(w, "# bucket, role, key) and every setting. `adopt = true`: the first deploy imports the live");
+    let _ = writeln!(w, "# environment and its log groups instead of creating them (docs/operations.md, \"Adopting a");
+    let _ = writeln!(w, "# live environment\").");
 
     if !not_carried.is_empty() {
         let _ = writeln!(w, "#\n# Not carried into the spec:");
@@ -92,6 +89,8 @@ pub(super) fn spec(f: &Found, vpc_id: Option<&str>) -> String {
     }
     let _ = writeln!(w, "version = 1\n\n[environment]");
     let _ = writeln!(w, "name = {}", toml_str(name));
+    let _ = writeln!(w, "# The environment and its log groups exist: the output imports them (remove once deployed).");
+    let _ = writeln!(w, "adopt = true");
     for (field, v) in [("airflow_version", &version), ("environment_class", &class)] {
         if let Some(v) = v {
             let _ = writeln!(w, "{field} = {}", toml_str(v));
@@ -156,8 +155,12 @@ pub(super) fn spec(f: &Found, vpc_id: Option<&str>) -> String {
     let _ = writeln!(w, "\n[environment.logging]");
     for (module, level) in levels {
         match level {
-            Some(l) => {
+            Some((l, true)) => {
                 let _ = writeln!(w, "{module} = {}", toml_str(l));
+            }
+            // Off, keeping the level the live environment has for it.
+            Some((l, false)) => {
+                let _ = writeln!(w, "{module} = {{ level = {}, enabled = false }}", toml_str(l));
             }
             None => {
                 let _ = writeln!(w, "# {module}: not reported by get-environment; the default, \"INFO\", applies.");
@@ -190,15 +193,9 @@ pub(super) fn spec(f: &Found, vpc_id: Option<&str>) -> String {
     }
     let _ = writeln!(w, "existing_private_subnet_ids = {}", toml_list(subnets));
     let _ = writeln!(w, "\n[network.security_group]");
-    let _ =
-        writeln!(w, "# mwaagen creates a security group of its own for the environment (traffic between its parts);");
-    let _ = writeln!(w, "# the environment's groups are kept beside it.");
-    // MWAA takes 1..=5 groups (NetworkConfiguration.SecurityGroupIds), one of them mwaagen's.
-    let (kept, dropped) = groups.split_at(groups.len().min(4));
-    let _ = writeln!(w, "additional_ids = {}", toml_list(kept));
-    for g in dropped {
-        let _ = writeln!(w, "# {}: not carried: MWAA takes five groups at most, and one is mwaagen's own.", comment(g));
-    }
+    let _ = writeln!(w, "# Exactly the live environment's groups: mwaagen creates none of its own (create = false).");
+    let _ = writeln!(w, "create = false");
+    let _ = writeln!(w, "additional_ids = {}", toml_list(groups));
 
     let _ = writeln!(w, "\n[bucket]\nexisting_arn = {}", toml_str(bucket));
 

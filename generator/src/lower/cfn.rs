@@ -94,6 +94,7 @@ fn properties(kind: &Kind) -> Props {
             p.extend(ports(rule));
             p.extend(rule.peer_group.iter().map(|g| ("SourceSecurityGroupId", v(g))));
             p.extend(rule.cidr.iter().map(|c| ("CidrIp", s(c))));
+            p.extend(rule.prefix_list.iter().map(|l| ("SourcePrefixListId", s(l))));
             p.push(("Description", s(&rule.description)));
             p
         }

@@ -138,7 +138,9 @@ impl Builder {
     /// policies").
     pub(super) fn customer_endpoints(&mut self, config: &Config, refs: &Refs) {
         let e = &config.environment;
-        if e.endpoint_management != "CUSTOMER" {
+        // `create_customer_endpoints = false`: a shared VPC, whose owner creates them from the
+        // endpoint services the outputs name (MWAA user guide, vpc-endpoint-management.html).
+        if e.endpoint_management != "CUSTOMER" || !config.create_customer_endpoints {
             return;
         }
         let env = self.env.clone();

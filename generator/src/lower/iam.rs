@@ -23,13 +23,17 @@ pub(super) fn role_arn(role: &ExecutionRole) -> Expr {
 impl Builder {
     /// The execution role, when the spec has mwaagen generate it, and its managed policy.
     pub(super) fn execution_role(&mut self, config: &Config, refs: &Refs) {
-        let ExecutionRole::Generated { additional_policy_arns, permissions_boundary_arn, statements } =
-            &config.execution_role
+        let ExecutionRole::Generated {
+            additional_policy_arns,
+            permissions_boundary_arn,
+            statements,
+            trusted_principals,
+        } = &config.execution_role
         else {
             return;
         };
         let env = self.env.clone();
-        let trust = policy(vec![statement(
+        let mut trust = policy(vec![statement(
             "AllowMwaaToAssumeRole",
             "Allow",
             Some(principal("Service", Expr::strs(["airflow.amazonaws.com", "airflow-env.amazonaws.com"]))),
@@ -43,6 +47,21 @@ impl Builder {
                 ("ArnLike".to_owned(), Expr::Map(IndexMap::from([("aws:SourceArn".to_owned(), refs.env_arn.clone())]))),
             ]))),
         )]);
+        if !trusted_principals.is_empty() {
+            // `execution_role.trusted_principals`: account ids or role ARNs as `AWS` principals
+            // (IAM user guide, reference_policies_elements_principal.html).
+            append_statements(
+                &mut trust,
+                vec![statement(
+                    "AllowTrustedPrincipalsToAssumeRole",
+                    "Allow",
+                    Some(principal("AWS", Expr::strs(trusted_principals.iter().map(String::as_str)))),
+                    Expr::strs(["sts:AssumeRole"]),
+                    None,
+                    None,
+                )],
+            );
+        }
         let role = self.add(
             "ExecutionRole",
             Kind::IamRole {

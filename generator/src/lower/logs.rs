@@ -9,13 +9,14 @@ use crate::ir::{snake_case, Attr, Expr, Kind, Lifecycle, Output, Pseudo};
 use crate::model::{Bucket, Config, Environment};
 
 impl Builder {
-    pub(super) fn flow_logs(&mut self, vpc: &Expr, kms_key: Option<&Expr>) {
+    /// The flow-log group keeps its logs as long as MWAA's (`logging.retention_days`).
+    pub(super) fn flow_logs(&mut self, vpc: &Expr, kms_key: Option<&Expr>, retention_days: i64) {
         let env = self.env.clone();
         let log_group_name = format!("/mwaa/{env}/vpc-flow-logs");
         let tags = self.tags_with_name(None);
         let lg = self.add(
             "FlowLogsLogGroup",
-            Kind::LogGroup { name: log_group_name.clone(), retention_days: 365, kms_key: kms_key.cloned() },
+            Kind::LogGroup { name: log_group_name.clone(), retention_days, kms_key: kms_key.cloned() },
         );
         lg.tags = Some(tags);
         let lg_name = lg.attr(Attr::Id);
@@ -115,7 +116,8 @@ pub(super) struct MwaaLogGroup {
 pub(super) fn mwaa_log_groups(e: &Environment) -> Vec<MwaaLogGroup> {
     MWAA_LOG_GROUPS
         .iter()
-        .filter(|(module, ..)| e.logging.iter().any(|(m, level)| m == module && level.is_some()))
+        .filter(|_| e.create_log_groups)
+        .filter(|(module, ..)| e.logging.iter().any(|m| m.module == *module && m.enabled))
         .map(|(_, pascal, suffix, what)| MwaaLogGroup {
             id: format!("{pascal}LogGroup"),
             name: format!("airflow-{}-{suffix}", e.name),

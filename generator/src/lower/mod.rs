@@ -51,7 +51,15 @@ pub fn lower(config: &Config) -> Ir {
     let env = &config.environment.name;
 
     let (vpc, private_subnets, public_subnets, route_tables) = b.network(config);
-    let sg = b.security_group(config, &vpc);
+    let additional = config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone()));
+    // `create = false`: no group of mwaagen's; the environment's groups are exactly additional_ids.
+    let (sg, environment_sgs): (Expr, Vec<Expr>) = if config.security_group.create {
+        let sg = b.security_group(config, &vpc);
+        (sg.clone(), std::iter::once(sg).chain(additional).collect())
+    } else {
+        let groups: Vec<Expr> = additional.collect();
+        (groups.first().cloned().unwrap_or_else(|| Expr::s("")), groups)
+    };
     if config.acl {
         b.acl(&vpc, &public_subnets, &private_subnets);
     }
@@ -61,9 +69,7 @@ pub fn lower(config: &Config) -> Ir {
         private_subnets,
         public_subnets,
         route_tables,
-        environment_sgs: std::iter::once(sg.clone())
-            .chain(config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone())))
-            .collect(),
+        environment_sgs,
         sg,
         kms_key: kms::key_arn(&config.kms),
         bucket_arn,
@@ -77,7 +83,7 @@ pub fn lower(config: &Config) -> Ir {
         b.endpoints(config, &refs);
     }
     if let Network::Created { flow_logs: true, .. } = &config.network {
-        b.flow_logs(&refs.vpc, refs.kms_key.as_ref());
+        b.flow_logs(&refs.vpc, refs.kms_key.as_ref(), config.environment.log_retention_days);
     }
     // The key policy names the execution role.
     if matches!(config.kms, Kms::Create) {
@@ -93,6 +99,7 @@ pub fn lower(config: &Config) -> Ir {
     let mut outputs = mwaa::outputs(config, &refs);
     outputs.extend(operator_outputs(config, &b.resources));
 
+    let imports = adopted(config, &mut b.resources);
     suppressions::apply(config, &mut b.resources);
     cfn::build(&mut b.resources);
     let uses_az_lookup =
@@ -109,7 +116,36 @@ pub fn lower(config: &Config) -> Ir {
         tags: config.tags.clone(),
         resources: b.resources,
         outputs,
+        imports,
     }
+}
+
+/// `adopt = true`: the environment and the log groups the stack makes for it exist already. Each
+/// is imported by its primary identifier: AWS::MWAA::Environment `Name`, AWS::Logs::LogGroup
+/// `LogGroupName` (CloudFormation resource schemas, primaryIdentifier; the Terraform import ids of
+/// aws_mwaa_environment and aws_cloudwatch_log_group are the same names). CloudFormation imports
+/// only resources with a DeletionPolicy (CloudFormation user guide, resource-import.html,
+/// "Requirements": "Each resource to import must have a DeletionPolicy attribute"): the
+/// environment gets Retain, like its log groups keep theirs.
+fn adopted(config: &Config, resources: &mut [Resource]) -> Vec<crate::ir::Import> {
+    if !config.environment.adopt {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in resources.iter_mut() {
+        let (property, value) = match &r.kind {
+            Kind::MwaaEnvironment(m) => ("Name", m.name.clone()),
+            Kind::LogGroup { name, .. } if name.starts_with(&format!("airflow-{}-", config.environment.name)) => {
+                ("LogGroupName", name.clone())
+            }
+            _ => continue,
+        };
+        if r.lifecycle.is_none() {
+            r.lifecycle = Some(crate::ir::Lifecycle::Retain);
+        }
+        out.push(crate::ir::Import { id: r.id.clone(), property: property.to_owned(), value });
+    }
+    out
 }
 
 /// Outputs an operator needs beyond the environment's own: its log groups, the alarm topic, and

@@ -7,9 +7,6 @@ use crate::ir::snake_case;
 use crate::ir::{Attr, Expr, Kind, LogModule, MwaaSettings, Output, Part, Ref, Resource, Suppression};
 use crate::model::{Config, ExecutionRole};
 
-/// The `LogLevel` written for a module whose logging is off (spec-format.md: INFO is the default).
-const DISABLED_LOG_LEVEL: &str = "INFO";
-
 /// The environment's IR id (CloudFormation logical id), which others depend on.
 pub(super) const ENVIRONMENT_ID: &str = "MwaaEnvironment";
 
@@ -43,13 +40,9 @@ impl Builder {
             logging: e
                 .logging
                 .iter()
-                .map(|(m, l)| LogModule {
-                    module: m.clone(),
-                    enabled: l.is_some(),
-                    // LogLevel is required beside Enabled (ModuleLoggingConfigurationInput); a module
-                    // that is off sends nothing, so it keeps the level a module has by default.
-                    level: l.clone().unwrap_or_else(|| DISABLED_LOG_LEVEL.to_owned()),
-                })
+                // LogLevel is required beside Enabled (ModuleLoggingConfigurationInput): a module
+                // that is off keeps its level (INFO unless the spec keeps another).
+                .map(|m| LogModule { module: m.module.clone(), enabled: m.enabled, level: m.level.clone() })
                 .collect(),
             security_group_ids: refs.environment_sgs.clone(),
             subnet_ids: refs.private_subnets.clone(),

@@ -3,13 +3,13 @@
 
 use super::Builder;
 use crate::ir::{Attr, Expr, Kind, SgRule};
-use crate::model::{Config, Ingress, NatGateways, Network, Routing};
+use crate::model::{Config, Ingress, NatGateways, Network, Routing, WebIngress};
 
 impl Builder {
     /// Returns (vpc id, private subnet ids, public subnet ids, private route table ids).
     pub(super) fn network(&mut self, config: &Config) -> (Expr, Vec<Expr>, Vec<Expr>, Vec<Expr>) {
         let env = self.env.clone();
-        let (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways) =
+        let (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways, existing) =
             match &config.network {
                 Network::Existing { vpc_id, private_subnet_ids } => {
                     return (
@@ -26,10 +26,26 @@ impl Builder {
                     private_subnet_cidrs,
                     availability_zones,
                     nat_gateways,
+                    existing_vpc,
                     ..
-                } => (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways),
+                } => (
+                    routing,
+                    vpc_cidr,
+                    public_subnet_cidrs,
+                    private_subnet_cidrs,
+                    availability_zones,
+                    nat_gateways,
+                    existing_vpc,
+                ),
             };
-        let vpc = self.add_tagged("VPC", Kind::Vpc { cidr: vpc_cidr.to_string() }, &env);
+        // Subnets in an existing VPC: its id and internet gateway, nothing of the VPC created.
+        let vpc = match existing {
+            Some(v) => Expr::s(v.vpc_id.clone()),
+            None => self.add_tagged("VPC", Kind::Vpc { cidr: vpc_cidr.to_string() }, &env),
+        };
+        // What an EIP and the public route wait for: the gateway's attachment, when the stack makes it.
+        let attached: Vec<String> =
+            if existing.is_none() { vec!["InternetGatewayAttachment".to_owned()] } else { Vec::new() };
         let az = |i: usize| match availability_zones {
             Some(azs) => Expr::s(azs[i].clone()),
             None => Expr::Az(u8::try_from(i).unwrap_or(0)),
@@ -37,11 +53,17 @@ impl Builder {
         let mut public = Vec::new();
         let mut attachment = None;
         if *routing == Routing::Public {
-            let igw = self.add_tagged("InternetGateway", Kind::InternetGateway, &env);
-            self.add(
-                "InternetGatewayAttachment",
-                Kind::VpcGatewayAttachment { vpc: vpc.clone(), internet_gateway: igw.clone() },
-            );
+            let igw = match existing.as_ref().and_then(|v| v.internet_gateway_id.clone()) {
+                Some(id) => Expr::s(id),
+                None => {
+                    let igw = self.add_tagged("InternetGateway", Kind::InternetGateway, &env);
+                    self.add(
+                        "InternetGatewayAttachment",
+                        Kind::VpcGatewayAttachment { vpc: vpc.clone(), internet_gateway: igw.clone() },
+                    );
+                    igw
+                }
+            };
             attachment = Some(igw);
             for (i, cidr) in public_subnet_cidrs.iter().enumerate() {
                 let n = i + 1;
@@ -80,7 +102,7 @@ impl Builder {
                 let eip = self.add(&format!("NatGateway{n}EIP"), Kind::Eip);
                 eip.tags = Some(tags);
                 // An EIP in a VPC needs the internet gateway attached first.
-                eip.depends_on = vec!["InternetGatewayAttachment".to_owned()];
+                eip.depends_on = attached.clone();
                 let alloc = eip.attr(Attr::AllocationId);
                 nats.push(self.add_tagged(
                     &format!("NatGateway{n}"),
@@ -102,7 +124,7 @@ impl Builder {
                     nat_gateway: None,
                 },
             );
-            route.depends_on = vec!["InternetGatewayAttachment".to_owned()];
+            route.depends_on = attached.clone();
             for (i, subnet) in public.iter().enumerate() {
                 self.add(
                     &format!("PublicSubnet{}RouteTableAssociation", i + 1),
@@ -152,6 +174,7 @@ impl Builder {
                     to_port: None,
                     peer_group: None,
                     cidr: Some("0.0.0.0/0".into()),
+                    prefix_list: None,
                     description: "All outbound traffic (AWS service endpoints, PyPI through NAT)".into(),
                 }],
             },
@@ -164,6 +187,7 @@ impl Builder {
             to_port: port,
             peer_group: Some(group.clone()),
             cidr: None,
+            prefix_list: None,
             description: description.into(),
         };
         match config.security_group.ingress {
@@ -196,6 +220,37 @@ impl Builder {
                     },
                 );
             }
+        }
+        // `web_ingress_*`: who reaches the web server (HTTPS, TCP 443: MWAA user guide,
+        // vpc-security.html) from outside the group, one rule each.
+        for (i, peer) in config.security_group.web_ingress.iter().enumerate() {
+            let mut rule = SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                peer_group: None,
+                cidr: None,
+                prefix_list: None,
+                description: String::new(),
+            };
+            match peer {
+                WebIngress::Cidr(c) => {
+                    rule.cidr = Some(c.clone());
+                    rule.description = format!("HTTPS to the Airflow web server from {c}");
+                }
+                WebIngress::PrefixList(p) => {
+                    rule.prefix_list = Some(p.clone());
+                    rule.description = format!("HTTPS to the Airflow web server from prefix list {p}");
+                }
+                WebIngress::SecurityGroup(g) => {
+                    rule.peer_group = Some(Expr::s(g.clone()));
+                    rule.description = format!("HTTPS to the Airflow web server from security group {g}");
+                }
+            }
+            self.add(
+                &format!("SecurityGroupIngressWeb{}", i + 1),
+                Kind::SecurityGroupIngress { group: group.clone(), rule },
+            );
         }
         group
     }

@@ -7,15 +7,16 @@ use indexmap::IndexMap;
 use super::aws::is_airflow_option_key;
 use super::{span, val, Validator};
 use crate::diagnostics::{quote, user_key_path};
-use crate::model::{Environment, S3Object, LOG_MODULES};
+use crate::model::{Environment, ModuleLogging, S3Object, LOG_MODULES};
 use crate::rules::{
     self, TextProblem, AIRFLOW_VERSION, AIRFLOW_VERSION_VALUES, CONFIG_KEY, CONFIG_VALUE, ENDPOINT_MANAGEMENT,
     ENVIRONMENT_CLASS_VALUES, ENVIRONMENT_NAME, LARGER_THAN_MICRO, LOGGING_LEVEL, LOG_RETENTION, MAINTENANCE_WINDOW,
     MAX_WEBSERVERS, MAX_WORKERS, MICRO_CLASS, MIN_WEBSERVERS, MIN_WORKERS, RELATIVE_PATH, S3_KEY_MAX_BYTES,
     S3_OBJECT_VERSION, SCHEDULERS, WEBSERVER_ACCESS_MODE, WORKER_REPLACEMENT_STRATEGY,
 };
-use crate::spec::{RawEnvironment, O, S};
+use crate::spec::{RawEnvironment, RawLogLevel, O, S};
 use crate::versions;
+use toml::Spanned;
 
 /// Where the one-of-each rule of mw1.micro is written down.
 const MICRO_SOURCE: &str = "MWAA user guide, environment-class.html: mw1.micro runs one worker and scheduler \
@@ -71,6 +72,22 @@ impl Validator {
             self.s3_object("startup_script", &env.startup_script_s3_path, &env.startup_script_s3_object_version);
         let options = self.airflow_options(env);
         let (logging, log_retention_days) = self.logging(env);
+        let raw_log = env.logging.as_ref().map(|l| l.get_ref());
+        let create_log_groups = raw_log.and_then(|l| l.create_log_groups.as_ref()).map_or(true, |c| *c.get_ref());
+        if let Some(c) = raw_log.and_then(|l| l.create_log_groups.as_ref()).filter(|c| !*c.get_ref()) {
+            // MWAA creates a module's group itself when it is missing, with no retention (never
+            // expire) and no customer managed key: MWAA user guide, monitoring-airflow.html
+            // ("Amazon MWAA creates a log group ... for each Airflow logging option you enable").
+            self.warn(
+                "environment.logging.create_log_groups",
+                span(c),
+                "MWAA creates the log groups itself: they keep their logs forever and are not encrypted with the \
+                 environment's key",
+                "keep create_log_groups = true for retention_days and the key, or set the retention of \
+                 airflow-ENV-* after the first deploy (`aws logs put-retention-policy`)",
+            );
+        }
+        let adopt = env.adopt.as_ref().is_some_and(|a| *a.get_ref());
         Some(Environment {
             name: name?,
             airflow_version,
@@ -91,6 +108,8 @@ impl Validator {
             airflow_configuration_options: options,
             logging,
             log_retention_days,
+            create_log_groups,
+            adopt,
         })
     }
 
@@ -414,8 +433,8 @@ impl Validator {
         }
     }
 
-    /// The five modules' levels (or `off`) and the retention of their log groups.
-    fn logging(&mut self, env: &RawEnvironment) -> (Vec<(String, Option<String>)>, i64) {
+    /// The five modules' levels (kept when off) and the retention of their log groups.
+    fn logging(&mut self, env: &RawEnvironment) -> (Vec<ModuleLogging>, i64) {
         let mut logging = Vec::new();
         let raw_log = env.logging.as_ref().map(|l| l.get_ref());
         for module in LOG_MODULES {
@@ -426,8 +445,46 @@ impl Validator {
                 "webserver" => l.webserver.as_ref(),
                 _ => l.worker.as_ref(),
             });
-            let level = self.pick(&format!("environment.logging.{module}"), &o.cloned(), &LOGGING_LEVEL, "INFO");
-            logging.push(((*module).to_owned(), (level != "off").then_some(level)));
+            let field = format!("environment.logging.{module}");
+            let (level, enabled) = match o.map(|s| (s.get_ref(), span(s))) {
+                None => ("INFO".to_owned(), true),
+                Some((RawLogLevel::Level(l), sp)) => {
+                    let given = sp.map(|sp| Spanned::new(sp, l.clone()));
+                    let level = self.pick(&field, &given, &LOGGING_LEVEL, "INFO");
+                    if level == "off" {
+                        ("INFO".to_owned(), false)
+                    } else {
+                        (level, true)
+                    }
+                }
+                Some((RawLogLevel::Table { level, enabled }, sp)) => {
+                    // The table form is MWAA's own ModuleLoggingConfigurationInput: LogLevel is one
+                    // of LoggingLevel's values ("off" is mwaagen's shorthand, not a level).
+                    let level = match level {
+                        None => {
+                            self.err(
+                                &format!("{field}.level"),
+                                sp,
+                                "the table has no `level`",
+                                "write { level = \"WARNING\", enabled = false }: the level the module keeps while off",
+                            );
+                            "INFO".to_owned()
+                        }
+                        Some(l) if LOGGING_LEVEL.values.contains(&l.as_str()) && l != "off" => l.clone(),
+                        Some(l) => {
+                            self.err(
+                                &format!("{field}.level"),
+                                sp,
+                                format!("{} is not a log level", quote(l)),
+                                format!("use one of CRITICAL, ERROR, WARNING, INFO, DEBUG ({})", LOGGING_LEVEL.source),
+                            );
+                            "INFO".to_owned()
+                        }
+                    };
+                    (level, enabled.unwrap_or(true))
+                }
+            };
+            logging.push(ModuleLogging { module: (*module).to_owned(), level, enabled });
         }
         let retention = match raw_log.and_then(|l| l.retention_days.as_ref()) {
             None => 365,

@@ -27,6 +27,7 @@ impl Validator {
                 additional_policy_arns: Vec::new(),
                 permissions_boundary_arn: None,
                 statements: Vec::new(),
+                trusted_principals: Vec::new(),
             };
         };
         let r = r.get_ref();
@@ -48,6 +49,10 @@ impl Validator {
                 ("additional_policy_arns", extra.and_then(span)),
                 ("permissions_boundary_arn", boundary.and_then(span)),
                 ("statements", r.statements.as_ref().filter(|s| !s.get_ref().is_empty()).and_then(span)),
+                (
+                    "trusted_principals",
+                    r.trusted_principals.as_ref().filter(|s| !s.get_ref().is_empty()).and_then(span),
+                ),
             ] {
                 if s.is_some() {
                     self.err(
@@ -108,11 +113,60 @@ impl Validator {
             }
         }
         let statements = self.statements(r.statements.as_ref());
+        let trusted_principals = self.trusted_principals(r.trusted_principals.as_ref());
         ExecutionRole::Generated {
             statements,
+            trusted_principals,
             additional_policy_arns: arns,
             permissions_boundary_arn: boundary.map(|b| b.get_ref().clone()),
         }
+    }
+
+    /// `execution_role.trusted_principals`: IAM role ARNs or 12-digit account ids, each an `AWS`
+    /// principal of the trust policy (IAM user guide, reference_policies_elements_principal.html:
+    /// "AWS account principals" take the account id, "IAM role principals" the role's ARN; a role
+    /// that does not exist when the trust policy is written is refused as an invalid principal).
+    fn trusted_principals(&mut self, list: Option<&S<Vec<S<String>>>>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let Some(list) = list else { return out };
+        for (i, p) in list.get_ref().iter().enumerate() {
+            let field = format!("execution_role.trusted_principals[{i}]");
+            let value = p.get_ref();
+            let account = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
+            if !account {
+                if let Some(problem) = role_arn_problem(value) {
+                    self.err(
+                        &field,
+                        span(p),
+                        format!("{} is neither an IAM role ARN nor an account id", quote(value)),
+                        format!(
+                            "{problem}; write a role ARN (arn:aws:iam::123456789012:role/NAME) or a 12-digit account id \
+                             (IAM user guide, reference_policies_elements_principal.html)"
+                        ),
+                    );
+                    continue;
+                }
+            }
+            if out.contains(value) {
+                self.err(&field, span(p), format!("{} is listed twice", quote(value)), "list each principal once");
+                continue;
+            }
+            out.push(value.clone());
+        }
+        if !out.is_empty() {
+            self.warn(
+                "execution_role.trusted_principals",
+                span(list),
+                format!(
+                    "{} may assume the execution role: whatever it runs gets the environment's permissions (its bucket, \
+                     logs, queue and key)",
+                    if out.len() == 1 { "another principal".to_owned() } else { format!("{} other principals", out.len()) }
+                ),
+                "trust only what must act as the environment (a local runner, a CI test); an account id lets every \
+                 principal of that account that IAM allows to call sts:AssumeRole on it",
+            );
+        }
+        out
     }
 
     fn policy_arn_error(&mut self, field: &str, a: &S<String>, problem: &str, or: &str) {

@@ -182,6 +182,11 @@ impl Validator {
         let kms = self.kms(raw, &output);
         let (network, acl) = self.network(raw, &output);
         let security_group = self.security_group(raw);
+        let create_customer_endpoints = raw
+            .network
+            .as_ref()
+            .and_then(|n| n.get_ref().create_customer_endpoints.as_ref())
+            .map_or(true, |c| *c.get_ref());
         let bucket = self.bucket(raw, &kms);
         let execution_role = self.execution_role(raw);
         let web_access = self.web_access(raw);
@@ -201,6 +206,7 @@ impl Validator {
             web_access,
             secrets,
             monitoring,
+            create_customer_endpoints,
             tags,
             output,
         })

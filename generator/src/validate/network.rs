@@ -7,10 +7,10 @@ use ipnet::Ipv4Net;
 use super::aws::{bucket_arn_name, is_az};
 use super::{count, span, val, Validator};
 use crate::diagnostics::quote;
-use crate::model::{Ingress, NatGateways, Network, Output, Routing, SecurityGroup};
+use crate::model::{ExistingVpc, Ingress, NatGateways, Network, Output, Routing, SecurityGroup, WebIngress};
 use crate::rules::{
-    ec2_id_is_issued, CIDR_PREFIX, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, SECURITY_GROUP_ID,
-    SECURITY_GROUP_LIST, SUBNET_ID, SUBNET_LIST,
+    ec2_id_is_issued, CIDR_PREFIX, EC2_INTERNET_GATEWAY_ID, EC2_PREFIX_LIST_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID,
+    EC2_VPC_ID, SECURITY_GROUP_ID, SECURITY_GROUP_INBOUND_RULES, SECURITY_GROUP_LIST, SUBNET_ID, SUBNET_LIST,
 };
 use crate::spec::{RawNetwork, RawSpec, S};
 
@@ -42,7 +42,18 @@ impl Validator {
         let net = raw.network.as_ref().map_or(&default, |n| n.get_ref());
         let acl_o = net.acl.as_ref().and_then(|a| a.get_ref().enabled.as_ref());
         let acl = acl_o.is_some_and(|a| *a.get_ref());
-        if net.existing_vpc_id.is_some() || net.existing_private_subnet_ids.is_some() {
+        if let Some(igw) = &net.existing_internet_gateway_id {
+            if net.existing_vpc_id.is_none() || net.existing_private_subnet_ids.is_some() {
+                self.err(
+                    "network.existing_internet_gateway_id",
+                    span(igw),
+                    "`existing_internet_gateway_id` only applies to subnets that mwaagen creates in an existing VPC",
+                    "use it with existing_vpc_id and without existing_private_subnet_ids (a VPC mwaagen creates gets its \
+                     own internet gateway; existing subnets keep their own routes)",
+                );
+            }
+        }
+        if net.existing_private_subnet_ids.is_some() {
             let created: [(&str, Option<Range<usize>>); 8] = [
                 ("routing", net.routing.as_ref().and_then(span)),
                 ("vpc_cidr", net.vpc_cidr.as_ref().and_then(span)),
@@ -81,34 +92,10 @@ impl Validator {
                     );
                     String::new()
                 }
-                Some(id) => {
-                    if !EC2_VPC_ID.matches(id.get_ref()) {
-                        self.err(
-                            "network.existing_vpc_id",
-                            span(id),
-                            format!("{} is not a VPC id", quote(id.get_ref())),
-                            format!(
-                                "write vpc- followed by 17 (or, for older VPCs, 8) lowercase hexadecimal digits, e.g. \
-                                 \"vpc-0a1b2c3d4e5f67890\" ({})",
-                                EC2_VPC_ID.source
-                            ),
-                        );
-                    } else {
-                        self.ec2_id_length("network.existing_vpc_id", id, "VPC");
-                    }
-                    id.get_ref().clone()
-                }
+                Some(id) => self.vpc_id(id),
             };
             let subnets = match &net.existing_private_subnet_ids {
-                None => {
-                    self.err(
-                        "network.existing_private_subnet_ids",
-                        net.existing_vpc_id.as_ref().and_then(span),
-                        "existing_vpc_id is set but existing_private_subnet_ids is not",
-                        "add two private subnet ids in different AZs, e.g. [\"subnet-0a\", \"subnet-0b\"]",
-                    );
-                    [String::new(), String::new()]
-                }
+                None => [String::new(), String::new()],
                 Some(list) => self.existing_subnets(list),
             };
             return (Network::Existing { vpc_id, private_subnet_ids: subnets }, false);
@@ -122,6 +109,73 @@ impl Validator {
             None => parse_net(DEFAULT_VPC),
             Some(c) => self.cidr("network.vpc_cidr", c),
         };
+        // `existing_vpc_id` without subnets: the subnets, NAT gateways and routes go into that VPC.
+        let existing_vpc = net.existing_vpc_id.as_ref().map(|id| {
+            let vpc_id = self.vpc_id(id);
+            for (key, given, needed, example) in [
+                (
+                    "private_subnet_cidrs",
+                    net.private_subnet_cidrs.is_some(),
+                    true,
+                    "[\"10.0.100.0/24\", \"10.0.101.0/24\"]",
+                ),
+                (
+                    "public_subnet_cidrs",
+                    net.public_subnet_cidrs.is_some(),
+                    routing == Routing::Public,
+                    "[\"10.0.0.0/24\", \"10.0.1.0/24\"]",
+                ),
+            ] {
+                if needed && !given {
+                    self.err(
+                        &format!("network.{key}"),
+                        span(id),
+                        format!("subnets in an existing VPC need `{key}`"),
+                        format!(
+                            "write two free blocks of the VPC's CIDR, e.g. {key} = {example} (the defaults belong to \
+                             the VPC mwaagen creates); or give existing_private_subnet_ids"
+                        ),
+                    );
+                }
+            }
+            let internet_gateway_id = match (&net.existing_internet_gateway_id, routing) {
+                (Some(igw), Routing::Public) => {
+                    if self.text(
+                        "network.existing_internet_gateway_id",
+                        igw,
+                        &EC2_INTERNET_GATEWAY_ID,
+                        "an internet gateway id",
+                        "write igw- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"igw-0a1b2c3d4e5f67890\"",
+                    ) {
+                        self.ec2_id_length("network.existing_internet_gateway_id", igw, "internet gateway");
+                    }
+                    Some(igw.get_ref().clone())
+                }
+                (Some(igw), Routing::Private) => {
+                    self.err(
+                        "network.existing_internet_gateway_id",
+                        span(igw),
+                        "`existing_internet_gateway_id` cannot be used with routing = \"private\"",
+                        "private routing has no route to the internet: remove it, or use routing = \"public\"",
+                    );
+                    None
+                }
+                (None, Routing::Public) => {
+                    // Public subnets route 0.0.0.0/0 to the VPC's internet gateway (VPC user guide,
+                    // VPC_Internet_Gateway.html); a VPC has at most one attached.
+                    self.err(
+                        "network.existing_internet_gateway_id",
+                        span(id),
+                        "public routing in an existing VPC needs the VPC's internet gateway",
+                        "add existing_internet_gateway_id = \"igw-...\" (`aws ec2 describe-internet-gateways --filters \
+                         Name=attachment.vpc-id,Values=VPC-ID`), or use routing = \"private\"",
+                    );
+                    None
+                }
+                (None, Routing::Private) => None,
+            };
+            ExistingVpc { vpc_id, internet_gateway_id, cidr_known: net.vpc_cidr.is_some() }
+        });
         let mut all: Vec<(String, Ipv4Net, Option<Range<usize>>)> = Vec::new();
         let mut public = Vec::new();
         if routing == Routing::Private {
@@ -144,8 +198,14 @@ impl Validator {
         }
         let private =
             self.subnet_list("private_subnet_cidrs", net.private_subnet_cidrs.as_ref(), &DEFAULT_PRIVATE, &mut all);
-        if let Some(vpc) = vpc_cidr {
-            self.check_subnets(vpc, &all, net.vpc_cidr.as_ref().and_then(span));
+        match vpc_cidr {
+            // An existing VPC whose block the spec does not give: the subnets can only be checked
+            // against each other (the VPC refuses a subnet outside its blocks at deploy time).
+            Some(_) if existing_vpc.as_ref().is_some_and(|v| !v.cidr_known) => {
+                self.check_subnets(Ipv4Net::default(), &all, None);
+            }
+            Some(vpc) => self.check_subnets(vpc, &all, net.vpc_cidr.as_ref().and_then(span)),
+            None => {}
         }
         let availability_zones = net.availability_zones.as_ref().and_then(|azs| self.azs(azs, output));
         let nat_gateways = match self
@@ -186,9 +246,28 @@ impl Validator {
                 nat_gateways,
                 flow_logs,
                 s3_endpoint_bucket_arns,
+                existing_vpc,
             },
             acl,
         )
+    }
+
+    fn vpc_id(&mut self, id: &S<String>) -> String {
+        if !EC2_VPC_ID.matches(id.get_ref()) {
+            self.err(
+                "network.existing_vpc_id",
+                span(id),
+                format!("{} is not a VPC id", quote(id.get_ref())),
+                format!(
+                    "write vpc- followed by 17 (or, for older VPCs, 8) lowercase hexadecimal digits, e.g. \
+                     \"vpc-0a1b2c3d4e5f67890\" ({})",
+                    EC2_VPC_ID.source
+                ),
+            );
+        } else {
+            self.ec2_id_length("network.existing_vpc_id", id, "VPC");
+        }
+        id.get_ref().clone()
     }
 
     fn existing_subnets(&mut self, list: &S<Vec<S<String>>>) -> [String; 2] {
@@ -402,7 +481,11 @@ impl Validator {
     }
 
     pub(super) fn security_group(&mut self, raw: &RawSpec) -> SecurityGroup {
-        let sg = raw.network.as_ref().and_then(|n| n.get_ref().security_group.as_ref()).map(|s| s.get_ref());
+        let net = raw.network.as_ref().map(|n| n.get_ref());
+        let existing_network = net.is_some_and(|n| n.existing_vpc_id.is_some());
+        let sg = net.and_then(|n| n.security_group.as_ref()).map(|s| s.get_ref());
+        let create_o = sg.and_then(|s| s.create.as_ref());
+        let create = create_o.map_or(true, |c| *c.get_ref());
         let ingress = match self
             .choice(
                 "network.security_group.ingress",
@@ -416,8 +499,11 @@ impl Validator {
             _ => Ingress::AllSelf,
         };
         let mut additional_ids = Vec::new();
+        if !create {
+            self.no_group_of_its_own(sg, create_o, existing_network);
+        }
         if let Some(ids) = sg.and_then(|s| s.additional_ids.as_ref()) {
-            if ids.get_ref().len() > SECURITY_GROUP_LIST.max {
+            if create && ids.get_ref().len() > SECURITY_GROUP_LIST.max {
                 self.err(
                     "network.security_group.additional_ids",
                     span(ids),
@@ -458,6 +544,156 @@ impl Validator {
                 additional_ids.push(id.get_ref().clone());
             }
         }
-        SecurityGroup { ingress, additional_ids }
+        let web_ingress = if create { self.web_ingress(sg, ingress) } else { Vec::new() };
+        SecurityGroup { ingress, additional_ids, create, web_ingress }
+    }
+
+    /// `create = false`: the environment uses exactly `additional_ids`, which MWAA takes 1..=5 of
+    /// (MWAA API, SecurityGroupList), and nothing may add rules to a group mwaagen does not make.
+    fn no_group_of_its_own(
+        &mut self,
+        sg: Option<&crate::spec::RawSecurityGroup>,
+        create_o: Option<&S<bool>>,
+        existing_network: bool,
+    ) {
+        let at = create_o.and_then(span);
+        if !existing_network {
+            self.err(
+                "network.security_group.create",
+                at.clone(),
+                "create = false needs an existing network",
+                "the groups of additional_ids must belong to the VPC, which must exist before them: set \
+                 network.existing_vpc_id, or let mwaagen create the group",
+            );
+        }
+        let ids = sg.and_then(|s| s.additional_ids.as_ref());
+        let n = ids.map_or(0, |i| i.get_ref().len());
+        if !(1..=SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved).contains(&n) {
+            self.err(
+                "network.security_group.additional_ids",
+                ids.and_then(span).or(at.clone()),
+                format!(
+                    "with create = false the environment uses exactly additional_ids, which has {}",
+                    count(n, "security group", "security groups")
+                ),
+                format!(
+                    "give 1 to {} security group ids ({})",
+                    SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved,
+                    SECURITY_GROUP_LIST.source
+                ),
+            );
+        }
+        let Some(sg) = sg else { return };
+        for (key, o) in [
+            ("ingress", sg.ingress.as_ref().and_then(span)),
+            ("web_ingress_cidrs", sg.web_ingress_cidrs.as_ref().and_then(span)),
+            ("web_ingress_prefix_list_ids", sg.web_ingress_prefix_list_ids.as_ref().and_then(span)),
+            ("web_ingress_security_group_ids", sg.web_ingress_security_group_ids.as_ref().and_then(span)),
+        ] {
+            if o.is_some() {
+                self.err(
+                    &format!("network.security_group.{key}"),
+                    o,
+                    format!("`{key}` needs the security group mwaagen creates"),
+                    "with create = false mwaagen adds no rules: manage the rules of your groups where they are defined, \
+                     or remove create = false",
+                );
+            }
+        }
+    }
+
+    /// `web_ingress_*`: peers allowed to reach the web server on TCP 443 (MWAA user guide,
+    /// vpc-security.html: the web server is reached on HTTPS, port 443; EC2 API,
+    /// AuthorizeSecurityGroupIngress: a rule's peer is an IPv4 CIDR (CidrIp), a prefix list
+    /// (PrefixListId) or a security group (GroupId)).
+    fn web_ingress(&mut self, sg: Option<&crate::spec::RawSecurityGroup>, ingress: Ingress) -> Vec<WebIngress> {
+        let mut out = Vec::new();
+        let Some(sg) = sg else { return out };
+        let field = "network.security_group";
+        if let Some(list) = &sg.web_ingress_cidrs {
+            for (i, c) in list.get_ref().iter().enumerate() {
+                let f = format!("{field}.web_ingress_cidrs[{i}]");
+                match c.get_ref().parse::<Ipv4Net>() {
+                    Err(_) => self.err(
+                        &f,
+                        span(c),
+                        format!("{} is not an IPv4 CIDR block", quote(c.get_ref())),
+                        "write an address and a prefix length, e.g. \"10.50.0.0/16\" (a VPN's range) or \"203.0.113.7/32\"",
+                    ),
+                    Ok(n) if n.network() != n.addr() => self.err(
+                        &f,
+                        span(c),
+                        format!("\"{}\" has host bits set", c.get_ref()),
+                        format!("did you mean \"{}\"?", n.trunc()),
+                    ),
+                    Ok(n) => {
+                        let rule = WebIngress::Cidr(n.to_string());
+                        if out.contains(&rule) {
+                            self.err(&f, span(c), format!("\"{n}\" is listed twice"), "list each block once");
+                        } else {
+                            if n.prefix_len() == 0 {
+                                self.warn(
+                                    &f,
+                                    span(c),
+                                    "0.0.0.0/0 lets every address reach the web server",
+                                    "name the networks that need the UI (a VPN, a peered VPC); with PUBLIC_ONLY the UI is \
+                                     reachable over the internet already",
+                                );
+                            }
+                            out.push(rule);
+                        }
+                    }
+                }
+            }
+        }
+        for (key, rule, make, what, hint) in [
+            (
+                "web_ingress_prefix_list_ids",
+                &EC2_PREFIX_LIST_ID,
+                WebIngress::PrefixList as fn(String) -> WebIngress,
+                "a managed prefix list id",
+                "write pl- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"pl-0a1b2c3d4e5f67890\"",
+            ),
+            (
+                "web_ingress_security_group_ids",
+                &EC2_SECURITY_GROUP_ID,
+                WebIngress::SecurityGroup,
+                "a security group id",
+                "write sg- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"sg-0123456789abcdef0\"",
+            ),
+        ] {
+            let list = if key == "web_ingress_prefix_list_ids" {
+                sg.web_ingress_prefix_list_ids.as_ref()
+            } else {
+                sg.web_ingress_security_group_ids.as_ref()
+            };
+            let Some(list) = list else { continue };
+            for (i, id) in list.get_ref().iter().enumerate() {
+                let f = format!("{field}.{key}[{i}]");
+                if self.text(&f, id, rule, what, hint) {
+                    let r = make(id.get_ref().clone());
+                    if out.contains(&r) {
+                        self.err(&f, span(id), format!("{} is listed twice", quote(id.get_ref())), "list each once");
+                    } else {
+                        self.ec2_id_length(&f, id, what.trim_start_matches("a ").trim_end_matches(" id"));
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        let own = match ingress {
+            Ingress::AllSelf => 1,
+            Ingress::Restricted => 2,
+        };
+        if out.len() + own > SECURITY_GROUP_INBOUND_RULES {
+            self.err(
+                &format!("{field}.web_ingress_cidrs"),
+                sg.web_ingress_cidrs.as_ref().and_then(span),
+                format!("the group would have {} inbound rules; a security group has at most {SECURITY_GROUP_INBOUND_RULES}", out.len() + own),
+                "use a managed prefix list for many blocks (VPC user guide, amazon-vpc-limits.html, \"Inbound or \
+                 outbound rules per security group\")",
+            );
+        }
+        out
     }
 }

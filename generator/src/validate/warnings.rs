@@ -43,6 +43,7 @@ pub(super) fn check(v: &mut Validator, raw: &RawSpec, config: &Config) {
             );
         }
     }
+    brownfield(v, raw, env, config);
 }
 
 /// One S3 object of the environment: its name in field paths, in words, its path and version
@@ -95,6 +96,73 @@ fn objects_in_a_new_bucket(v: &mut Validator, env: &RawEnvironment) {
             ),
         }
     }
+}
+
+/// The warnings of an existing estate: the UI, the shared VPC, a field without effect.
+fn brownfield(v: &mut Validator, raw: &RawSpec, env: &RawEnvironment, config: &Config) {
+    private_ui_out_of_reach(v, raw, env, config);
+    shared_vpc_endpoints(v, raw, env, config);
+    if config.create_customer_endpoints && config.environment.endpoint_management != "CUSTOMER" {
+        if let Some(c) = raw.network.as_ref().and_then(|n| n.get_ref().create_customer_endpoints.as_ref()) {
+            v.warn(
+                "network.create_customer_endpoints",
+                span(c),
+                "create_customer_endpoints has no effect with endpoint_management = \"SERVICE\"",
+                "MWAA creates its endpoints itself with SERVICE; remove this, or set endpoint_management = \"CUSTOMER\"",
+            );
+        }
+    }
+}
+
+/// PRIVATE_ONLY in a VPC the spec creates, with no way in: the web server's endpoint admits the
+/// environment's security groups only (MWAA user guide, vpc-security.html), and a new VPC has no
+/// VPN or peering yet, so no browser can reach the UI (configuring-networking.html, "Private
+/// network": "you need to configure a mechanism for accessing the web server").
+fn private_ui_out_of_reach(v: &mut Validator, raw: &RawSpec, env: &RawEnvironment, config: &Config) {
+    let new_vpc = matches!(config.network, Network::Created { existing_vpc: None, .. });
+    let sg = &config.security_group;
+    if config.environment.webserver_access_mode != "PRIVATE_ONLY"
+        || !new_vpc
+        || !sg.web_ingress.is_empty()
+        || !sg.additional_ids.is_empty()
+    {
+        return;
+    }
+    let at = env
+        .webserver_access_mode
+        .as_ref()
+        .and_then(span)
+        .or_else(|| raw.network.as_ref().and_then(|n| n.get_ref().routing.as_ref()).and_then(span));
+    v.warn(
+        "environment.webserver_access_mode",
+        at,
+        "no one outside the VPC this spec creates can reach the PRIVATE_ONLY web server",
+        "name who may reach it on HTTPS: network.security_group.web_ingress_cidrs (a VPN or peered network), \
+         web_ingress_prefix_list_ids or web_ingress_security_group_ids (a bastion's group), and connect that network \
+         to the VPC (MWAA user guide, configuring-networking.html, \"Private network\")",
+    );
+}
+
+/// CUSTOMER endpoints in an existing VPC, `create_customer_endpoints` not written: in a shared VPC
+/// only the VPC's owner may create the endpoints (MWAA user guide, vpc-endpoint-management.html:
+/// "a principal acting on behalf of Owner creates the required endpoints").
+fn shared_vpc_endpoints(v: &mut Validator, raw: &RawSpec, env: &RawEnvironment, config: &Config) {
+    let net = raw.network.as_ref().map(|n| n.get_ref());
+    let existing = matches!(config.network, Network::Existing { .. } | Network::Created { existing_vpc: Some(_), .. });
+    if config.environment.endpoint_management != "CUSTOMER"
+        || !existing
+        || net.is_some_and(|n| n.create_customer_endpoints.is_some())
+    {
+        return;
+    }
+    v.warn(
+        "network.create_customer_endpoints",
+        env.endpoint_management.as_ref().and_then(span),
+        "the stack creates the environment's VPC endpoints in an existing VPC",
+        "in a shared VPC only its owner may create them, and the deploy fails: there, set \
+         network.create_customer_endpoints = false and give the owner the two endpoint services of the outputs \
+         (docs/endpoints.md); in your own VPC, write create_customer_endpoints = true",
+    );
 }
 
 /// The Airflow options that decide which metrics reach CloudWatch. MWAA forces Airflow's own

@@ -64,6 +64,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/locals.tf", include_str!("../../../../templates/terraform/locals.tf.tera")),
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
+    ("terraform/adopt.tf", include_str!("../../../../templates/terraform/adopt.tf.tera")),
     ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
     ("terraform/root/main.tf", include_str!("../../../../templates/terraform/root/main.tf.tera")),
@@ -230,6 +231,12 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
     root.push(OutputFile { path: "outputs.tf".into(), contents: render("terraform/root/outputs.tf", &ctx)? });
     root.push(OutputFile { path: "moved.tf".into(), contents: render("terraform/root/moved.tf", &ctx)? });
+    // Import blocks are allowed in the root module only (Terraform language docs, import block).
+    if !ir.imports.is_empty() {
+        ctx.insert("imports", &import_addresses(ir, &views)?);
+        root.push(OutputFile { path: "adopt.tf".into(), contents: render("terraform/adopt.tf", &ctx)? });
+        ctx.remove("imports");
+    }
 
     // The module: no provider configuration, no region variable (the caller's provider has it).
     ctx.insert("region_variable", &false);
@@ -265,6 +272,28 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     }
     root.extend(files);
     Ok(root)
+}
+
+/// One `import` block: the address the resource has in this configuration, and its import id.
+#[derive(serde::Serialize)]
+struct ImportBlock<'a> {
+    address: String,
+    value: &'a str,
+}
+
+/// The addresses of [`Ir::imports`], read from the views: the one place that knows where each
+/// resource lives in the module, called `module.mwaa` by the root that holds the import blocks.
+fn import_addresses<'a>(ir: &'a Ir, views: &'a [View<'a>]) -> Result<Vec<ImportBlock<'a>>, RenderError> {
+    ir.imports
+        .iter()
+        .map(|i| {
+            let view = views
+                .iter()
+                .find(|v| v.r.id == i.id)
+                .ok_or_else(|| RenderError(format!("import of {}, which is not in the configuration", i.id)))?;
+            Ok(ImportBlock { address: format!("module.mwaa.{}", view.tf.address), value: &i.value })
+        })
+        .collect()
 }
 
 #[cfg(test)]

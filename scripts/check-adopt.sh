@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Adopting a live environment, end to end, against moto and the local MWAA API
+# (scripts/mwaa-api.py), with the real terraform and hashicorp/aws provider:
+#   1. a live environment made as a console user would (scripts/adopt-moto.py live): its network,
+#      bucket, role and log groups in moto, the environment through the MWAA API;
+#      get-environment's Environment object (boto3's resp["Environment"]) -> mwaagen import
+#      --vpc-id -> mwaagen --target terraform -> terraform plan: the environment and its five log
+#      groups are imported and nothing is added, changed or destroyed; apply imports them; a
+#      second plan is empty.
+#   2. a live environment on 2.6.3, a version MWAA no longer offers: import writes the spec with
+#      the version marked and exits 1; after choosing 2.7.2 the plan imports and changes the
+#      environment's airflow_version only; apply upgrades it; a second plan is empty.
+# Needs terraform and the provider mirror like scripts/check-apply.sh (MWAAGEN_SKIP_TERRAFORM=1
+# skips, loudly); moto[server] 5.2.5 in $CACHE/venv-moto (scripts/lib.sh ensure_tool moto).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE="${MWAAGEN_CACHE:-$ROOT/.cache}"
+BIN="${MWAAGEN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/mwaagen}"
+VENV="$CACHE/venv-moto"
+mirror="${MWAAGEN_TF_PLUGINS:-/opt/tf-plugins}"
+
+missing=()
+command -v terraform >/dev/null 2>&1 || missing+=("terraform is not on PATH")
+[ -d "$mirror/registry.terraform.io/hashicorp/aws" ] || missing+=("no hashicorp/aws provider in the filesystem mirror $mirror")
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "${MWAAGEN_SKIP_TERRAFORM:-}" = 1 ]; then
+    echo "!!! SKIPPED: the adoption round trip did NOT run (MWAAGEN_SKIP_TERRAFORM=1): ${missing[*]} !!!"
+    exit 0
+  fi
+  printf 'error: %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+[ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
+
+source scripts/lib.sh
+mkdir -p "$CACHE"
+ensure_tool moto
+PY="$VENV/bin/python"
+
+work=$(mktemp -d)
+moto_pid=""
+mwaa_pid=""
+stop() {
+  [ -n "${MWAAGEN_KEEP_ADOPT:-}" ] && cp -r "$work" "$MWAAGEN_KEEP_ADOPT" 2>/dev/null || true
+  local pid
+  for pid in $moto_pid $mwaa_pid; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+trap stop EXIT
+
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endpoint="http://127.0.0.1:$port"
+"$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
+moto_pid=$!
+"$PY" scripts/mwaa-api.py serve "$work/mwaa-port" 2> "$work/mwaa-api.log" &
+mwaa_pid=$!
+for _ in $(seq 1 100); do
+  if [ -s "$work/mwaa-port" ] && "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
+  kill -0 "$mwaa_pid" 2>/dev/null || { echo "FAIL scripts/mwaa-api.py exited:"; cat "$work/mwaa-api.log"; exit 1; }
+  sleep 0.2
+done
+[ -s "$work/mwaa-port" ] || { echo "FAIL the local MWAA API did not start"; exit 1; }
+proxy="http://127.0.0.1:$(cat "$work/mwaa-port")"
+export HTTP_PROXY="$proxy" http_proxy="$proxy" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+offline_terraform "$work" "$mirror"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true
+
+tf() { terraform -chdir="$1" "$2" -input=false -no-color "${@:3}"; }
+# plan DIR MODE: a plan, its JSON checked by adopt-moto.py plan MODE
+plan() {
+  tf "$1" plan -out=p.plan > "$1/plan.txt" 2>&1 || { cat "$1/plan.txt"; return 1; }
+  terraform -chdir="$1" show -json p.plan > "$1/plan.json"
+  grep -E '^Plan:|No changes' "$1/plan.txt" | sed 's/^/  /'
+  "$PY" scripts/adopt-moto.py plan "$1/plan.json" "$2"
+}
+generate() { # spec dir
+  "$BIN" "$1" --target terraform --out "$2" > /dev/null
+  "$PY" scripts/apply-moto.py override "$endpoint" > "$2/moto_override.tf"
+  tf "$2" init -backend=false > "$2/init.log" 2>&1 || { cat "$2/init.log"; return 1; }
+}
+
+fail=0
+echo "--- 1. adopt a live environment on an offered version"
+d="$work/adopted"; mkdir -p "$d"
+vpc=$("$PY" scripts/adopt-moto.py live adopted-env 2.10.3 "$endpoint" "$proxy" "$d/environment.json")
+"$BIN" import "$d/environment.json" --vpc-id "$vpc" --out "$d/spec.toml"
+grep -q '^adopt = true$' "$d/spec.toml" || { echo "FAIL the imported spec does not adopt"; fail=1; }
+generate "$d/spec.toml" "$d/tf"
+grep -q "^import {" "$d/tf/adopt.tf" || { echo "FAIL no import blocks"; fail=1; }
+plan "$d/tf" adopt || fail=1
+grep -q 'Plan: 6 to import, 0 to add, 0 to change, 0 to destroy' "$d/tf/plan.txt" || { echo "FAIL the plan adds, changes or destroys"; fail=1; }
+tf "$d/tf" apply p.plan > "$d/apply.log" 2>&1 || { tail -30 "$d/apply.log"; fail=1; }
+grep -E '^Apply complete' "$d/apply.log" | sed 's/^/  /' || true
+plan "$d/tf" clean || fail=1
+
+echo "--- 2. adopt a live environment on 2.6.3, which MWAA no longer offers"
+d="$work/legacy"; mkdir -p "$d"
+vpc=$("$PY" scripts/adopt-moto.py live legacy-env 2.6.3 "$endpoint" "$proxy" "$d/environment.json")
+set +e
+"$BIN" import "$d/environment.json" --vpc-id "$vpc" --out "$d/spec.toml" 2> "$d/import.err"
+rc=$?
+set -e
+if [ "$rc" -ne 1 ] || ! grep -q '^# CHOOSE: the live value of environment.airflow_version' "$d/spec.toml" \
+  || ! grep -q 'the live environment legacy-env has values that mwaagen refuses' "$d/import.err"; then
+  echo "FAIL import of 2.6.3: exit $rc, or no marked spec"; cat "$d/import.err"; fail=1
+else
+  echo "  import exit 1: $(tail -n 1 "$d/import.err" | cut -c1-110)..."
+fi
+sed -i 's/^airflow_version = "2.6.3"$/airflow_version = "2.7.2"/' "$d/spec.toml"
+"$BIN" validate "$d/spec.toml" > /dev/null
+generate "$d/spec.toml" "$d/tf"
+plan "$d/tf" version || fail=1
+tf "$d/tf" apply p.plan > "$d/apply.log" 2>&1 || { tail -30 "$d/apply.log"; fail=1; }
+grep -E '^Apply complete' "$d/apply.log" | sed 's/^/  /' || true
+plan "$d/tf" clean || fail=1
+
+if [ "$fail" -ne 0 ]; then echo "adoption round trip: FAILED"; exit 1; fi
+echo "adoption round trip: ok (an offered version adopted with 0 changes; 2.6.3 marked, then upgraded alone)"
