@@ -399,7 +399,13 @@ fn network() -> Value {
             ("create_customer_endpoints", boolean("With endpoint_management = CUSTOMER: false creates no endpoints (a shared VPC's owner creates them from the output endpoint services).", true)),
             ("security_group", with(object("The environment's security group.", vec![
                 ("ingress", plain_choice("all_self: all traffic from itself; restricted: TCP 5432 and 443 from itself", &["all_self", "restricted"], Some("all_self"))),
-                ("additional_ids", with(array("Existing security groups added to the environment (MWAA takes 5 in all, one is mwaagen's unless create = false).", with(text(&SECURITY_GROUP_ID), "allOf", json!([pattern(&EC2_SECURITY_GROUP_ID.schema_pattern().unwrap_or_default())])), None, true), "maxItems", json!(SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved))),
+                ("additional_ids", with(
+                    with(array("Existing security groups added to the environment (MWAA takes 5 in all, one is mwaagen's unless create = false).", with(text(&SECURITY_GROUP_ID), "allOf", json!([pattern(&EC2_SECURITY_GROUP_ID.schema_pattern().unwrap_or_default())])), None, true), "maxItems", json!(SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved)),
+                    // All 5 of SecurityGroupList with create = false; one fewer beside mwaagen's own
+                    // group (the `else` below).
+                    "x-aws",
+                    annotation(SECURITY_GROUP_LIST.model).unwrap_or(Value::Null),
+                )),
                 ("create", boolean("false: no group of mwaagen's; the environment uses exactly additional_ids (1 to 5); only with an existing network", true)),
                 ("web_ingress_cidrs", array("IPv4 blocks allowed to reach the web server on TCP 443 (a VPN, a peered network).", json!({"type": "string", "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$"}), None, true)),
                 ("web_ingress_prefix_list_ids", array("Managed prefix lists allowed to reach the web server on TCP 443.", text(&EC2_PREFIX_LIST_ID), None, true)),
