@@ -234,9 +234,11 @@ fn as_cdk_writes_it(cfn: &Value) -> Value {
         "BootstrapVersion".into(),
         json!({ "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version" }),
     );
-    top.insert(
-        "Rules".into(),
-        json!({ "CheckBootstrapVersion": { "Assertions": [{ "Assert": { "Fn::Not": [{ "Fn::Contains": [["1", "2", "3", "4", "5"], { "Ref": "BootstrapVersion" }] }] }, "AssertDescription": "CDK bootstrap stack version 6 required." }] } }),
+    // CDK's rule goes next to the template's own (output.account_id's AccountId).
+    let rules = top.entry("Rules").or_insert_with(|| json!({}));
+    rules.as_object_mut().expect("Rules").insert(
+        "CheckBootstrapVersion".into(),
+        json!({ "Assertions": [{ "Assert": { "Fn::Not": [{ "Fn::Contains": [["1", "2", "3", "4", "5"], { "Ref": "BootstrapVersion" }] }] }, "AssertDescription": "CDK bootstrap stack version 6 required." }] }),
     );
     t
 }
@@ -476,6 +478,25 @@ const MUTATIONS: &[Mutation] = &[
             _ => false,
         },
         expect: "Resources.MwaaEnvironment.Properties.LoggingConfiguration.WorkerLogs.LogLevel",
+    },
+    // output.account_id: the stack's own rule is compared; only CDK's CheckBootstrapVersion is dropped.
+    Mutation {
+        name: "the account rule names another account",
+        apply: |t| match t.get_mut("Rules").and_then(|r| r.get_mut("AccountId")) {
+            Some(rule) => {
+                rule["Assertions"][0]["Assert"]["Fn::Equals"][1] = json!("210987654321");
+                true
+            }
+            None => false,
+        },
+        expect: "Rules.AccountId.Assertions[0].Assert.Fn::Equals[1]",
+    },
+    Mutation {
+        name: "the account rule dropped",
+        apply: |t| {
+            t.get_mut("Rules").and_then(Value::as_object_mut).is_some_and(|r| r.shift_remove("AccountId").is_some())
+        },
+        expect: "Rules: only in the CloudFormation template",
     },
     Mutation {
         name: "an output dropped",
