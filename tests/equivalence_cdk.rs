@@ -836,7 +836,14 @@ fn synthesized_templates_keep_the_logical_ids_of_before() {
             println!("not synthesized this run, not compared: {name}");
             continue;
         }
-        let (before, now) = (read(&path), read(&now_path));
+        let (before, mut now) = (read(&path), read(&now_path));
+        // output.account_id came to specs/production.toml after these templates: its rule is new,
+        // and a rule is no resource (the stack still updates in place). Compared where both have it.
+        if before.get("Rules").and_then(|r| r.get("AccountId")).is_none() {
+            if let Some(Value::Object(rules)) = now.get_mut("Rules") {
+                rules.shift_remove("AccountId");
+            }
+        }
         for section in ["Resources", "Outputs", "Parameters", "Conditions"] {
             let ids = |t: &Value| -> Vec<String> {
                 t.get(section).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()

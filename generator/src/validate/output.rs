@@ -78,6 +78,20 @@ impl Validator {
                 "module" => TerraformLayout::Module,
                 _ => TerraformLayout::Root,
             };
+        if let (Some(a), TerraformLayout::Module) = (o.and_then(|o| o.account_id.as_ref()), terraform_layout) {
+            if account_id.is_some() {
+                self.warn(
+                    "output.account_id",
+                    span(a),
+                    "the Terraform module has no provider block, so nothing in it checks the account",
+                    format!(
+                        "set allowed_account_ids = [\"{}\"] in the provider of the root that calls the module; \
+                         CloudFormation and CDK still check it",
+                        a.get_ref()
+                    ),
+                );
+            }
+        }
         Output { region, stack_name, terraform_aws_provider, account_id, terraform_layout }
     }
 }
