@@ -6,10 +6,12 @@
 #   `mwaagen SPEC --target terraform --out DIR` into a temporary folder (a root configuration and
 #   its module in DIR/modules/mwaa), then terraform init -backend=false, fmt -check -recursive,
 #   validate (the root, and so the module), and test (the module's test, a mocked provider).
-#   Two more cases always run: tests/terraform-root, a hand-written root that calls generated
-#   modules with providers, depends_on and for_each (init and validate); and a built-in spec whose Airflow options hold hostile strings
-#   (`${`, `%{`, quotes, backslashes, control characters, unicode); its test gets an extra run
-#   that compares what terraform reads with the expected bytes.
+#   Three more cases always run: tests/terraform-root, a hand-written root that calls generated
+#   modules with providers, depends_on and for_each (init and validate); a built-in spec whose Airflow options hold hostile strings
+#   (`${`, `%{`, quotes, backslashes, control characters, unicode), whose test gets an extra run
+#   that compares what terraform reads with the expected bytes; and specs/production.toml with
+#   `[output] terraform_layout = "module"`: DIR is the module alone (no provider block, no root),
+#   which must init, validate and pass its test in DIR itself.
 #
 # Needs terraform (1.11 or later) on PATH and the hashicorp/aws provider in the filesystem mirror
 # $MWAAGEN_TF_PLUGINS (default /opt/tf-plugins): nothing is downloaded. Set MWAAGEN_SKIP_TERRAFORM=1
@@ -120,6 +122,17 @@ run_step() { # run_step STEP DIR [SPEC]
         init) terraform -chdir="$dir" init -input=false -backend=false -no-color ;;
         fmt) terraform -chdir="$dir" fmt -check -recursive -diff -no-color ;;
         validate) terraform -chdir="$dir" validate -no-color ;;
+        # terraform_layout = "module": the module alone in DIR, with nothing of the root.
+        module)
+            "$bin" "$@" --target terraform --out "$dir" &&
+                for f in providers.tf main.tf moved.tf modules; do
+                    if [[ -e "$dir/$f" ]]; then echo "the module layout wrote $f" >&2; return 1; fi
+                done &&
+                if grep -l '^provider ' "$dir"/*.tf; then echo "a provider block in the module" >&2; return 1; fi
+            ;;
+        moduletest)
+            terraform -chdir="$dir" test -no-color
+            ;;
         # The generated test belongs to the module (modules/mwaa/tests), which it runs alone.
         test)
             terraform -chdir="$dir/modules/mwaa" init -input=false -backend=false -no-color &&
@@ -210,6 +223,9 @@ done
 escaping_spec >"$work/escaping.toml"
 check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
 check "tests/terraform-root (hand-written root)" "handroot" "handroot init validate"
+sed 's/^\[output\]$/[output]\nterraform_layout = "module"/' "$root/specs/production.toml" >"$work/module-layout.toml"
+grep -q '^terraform_layout = "module"$' "$work/module-layout.toml" || { echo "error: production.toml has no [output] table" >&2; exit 1; }
+check "production.toml, terraform_layout = \"module\"" "modlayout" "module init fmt validate moduletest" "$work/module-layout.toml"
 wait
 
 for i in "${!order[@]}"; do

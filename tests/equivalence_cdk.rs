@@ -234,9 +234,11 @@ fn as_cdk_writes_it(cfn: &Value) -> Value {
         "BootstrapVersion".into(),
         json!({ "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version" }),
     );
-    top.insert(
-        "Rules".into(),
-        json!({ "CheckBootstrapVersion": { "Assertions": [{ "Assert": { "Fn::Not": [{ "Fn::Contains": [["1", "2", "3", "4", "5"], { "Ref": "BootstrapVersion" }] }] }, "AssertDescription": "CDK bootstrap stack version 6 required." }] } }),
+    // CDK's rule goes next to the template's own (output.account_id's AccountId).
+    let rules = top.entry("Rules").or_insert_with(|| json!({}));
+    rules.as_object_mut().expect("Rules").insert(
+        "CheckBootstrapVersion".into(),
+        json!({ "Assertions": [{ "Assert": { "Fn::Not": [{ "Fn::Contains": [["1", "2", "3", "4", "5"], { "Ref": "BootstrapVersion" }] }] }, "AssertDescription": "CDK bootstrap stack version 6 required." }] }),
     );
     t
 }
@@ -476,6 +478,25 @@ const MUTATIONS: &[Mutation] = &[
             _ => false,
         },
         expect: "Resources.MwaaEnvironment.Properties.LoggingConfiguration.WorkerLogs.LogLevel",
+    },
+    // output.account_id: the stack's own rule is compared; only CDK's CheckBootstrapVersion is dropped.
+    Mutation {
+        name: "the account rule names another account",
+        apply: |t| match t.get_mut("Rules").and_then(|r| r.get_mut("AccountId")) {
+            Some(rule) => {
+                rule["Assertions"][0]["Assert"]["Fn::Equals"][1] = json!("210987654321");
+                true
+            }
+            None => false,
+        },
+        expect: "Rules.AccountId.Assertions[0].Assert.Fn::Equals[1]",
+    },
+    Mutation {
+        name: "the account rule dropped",
+        apply: |t| {
+            t.get_mut("Rules").and_then(Value::as_object_mut).is_some_and(|r| r.shift_remove("AccountId").is_some())
+        },
+        expect: "Rules: only in the CloudFormation template",
     },
     Mutation {
         name: "an output dropped",
@@ -789,9 +810,13 @@ fn a_hand_written_app_holds_the_spec_resources() {
 
 /// The templates that `cdk synth` wrote for the example specs before the CDK app's environments
 /// became constructs (a stack of top-level L1 constructs, mwaagen at commit 8c1aa24), kept in
-/// tests/cdk-synth-before/: the app of today synthesizes the same logical ids (resources, outputs,
-/// parameters, conditions) and, once normalized, the same template, so that `cdk deploy` of the new
-/// app updates a stack deployed with the old one in place. scripts/check-cdk.sh runs it on its synth.
+/// tests/cdk-synth-before/: every resource of then is synthesized today under the same logical id
+/// and of the same type, and every output under the same name, so that `cdk deploy` of the new app
+/// updates a stack deployed with the old one in place (a logical id that changes is a new resource
+/// and the old one deleted). Properties, parameters and conditions may differ: later issues change
+/// them on purpose (issue 23 writes pinned object versions as values, so their parameters go; issue
+/// 24 narrows the key policy; issue 22 adds web ingress rules), each with tests of its own, and
+/// CloudFormation updates those in place. scripts/check-cdk.sh runs it on its synth.
 #[test]
 #[ignore = "needs templates synthesized by the CDK CLI: run scripts/check-cdk.sh"]
 fn synthesized_templates_keep_the_logical_ids_of_before() {
@@ -816,21 +841,26 @@ fn synthesized_templates_keep_the_logical_ids_of_before() {
             continue;
         }
         let (before, now) = (read(&path), read(&now_path));
-        for section in ["Resources", "Outputs", "Parameters", "Conditions"] {
-            let ids = |t: &Value| -> Vec<String> {
-                t.get(section).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
-            };
-            let (mut a, mut b) = (ids(&before), ids(&now));
-            a.sort();
-            b.sort();
-            if a != b {
-                failures.push(format!("{name}: {section} before {a:?}, now {b:?}"));
+        let section = |t: &Value, name: &str| t.get(name).and_then(Value::as_object).cloned().unwrap_or_default();
+        let now_resources = section(&now, "Resources");
+        for (id, r) in section(&before, "Resources") {
+            match now_resources.get(&id) {
+                None => failures.push(format!("{name}: resource {id} is gone (a new logical id replaces it)")),
+                Some(n) if n.get("Type") != r.get("Type") => {
+                    failures.push(format!("{name}: resource {id} was {:?}, now {:?}", r.get("Type"), n.get("Type")));
+                }
+                Some(_) => {}
             }
         }
-        failures.extend(differences(&normalize(&before), &normalize(&now)).into_iter().map(|d| format!("{name}: {d}")));
+        let now_outputs = section(&now, "Outputs");
+        for id in section(&before, "Outputs").keys() {
+            if !now_outputs.contains_key(id) {
+                failures.push(format!("{name}: output {id} is gone"));
+            }
+        }
         compared.push(name.to_owned());
     }
     assert!(!compared.is_empty(), "no template of {} was synthesized to compare with", before_dir.display());
     assert!(failures.is_empty(), "the new synth differs from the one before:\n{}", failures.join("\n"));
-    println!("same logical ids and template as before: {}", compared.join(", "));
+    println!("every logical id and type of before kept: {}", compared.join(", "));
 }

@@ -762,6 +762,11 @@ pub struct Ir {
     pub region: Option<String>,
     pub stack_name: String,
     pub terraform_aws_provider: String,
+    /// The one account the output may deploy to (`output.account_id`): Terraform's
+    /// `allowed_account_ids`, a CloudFormation rule, the CDK stack's `env.account`.
+    pub account_id: Option<String>,
+    /// What the Terraform target writes into its folder.
+    pub terraform_layout: crate::model::TerraformLayout,
     /// True when some resource uses [`Expr::Az`] (Terraform then needs its AZ data source).
     pub uses_az_lookup: bool,
     /// Values passed in at deploy time, in order.

@@ -264,6 +264,26 @@ pub struct Output {
     pub region: Option<String>,
     pub stack_name: Option<String>,
     pub terraform_aws_provider: String,
+    /// The one account the output deploys to, if the spec names it.
+    pub account_id: Option<String>,
+    pub terraform_layout: TerraformLayout,
+}
+
+/// `output.terraform_layout`: what `--target terraform --out DIR` writes into DIR.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TerraformLayout {
+    /// A root configuration (provider, `module "mwaa"` call, moved blocks) and the module in
+    /// `DIR/modules/mwaa/`.
+    #[default]
+    Root,
+    /// The module alone, in DIR.
+    Module,
+}
+
+impl TerraformLayout {
+    /// The spec's values, in the order the docs list them.
+    pub const VALUES: &'static [&'static str] = &["root", "module"];
 }
 
 /// `network.vpc_cidr` when the spec gives none (the public-mode reference architecture).

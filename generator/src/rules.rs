@@ -673,6 +673,11 @@ pub const PARAMETER_MAX_LEVELS: usize = 15;
 pub static STACK_NAME: Text =
     Text::new(None, "CloudFormation API, CreateStackInput.StackName", 1, 128, Some("[a-zA-Z][-a-zA-Z0-9]*"));
 
+/// `output.account_id`: an AWS account id, twelve digits (AWS Organizations API, shape
+/// AccountId: pattern `^\d{12}$`, max length 12; the `Account` of STS GetCallerIdentity, which
+/// CloudFormation's `AWS::AccountId` and Terraform's `allowed_account_ids` compare against).
+pub static ACCOUNT_ID: Text = Text::new(None, "AWS Organizations API, AccountId", 12, 12, Some("\\d{12}"));
+
 /// `output.region` and the regions in ARNs: a region name of any partition.
 pub static REGION: Text =
     Text::new(None, "AWS General Reference, rande.html", 9, 32, Some("[a-z]{2,4}(-[a-z]+)+-\\d{1,2}"));

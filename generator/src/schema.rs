@@ -12,11 +12,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    AIRFLOW_ROLES, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_PUBLIC_SUBNET_CIDRS, DEFAULT_TF_AWS_PROVIDER,
+    TerraformLayout, AIRFLOW_ROLES, DEFAULT_PRIVATE_SUBNET_CIDRS, DEFAULT_PUBLIC_SUBNET_CIDRS, DEFAULT_TF_AWS_PROVIDER,
     DEFAULT_VPC_CIDR, LOG_MODULES,
 };
 use crate::rules::{
-    self, Choice, Count, Int, IntChoice, Model, Text, ANY_KMS_KEY_ARN, BUCKET_RESERVED_PREFIXES,
+    self, Choice, Count, Int, IntChoice, Model, Text, ACCOUNT_ID, ANY_KMS_KEY_ARN, BUCKET_RESERVED_PREFIXES,
     BUCKET_RESERVED_SUFFIXES, CIDR_PREFIX, CONDITION_KEY, CONFIG_KEY, CONFIG_VALUE, EC2_INTERNET_GATEWAY_ID,
     EC2_PREFIX_LIST_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, ENDPOINT_MANAGEMENT, ENVIRONMENT_CLASS,
     ENVIRONMENT_CLASS_VALUES, ENVIRONMENT_NAME, GROUP_NAME, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, LOGGING_LEVEL,
@@ -736,6 +736,24 @@ fn output() -> Value {
                     "type": "string",
                     "default": DEFAULT_TF_AWS_PROVIDER,
                     "pattern": "^\\s*(~>|>=|<=|!=|>|<|=)?\\s*[0-9]+(\\.[0-9]+){0,2}\\s*(,\\s*(~>|>=|<=|!=|>|<|=)?\\s*[0-9]+(\\.[0-9]+){0,2}\\s*)*$",
+                }),
+            ),
+            (
+                "account_id",
+                text_field(
+                    "The one AWS account the output deploys to: Terraform allowed_account_ids, a CloudFormation rule on AWS::AccountId, the CDK stack's env.account",
+                    &ACCOUNT_ID,
+                    Vec::new(),
+                    None,
+                ),
+            ),
+            (
+                "terraform_layout",
+                json!({
+                    "description": "What --target terraform writes into DIR: root, a root configuration calling the module in DIR/modules/mwaa/; module, the module alone (no provider, no moved blocks).",
+                    "type": "string",
+                    "enum": TerraformLayout::VALUES,
+                    "default": "root",
                 }),
             ),
         ],

@@ -248,6 +248,8 @@ pub struct RawOutput {
     pub region: O<String>,
     pub stack_name: O<String>,
     pub terraform_aws_provider: O<String>,
+    pub account_id: O<String>,
+    pub terraform_layout: O<String>,
 }
 
 /// Which tables of the spec have a fixed set of keys, and what those keys are.

@@ -111,6 +111,8 @@ pub fn lower(config: &Config) -> Ir {
         region: config.output.region.clone(),
         stack_name: config.output.stack_name.clone().unwrap_or_else(|| format!("{env}-mwaa").replace('_', "-")),
         terraform_aws_provider: config.output.terraform_aws_provider.clone(),
+        account_id: config.output.account_id.clone(),
+        terraform_layout: config.output.terraform_layout,
         uses_az_lookup,
         parameters: parameters::parameters(&config.environment),
         tags: config.tags.clone(),

@@ -120,6 +120,8 @@ pub struct AppEnvironment {
     pub stack_name: String,
     pub description: String,
     pub region: Option<String>,
+    /// `output.account_id`: the stack's `env.account`.
+    pub account_id: Option<String>,
     pub source_name: String,
     /// CloudFormation parameters of the stack (object versions): `--parameters NAME=...`.
     pub parameters: Vec<String>,
@@ -151,6 +153,7 @@ impl AppEnvironment {
             stack_name: ir.stack_name.clone(),
             description: ir.description.clone(),
             region: ir.region.clone(),
+            account_id: ir.account_id.clone(),
             source_name: ir.source_name.clone(),
             parameters: ir.parameters.iter().map(|p| p.id.clone()).collect(),
         })

@@ -3,8 +3,8 @@
 use super::aws::is_version_constraint;
 use super::{span, Validator};
 use crate::diagnostics::quote;
-use crate::model::{Output, DEFAULT_TF_AWS_PROVIDER};
-use crate::rules::{MWAA_REGIONS, REGION, STACK_NAME};
+use crate::model::{Output, TerraformLayout, DEFAULT_TF_AWS_PROVIDER};
+use crate::rules::{ACCOUNT_ID, MWAA_REGIONS, REGION, STACK_NAME};
 use crate::spec::RawSpec;
 
 impl Validator {
@@ -59,6 +59,39 @@ impl Validator {
                 c.get_ref().clone()
             }
         };
-        Output { region, stack_name, terraform_aws_provider }
+        let account_id = o.and_then(|o| o.account_id.as_ref()).and_then(|a| {
+            if ACCOUNT_ID.check(a.get_ref()).is_ok() {
+                Some(a.get_ref().clone())
+            } else {
+                self.err(
+                    "output.account_id",
+                    span(a),
+                    format!("{} is not an AWS account id", quote(a.get_ref())),
+                    format!("write the account's 12 digits, like \"123456789012\" ({})", ACCOUNT_ID.source),
+                );
+                None
+            }
+        });
+        let layout = o.and_then(|o| o.terraform_layout.as_ref());
+        let terraform_layout =
+            match self.choice("output.terraform_layout", &layout.cloned(), TerraformLayout::VALUES, "root").as_str() {
+                "module" => TerraformLayout::Module,
+                _ => TerraformLayout::Root,
+            };
+        if let (Some(a), TerraformLayout::Module) = (o.and_then(|o| o.account_id.as_ref()), terraform_layout) {
+            if account_id.is_some() {
+                self.warn(
+                    "output.account_id",
+                    span(a),
+                    "the Terraform module has no provider block, so nothing in it checks the account",
+                    format!(
+                        "set allowed_account_ids = [\"{}\"] in the provider of the root that calls the module; \
+                         CloudFormation and CDK still check it",
+                        a.get_ref()
+                    ),
+                );
+            }
+        }
+        Output { region, stack_name, terraform_aws_provider, account_id, terraform_layout }
     }
 }

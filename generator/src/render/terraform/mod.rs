@@ -16,6 +16,7 @@ use tera::{Tera, Value};
 
 use super::{expr_arg, usize_arg, OutputFile, RenderError, Target};
 use crate::ir::{Expr, Ir};
+use crate::model::TerraformLayout;
 
 mod align;
 mod for_each;
@@ -215,27 +216,39 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         let text = super::render_ctx(Target::Terraform, template, ctx)?;
         Ok(align(text.trim_end()) + "\n")
     };
+    // `terraform_layout = "module"`: the module alone, at the top of the folder.
+    let layout = ir.terraform_layout;
+    let module_dir = match layout {
+        TerraformLayout::Root => format!("{MODULE_DIR}/"),
+        TerraformLayout::Module => String::new(),
+    };
     let mut files = Vec::new();
     let mut add = |path: &str, contents: String| {
-        files.push(OutputFile { path: format!("{MODULE_DIR}/{path}"), contents });
+        files.push(OutputFile { path: format!("{module_dir}{path}"), contents });
     };
 
     // The root configuration: provider, the module call, its variables and outputs forwarded.
     let mut root = Vec::new();
+    // With the module layout the caller has all of it: the provider, the state and so the moved
+    // blocks (docs/targets/terraform.md); the folder keeps only the .gitignore that `terraform test`
+    // needs (it initializes the module's folder).
     root.push(OutputFile { path: ".gitignore".into(), contents: render("terraform/root/gitignore", &ctx)? });
-    root.push(OutputFile { path: "versions.tf".into(), contents: render("terraform/versions.tf", &ctx)? });
-    root.push(OutputFile { path: "providers.tf".into(), contents: render("terraform/providers.tf", &ctx)? });
-    if needs_region_variable || !ir.parameters.is_empty() {
-        root.push(OutputFile { path: "variables.tf".into(), contents: render("terraform/variables.tf", &ctx)? });
-    }
-    root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
-    root.push(OutputFile { path: "outputs.tf".into(), contents: render("terraform/root/outputs.tf", &ctx)? });
-    root.push(OutputFile { path: "moved.tf".into(), contents: render("terraform/root/moved.tf", &ctx)? });
-    // Import blocks are allowed in the root module only (Terraform language docs, import block).
-    if !ir.imports.is_empty() {
-        ctx.insert("imports", &import_addresses(ir, &views)?);
-        root.push(OutputFile { path: "adopt.tf".into(), contents: render("terraform/adopt.tf", &ctx)? });
-        ctx.remove("imports");
+    if layout == TerraformLayout::Root {
+        root.push(OutputFile { path: "versions.tf".into(), contents: render("terraform/versions.tf", &ctx)? });
+        root.push(OutputFile { path: "providers.tf".into(), contents: render("terraform/providers.tf", &ctx)? });
+        if needs_region_variable || !ir.parameters.is_empty() {
+            root.push(OutputFile { path: "variables.tf".into(), contents: render("terraform/variables.tf", &ctx)? });
+        }
+        root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
+        root.push(OutputFile { path: "outputs.tf".into(), contents: render("terraform/root/outputs.tf", &ctx)? });
+        root.push(OutputFile { path: "moved.tf".into(), contents: render("terraform/root/moved.tf", &ctx)? });
+        // Import blocks are allowed in the root module only (Terraform language docs, import
+        // block); with the module layout the caller writes them (docs/operations.md).
+        if !ir.imports.is_empty() {
+            ctx.insert("imports", &import_addresses(ir, &views)?);
+            root.push(OutputFile { path: "adopt.tf".into(), contents: render("terraform/adopt.tf", &ctx)? });
+            ctx.remove("imports");
+        }
     }
 
     // The module: no provider configuration, no region variable (the caller's provider has it).
