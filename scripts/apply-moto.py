@@ -305,16 +305,16 @@ def selftest() -> int:
         mod.joinpath("main.tf").write_text(src.joinpath("main.tf").read_text())
         Path(d, "src2", "main.tf").write_text(
             'module "mwaa" {\n  source = "./modules/mwaa"\n}\n\n'
-            'output "vpc" {\n  value = module.mwaa.vpc\n}\n\noutput "url" {\n  value = module.mwaa.url\n}\n\n'
+            'output "vpc" {\n  value = module.mwaa.vpc\n}\n\noutput "url" {\n  value = module.mwaa.p\n}\n\n'
             'moved {\n  from = aws_vpc.old\n  to   = module.mwaa.aws_vpc.vpc\n}\n\n'
-            'moved {\n  from = aws_mwaa_environment.old\n  to   = module.mwaa.aws_mwaa_environment.env\n}\n'
+            'moved {\n  from = aws_ssm_parameter.old\n  to   = module.mwaa.aws_ssm_parameter.p\n}\n'
         )
         dst2 = Path(d, "dst2")
         with redirect_stdout(io.StringIO()):
             filter_config(Path(d, "src2"), dst2)
         root = dst2.joinpath("main.tf").read_text()
         inner = dst2.joinpath("modules", "mwaa", "main.tf").read_text()
-        if ('output "url"' in root or "aws_mwaa_environment" in root or 'output "vpc"' not in root
+        if ('output "url"' in root or "aws_ssm_parameter" in root or 'output "vpc"' not in root
                 or "module.mwaa.aws_vpc.vpc" not in root or inner != out):
             print(f"selftest: filter of the module layout wrote\n{root}\n--- module:\n{inner}")
             return 1

@@ -58,20 +58,15 @@ port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 endpoint="http://127.0.0.1:$port"
 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
 moto_pid=$!
-"$PY" scripts/mwaa-api.py serve "$work/mwaa-port" 2> "$work/mwaa-api.log" &
-mwaa_pid=$!
 for _ in $(seq 1 100); do
-  if [ -s "$work/mwaa-port" ] && "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null; then
+  if "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null; then
     break
   fi
   kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
-  kill -0 "$mwaa_pid" 2>/dev/null || { echo "FAIL scripts/mwaa-api.py exited:"; cat "$work/mwaa-api.log"; exit 1; }
   sleep 0.2
 done
-[ -s "$work/mwaa-port" ] || { echo "FAIL the local MWAA API did not start"; exit 1; }
-proxy="http://127.0.0.1:$(cat "$work/mwaa-port")"
-export HTTP_PROXY="$proxy" http_proxy="$proxy" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+start_mwaa_api "$work" "$PY"
+proxy=$mwaa_proxy
 offline_terraform "$work" "$mirror"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"

@@ -84,18 +84,7 @@ done
 "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=5)" 2>/dev/null \
   || { echo "FAIL moto_server did not answer on $endpoint:"; cat "$work/moto.log"; exit 1; }
 # --- the local MWAA API (scripts/mwaa-api.py) on another free loopback port -------------------------
-"$PY" scripts/mwaa-api.py serve "$work/mwaa-port" 2> "$work/mwaa-api.log" &
-mwaa_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/mwaa-port" ] && break
-  kill -0 "$mwaa_pid" 2>/dev/null || { echo "FAIL scripts/mwaa-api.py exited:"; cat "$work/mwaa-api.log"; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/mwaa-port" ] || { echo "FAIL scripts/mwaa-api.py did not start:"; cat "$work/mwaa-api.log"; exit 1; }
-mwaa_proxy="http://127.0.0.1:$(cat "$work/mwaa-port")"
-# Only the provider's MWAA endpoint (http://mwaa.invalid) goes through the proxy; loopback (moto) does not.
-export HTTP_PROXY="$mwaa_proxy" http_proxy="$mwaa_proxy" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+start_mwaa_api "$work" "$PY"
 offline_terraform "$work" "$mirror"
 # Nothing of the caller's AWS setup may reach the provider.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Upgrading Terraform output made by an earlier mwaagen, against moto (a local emulation of the AWS
 # APIs) on 127.0.0.1. For each fixture of tests/upgrade/NAME (the output of mwaagen before the
-# module layout, for specs/NAME.toml):
+# module layout, for tests/upgrade/NAME.toml, which is specs/NAME.toml as it was then):
 #   apply the old output (less what moto cannot emulate: scripts/apply-moto.py filter), put the
-#   output of this mwaagen for specs/NAME.toml in its place (same state), init, plan: the plan must
+#   output of this mwaagen for the same spec in its place (same state), init, plan: the plan must
 #   create and destroy nothing (only moves, from the root's `moved` blocks, and moto's known drift:
 #   scripts/apply-moto.py drift), and must move every resource; then destroy.
 #
@@ -45,7 +45,12 @@ PY="$VENV/bin/python"
 
 work=$(mktemp -d)
 moto_pid=""
+mwaa_pid=""
 stop_moto() {
+  if [ -n "$mwaa_pid" ] && kill -0 "$mwaa_pid" 2>/dev/null; then
+    kill "$mwaa_pid" 2>/dev/null || true
+    wait "$mwaa_pid" 2>/dev/null || true
+  fi
   [ -n "${MWAAGEN_KEEP_APPLY:-}" ] && cp -r "$work" "$MWAAGEN_KEEP_APPLY" 2>/dev/null || true
   if [ -n "$moto_pid" ] && kill -0 "$moto_pid" 2>/dev/null; then
     kill "$moto_pid" 2>/dev/null || true
@@ -64,6 +69,8 @@ for _ in $(seq 1 100); do
   kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
   sleep 0.2
 done
+# The environment too: the local MWAA API (scripts/mwaa-api.py), as in check-apply.sh.
+start_mwaa_api "$work" "$PY"
 offline_terraform "$work" "$mirror"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
@@ -76,12 +83,14 @@ run_case() { # NAME: writes $work/NAME.result
   runs() { local step=$1; shift; echo "--- $step: $*" >> "$log"; "$@" >> "$log" 2>&1 || { failed_at=${failed_at:-$step}; return 1; }; }
   runs filter-old "$PY" scripts/apply-moto.py filter "tests/upgrade/$name" "$dir/tf" || ok=false
   $ok && { "$PY" scripts/apply-moto.py override "$endpoint" > "$dir/tf/moto_override.tf"; }
-  $ok && { "$BIN" "specs/$name.toml" --target ir > "$dir/ir.json" 2>> "$log" || { failed_at=ir; ok=false; }; }
+  # The spec the fixture was generated from (tests/upgrade/NAME.toml, specs/NAME.toml at 8c1aa24):
+  # the same spec, a newer mwaagen, is what an upgrade is (the example specs have grown since).
+  $ok && { "$BIN" "tests/upgrade/$name.toml" --target ir > "$dir/ir.json" 2>> "$log" || { failed_at=ir; ok=false; }; }
   $ok && { runs principals "$PY" scripts/apply-moto.py principals "$dir/ir.json" "$endpoint" us-east-1 || ok=false; }
   $ok && { runs init-old terraform -chdir="$dir/tf" init -input=false -backend=false -no-color || ok=false; }
   $ok && { runs apply-old terraform -chdir="$dir/tf" apply -input=false -auto-approve -no-color "${vars[@]}" || ok=false; }
   # The new output in place of the old one, on the same state.
-  $ok && { runs generate "$BIN" "specs/$name.toml" --target terraform --out "$dir/new" || ok=false; }
+  $ok && { runs generate "$BIN" "tests/upgrade/$name.toml" --target terraform --out "$dir/new" || ok=false; }
   $ok && { find "$dir/tf" -maxdepth 1 -name '*.tf' -delete; runs filter-new "$PY" scripts/apply-moto.py filter "$dir/new" "$dir/tf" || ok=false; }
   $ok && { "$PY" scripts/apply-moto.py override "$endpoint" > "$dir/tf/moto_override.tf"; }
   $ok && { runs init-new terraform -chdir="$dir/tf" init -input=false -backend=false -no-color || ok=false; }
@@ -184,11 +193,11 @@ if [ "${MWAAGEN_UPGRADE_RETAIN:-1}" = 1 ]; then
   retain_case &
 fi
 for name in "${names[@]}"; do
-  [ -d "tests/upgrade/$name" ] && [ -f "specs/$name.toml" ] || { echo "FAIL $name: no tests/upgrade/$name or specs/$name.toml" > "$work/$name.result"; continue; }
-  wait_for_slot "${MWAAGEN_APPLY_JOBS:-5}" "$moto_pid"
+  [ -d "tests/upgrade/$name" ] && [ -f "tests/upgrade/$name.toml" ] || { echo "FAIL $name: no tests/upgrade/$name or tests/upgrade/$name.toml" > "$work/$name.result"; continue; }
+  wait_for_slot "${MWAAGEN_APPLY_JOBS:-5}" "$moto_pid" "$mwaa_pid"
   run_case "$name" &
 done
-for pid in $(jobs -rp); do [ "$pid" = "$moto_pid" ] || wait "$pid" || true; done
+for pid in $(jobs -rp); do [ "$pid" = "$moto_pid" ] || [ "$pid" = "$mwaa_pid" ] || wait "$pid" || true; done
 fail=0
 [ "${MWAAGEN_UPGRADE_RETAIN:-1}" = 1 ] && names+=(retain)
 for name in "${names[@]}"; do

@@ -100,6 +100,25 @@ ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto pre-commit sa
 # offline_terraform DIR MIRROR: terraform for the checks, offline: providers from the filesystem
 # MIRROR only (a CLI configuration written to DIR/terraformrc), no checkpoint calls, no shared
 # plugin cache (each init links the mirror).
+# start_mwaa_api WORK PY: the local MWAA API (scripts/mwaa-api.py, checking each request against
+# botocore's MWAA model) on a free loopback port, run by PY (the moto venv's python, which has
+# botocore). Sets mwaa_pid (the caller stops it) and sends only the provider's MWAA endpoint,
+# http://mwaa.invalid, through it as the HTTP proxy: loopback (moto) bypasses the proxy.
+start_mwaa_api() {
+  local work=$1 py=$2
+  "$py" scripts/mwaa-api.py serve "$work/mwaa-port" 2> "$work/mwaa-api.log" &
+  mwaa_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$work/mwaa-port" ] && break
+    kill -0 "$mwaa_pid" 2>/dev/null || { echo "FAIL scripts/mwaa-api.py exited:"; cat "$work/mwaa-api.log"; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$work/mwaa-port" ] || { echo "FAIL scripts/mwaa-api.py did not start:"; cat "$work/mwaa-api.log"; exit 1; }
+  mwaa_proxy="http://127.0.0.1:$(cat "$work/mwaa-port")"
+  export HTTP_PROXY="$mwaa_proxy" http_proxy="$mwaa_proxy" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+  unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+}
+
 offline_terraform() {
   local dir=$1 mirror=$2
   cat > "$dir/terraformrc" <<RC
