@@ -6,6 +6,9 @@
 #   `mwaagen SPEC --target terraform --out DIR` into a temporary folder (a root configuration and
 #   its module in DIR/modules/mwaa), then terraform init -backend=false, fmt -check -recursive,
 #   validate (the root, and so the module), and test (the module's test, a mocked provider).
+#   A spec whose hashicorp/aws constraint excludes 5.100.0 (the mirror's only release) gets
+#   generate and fmt only, with a loud SKIPPED line: scripts/check-provider-schema.sh checks it
+#   against the 6.69.1 schema instead.
 #   Three more cases always run: tests/terraform-root, a hand-written root that calls generated
 #   modules with providers, depends_on and for_each (init and validate); a built-in spec whose Airflow options hold hostile strings
 #   (`${`, `%{`, quotes, backslashes, control characters, unicode), whose test gets an extra run
@@ -104,6 +107,19 @@ check_case() {
     start=$SECONDS
     mkdir -p "$dir"
     for step in $steps; do
+        # A constraint that excludes the mirror's 5.100.0 (the versions.tf note says so) cannot be
+        # initialized here: fmt only, and scripts/check-provider-schema.sh checks it against 6.69.1.
+        if [[ $step == init ]] && grep -q "It excludes 5\.100\.0" "$dir/versions.tf" 2>/dev/null; then
+            run_step fmt "$dir" >>"$log" 2>&1 || {
+                printf 'FAIL %-40s at fmt (%ss)\n' "$name" "$((SECONDS - start))"
+                sed 's/^/    /' "$log" | tail -n 60
+                return 0
+            }
+            printf 'ok   %-40s (%ss) generate, fmt only\n' "$name" "$((SECONDS - start))"
+            printf '!!!  SKIPPED init, validate, test of %s: its hashicorp/aws constraint excludes 5.100.0,\n' "$name"
+            printf '!!!  the only release in the mirror (constraint %s); check-provider-schema.sh checks it against 6.69.1\n' "$(sed -n 's/^ *version *= *"\(.*\)"$/\1/p' "$dir/versions.tf" | head -n 1)"
+            return 0
+        fi
         if ! run_step "$step" "$dir" "$@" >>"$log" 2>&1; then
             printf 'FAIL %-40s at %s (%ss)\n' "$name" "$step" "$((SECONDS - start))"
             sed 's/^/    /' "$log" | tail -n 60

@@ -58,6 +58,34 @@ ensure_npm_file() {
   fi
 }
 
+# ensure_pypi_jsii DIR PIP PACKAGE VERSION: the jsii metadata (`.jsii`, kept as DIR/.jsii) of the
+# PyPI package PACKAGE==VERSION, a prebuilt jsii binding whose wheel holds it in
+# <module>/_jsii/<name>@<version>.jsii.tgz. The wheel is fetched with PIP's `pip download --no-deps`
+# (which checks the index's hash; nothing is installed or imported) only when the pin changed.
+ensure_pypi_jsii() {
+  local dir=$1 pip=$2 package=$3 version=$4 stamp
+  stamp="$dir/pinned"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$package==$version" ] || [ ! -f "$dir/.jsii" ]; then
+    echo "fetching the .jsii of $package==$version into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir/wheel"
+    "$pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$dir/wheel" "$package==$version"
+    python3 - "$dir" <<'PY'
+import glob, io, sys, tarfile, zipfile
+out = sys.argv[1]
+(wheel,) = glob.glob(f"{out}/wheel/*.whl")
+with zipfile.ZipFile(wheel) as z:
+    (member,) = [n for n in z.namelist() if "/_jsii/" in n and n.endswith(".jsii.tgz")]
+    with tarfile.open(fileobj=io.BytesIO(z.read(member))) as t:
+        data = t.extractfile("package/.jsii").read()
+with open(f"{out}/.jsii", "wb") as f:
+    f.write(data)
+PY
+    rm -rf "$dir/wheel"
+    printf '%s\n' "$package==$version" > "$stamp"
+  fi
+}
+
 # Cases of a check run side by side: MWAAGEN_JOBS of them at a time (default: the number of CPUs).
 # Each case writes its own files; the caller prints them in order once all are done, so the output
 # does not depend on which case ended first.
@@ -92,10 +120,18 @@ ensure_tool() {
     pre-commit) ensure_venv "$CACHE/venv-pre-commit" pre-commit 4.7.0 ;;
     # The SARIF 2.1.0 JSON Schema (OASIS, draft-04) as Microsoft's SARIF SDK ships it.
     sarif-schema) ensure_npm_file "$CACHE/sarif-schema" @microsoft/jest-sarif 1.0.0-beta.0 lib/schemas/sarif-2.1.0-rtm.5.json ;;
+    # The hashicorp/aws schemas without the provider (scripts/check-provider-schema.sh): 6.69.1 from
+    # cdktn-provider-aws 25.8.1's .jsii, 5.100.0 from @cdktf/provider-aws 20.1.0's (to check the
+    # reading against terraform's own schema of 5.100.0), and python-hcl2 to read the output.
+    provider-schema)
+      ensure_venv_packages "$CACHE/venv-provider-schema" python-hcl2==8.1.4 lark==1.3.1
+      ensure_pypi_jsii "$CACHE/provider-aws-6.69.1" "$CACHE/venv-provider-schema/bin/pip" cdktn-provider-aws 25.8.1
+      ensure_npm_file "$CACHE/provider-aws-5.100.0" @cdktf/provider-aws 20.1.0 .jsii
+      ;;
     *) echo "error: ensure_tool: no tool named $1" >&2; return 2 ;;
   esac
 }
-ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto pre-commit sarif-schema)
+ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto pre-commit sarif-schema provider-schema)
 
 # offline_terraform DIR MIRROR: terraform for the checks, offline: providers from the filesystem
 # MIRROR only (a CLI configuration written to DIR/terraformrc), no checkpoint calls, no shared

@@ -2,7 +2,8 @@
 # Runs every test of mwaagen on a fresh machine: Rust lints and tests, the JSON Schema against
 # botocore's AWS models and under jsonschema, then the real tools on the output of every example
 # spec and of the built-in default. Installs what the tools need (Python venvs for botocore,
-# jsonschema, cfn-lint, checkov, policy_sentry, moto and pre-commit, npm packages for the CDK app,
+# jsonschema, cfn-lint, checkov, policy_sentry, moto, pre-commit and python-hcl2, the hashicorp/aws
+# schemas of the provider bindings (.jsii), npm packages for the CDK app,
 # the access matrix's IAM simulator and the SARIF schema) under .cache/ and reuses them on later runs.
 #
 # Opt-outs (each prints loudly that it skipped): MWAAGEN_SKIP_TERRAFORM=1 (also the apply against
@@ -81,6 +82,9 @@ bash scripts/check-import.sh
 
 step "terraform: init, fmt -check, validate, test"
 bash scripts/check-terraform.sh --default "${SPECS[@]}"
+
+step "Terraform output against the hashicorp/aws 6.69.1 schema (cdktn-provider-aws 25.8.1's .jsii; the reading checked against terraform's 5.100.0 schema)"
+bash scripts/check-provider-schema.sh --default "${SPECS[@]}"
 
 step "checkov 3.3.30 on the CloudFormation and Terraform output"
 bash scripts/check-security.sh --default "${SPECS[@]}"

@@ -281,4 +281,11 @@ fn an_environment_update_says_how_long_and_what_happens_to_running_tasks() {
     );
     let tf = block(&stdout(&diff("graceful", &["--target", "terraform"])), "aws_mwaa_environment");
     assert!(tf.contains("is not passed by Terraform"), "{tf}");
+    // A constraint that admits only 6.12.0 and later: the Terraform passes the strategy.
+    let tf = block(&stdout(&diff("graceful-6x", &["--target", "terraform"])), "aws_mwaa_environment");
+    assert!(!tf.contains("is not passed by Terraform"), "{tf}");
+    assert!(
+        tf.contains("with worker_replacement_strategy = \"GRACEFUL\", running tasks finish first (up to 12 hours)"),
+        "{tf}"
+    );
 }

@@ -14,8 +14,10 @@
 //! first (tests/support/locals.rs): `local.tags`, `merge(local.tags, { Name = ... })` and
 //! `"${local.region}"` compare as the values they hold.
 //!
-//! The one documented exception: hashicorp/aws 5.x cannot set `worker_replacement_strategy`; the
-//! Terraform side writes it as a comment in the environment block, and this test reads it there.
+//! The one documented exception: hashicorp/aws has `worker_replacement_strategy` from 6.12.0 on
+//! only; under a constraint that admits older releases the Terraform side writes it as a comment in
+//! the environment block, and this test reads it there (under one that admits only 6.12.0 and later,
+//! specs/provider-6.toml, it is an argument, compared as any other).
 
 // Test code: a panic is a failed test, with its message.
 #![allow(clippy::panic)]
@@ -811,7 +813,8 @@ fn tf_traversal(t: &hcl::Traversal) -> String {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     if root.as_str() == "data" {
         return match names.as_slice() {
-            ["aws_region", "current", "name"] => "${pseudo:region}".into(),
+            // `region` under a constraint that admits only 6.x (6.0.0 deprecated `name`).
+            ["aws_region", "current", "name" | "region"] => "${pseudo:region}".into(),
             ["aws_caller_identity", "current", "account_id"] => "${pseudo:account_id}".into(),
             ["aws_partition", "current", "partition"] => "${pseudo:partition}".into(),
             ["aws_availability_zones", "available", "names", i] => {
@@ -1441,7 +1444,8 @@ fn tf_properties(ty: &str, t: &mut TfBody, out: &mut BTreeMap<String, Value>, te
         "aws_mwaa_environment" => {
             let pairs: Vec<(&str, &str)> = MWAA_SETTINGS.iter().map(|(_, n)| (*n, *n)).collect();
             p.rename(out, &pairs);
-            // The documented exception: no argument in hashicorp/aws 5.x, a comment instead.
+            // The documented exception: no argument before hashicorp/aws 6.12.0, a comment instead
+            // when the constraint admits such releases.
             let prefix = "# worker_replacement_strategy = \"";
             if let Some(line) = text.lines().find_map(|l| l.trim().strip_prefix(prefix)) {
                 let value = &line[..line.find('"').expect("closing quote")];
@@ -1921,6 +1925,34 @@ fn the_worker_replacement_strategy_exception_still_compares_the_value() {
         &spec("bring-your-own"),
         |_| {},
         |doc| doc["Resources"]["MwaaEnvironment"]["Properties"]["WorkerReplacementStrategy"] = json!("FORCED"),
+    );
+    assert_caught(&differences(&cfn, &tf), "mwaa_environment.worker_replacement_strategy");
+}
+
+#[test]
+fn the_worker_replacement_strategy_argument_under_a_6x_constraint_is_compared() {
+    let text = |files: &[OutputFile]| {
+        files.iter().find(|f| f.path.ends_with("mwaa.tf")).map(|f| f.contents.clone()).expect("mwaa.tf")
+    };
+    let tf_files = render(&spec("provider-6"), Target::Terraform).expect("renders");
+    let mwaa = text(&tf_files);
+    assert!(mwaa.contains("  worker_replacement_strategy = \"FORCED\"\n"), "an argument, not a comment:\n{mwaa}");
+    assert!(!mwaa.contains("# worker_replacement_strategy"), "no comment beside the argument:\n{mwaa}");
+    let (cfn, tf) = neutral_forms(&spec("provider-6"), |_| {}, |_| {});
+    for s in [&cfn, &tf] {
+        assert_eq!(s.resources["mwaa_environment"].props["worker_replacement_strategy"], json!("FORCED"));
+    }
+    let (cfn, tf) = neutral_forms(
+        &spec("provider-6"),
+        |f| {
+            edit_tf(
+                f,
+                "mwaa.tf",
+                "worker_replacement_strategy = \"FORCED\"",
+                "worker_replacement_strategy = \"GRACEFUL\"",
+            )
+        },
+        |_| {},
     );
     assert_caught(&differences(&cfn, &tf), "mwaa_environment.worker_replacement_strategy");
 }

@@ -143,6 +143,10 @@ pub struct Diff {
     /// IR kind and Terraform name of each logical id of both specs (for Terraform's words).
     #[serde(skip)]
     names: HashMap<String, (String, String)>,
+    /// Whether the new spec's Terraform passes `worker_replacement_strategy` (its hashicorp/aws
+    /// constraint admits only releases that have the argument).
+    #[serde(skip)]
+    terraform_passes_strategy: bool,
 }
 
 /// Compares what two compiled specs deploy.
@@ -170,6 +174,7 @@ pub fn compare(old: &Ir, new: &Ir) -> Result<Diff, RenderError> {
         diff.airflow = service::airflow_change(&o.airflow_version, &n.airflow_version);
         diff.worker_replacement_strategy = n.worker_replacement_strategy;
     }
+    diff.terraform_passes_strategy = render::terraform::passes_worker_replacement_strategy(&new.terraform_aws_provider);
     Ok(diff)
 }
 
@@ -328,7 +333,14 @@ pub fn compare_templates(old: &Template, new: &Template) -> Diff {
     let position = |id: &str| new.resources.get_index_of(id).unwrap_or(usize::MAX);
     let mut changes: Vec<Change> = changes.into_values().collect();
     changes.sort_by_key(|c| (c.action == Action::Remove, position(&c.id)));
-    Diff { parameters, changes, airflow: None, worker_replacement_strategy: None, names: HashMap::new() }
+    Diff {
+        parameters,
+        changes,
+        airflow: None,
+        worker_replacement_strategy: None,
+        names: HashMap::new(),
+        terraform_passes_strategy: false,
+    }
 }
 
 fn parameter_changes(old: &Template, new: &Template) -> Vec<ParameterChange> {
@@ -691,7 +703,13 @@ impl Diff {
             // A refused version change is not applied at all.
             if self.airflow.as_ref().map_or(true, |a| a.allowed) {
                 let strategy = self.worker_replacement_strategy.as_deref();
-                out.push((false, service::environment_update(strategy, language == Language::Terraform)));
+                out.push((
+                    false,
+                    service::environment_update(
+                        strategy,
+                        language == Language::Terraform && !self.terraform_passes_strategy,
+                    ),
+                ));
             }
         }
         if c.action == Action::Replace {

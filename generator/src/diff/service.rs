@@ -94,7 +94,8 @@ pub fn airflow_change(old: &str, new: &str) -> Option<AirflowChange> {
 /// rolling back, and docs/operations.md measures the schedulers' gap at 20-30 minutes.
 /// Tasks: MWAA API, WorkerReplacementStrategy: `FORCED` stops and replaces workers without waiting
 /// for their tasks; `GRACEFUL` lets them finish running tasks for up to 12 hours first.
-/// `terraform`: hashicorp/aws 5.x has no argument for the strategy (docs/targets/terraform.md).
+/// `terraform`: the Terraform leaves the strategy out (hashicorp/aws has the argument from 6.12.0
+/// on, and the spec's constraint admits older releases; docs/targets/terraform.md).
 #[must_use]
 pub fn environment_update(strategy: Option<&str>, terraform: bool) -> String {
     let head = "MWAA applies this in place: the environment is UPDATING for roughly 20-30 minutes while its \
@@ -102,8 +103,8 @@ pub fn environment_update(strategy: Option<&str>, terraform: bool) -> String {
                 minutes has failed and rolls back; MWAA user guide, t-create-update-environment)";
     let tasks = match (strategy, terraform) {
         (Some(s), true) => format!(
-            "worker_replacement_strategy = \"{s}\" is not passed by Terraform (hashicorp/aws 5.x has no \
-             argument for it), so MWAA's default strategy decides what happens to running tasks"
+            "worker_replacement_strategy = \"{s}\" is not passed by Terraform (hashicorp/aws has the \
+             argument from 6.12.0 on, and output.terraform_aws_provider admits older releases), so MWAA's default strategy decides what happens to running tasks"
         ),
         (Some("GRACEFUL"), false) => "with worker_replacement_strategy = \"GRACEFUL\", running tasks finish first \
                                       (up to 12 hours) before their workers are stopped (MWAA API, \

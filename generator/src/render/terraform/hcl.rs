@@ -126,9 +126,11 @@ pub(crate) fn pseudo(p: Pseudo) -> &'static str {
     }
 }
 
-/// The data source attribute that holds a pseudo parameter.
-pub(super) fn pseudo_source(p: Pseudo) -> &'static str {
+/// The data source attribute that holds a pseudo parameter; `region_attribute`: the provider has
+/// `region` on aws_region (6.x, see [`super::provider::Features`]), else `name`.
+pub(super) fn pseudo_source(p: Pseudo, region_attribute: bool) -> &'static str {
     match p {
+        Pseudo::Region if region_attribute => "data.aws_region.current.region",
         Pseudo::Region => "data.aws_region.current.name",
         Pseudo::AccountId => "data.aws_caller_identity.current.account_id",
         Pseudo::Partition => "data.aws_partition.current.partition",

@@ -32,6 +32,7 @@ impl Locals {
     /// The locals of `ir`; `arn_used` says whether [`rewrite`] referred any resource to
     /// `local.environment_arn`.
     pub(super) fn new(ir: &Ir, data: &DataUse, arn_used: bool) -> Self {
+        let region_attribute = super::provider::features(&ir.terraform_aws_provider).region_attribute;
         let mut deployment = Vec::new();
         for (used, name, p) in [
             (data.account_id, "account_id", Pseudo::AccountId),
@@ -39,7 +40,7 @@ impl Locals {
             (data.region, "region", Pseudo::Region),
         ] {
             if used {
-                deployment.push((name, pseudo_source(p)));
+                deployment.push((name, pseudo_source(p, region_attribute)));
             }
         }
         // The ARN with the name as `${local.environment_name}`, so that the name is written once.

@@ -52,7 +52,7 @@ pub fn part_name(n: &str, role: &str) -> String {
 
 use hcl::{comment_text, with_attr};
 use kinds::RESOURCE_FILES;
-use provider::provider_note;
+use provider::{features, provider_note};
 use views::{mocks, types_of, views, DataUse, View};
 
 /// This backend's templates, embedded at build time: (name, text).
@@ -85,6 +85,13 @@ pub const TESTED_AWS_PROVIDER: &str = "5.100.0";
 /// The oldest provider the output is known to work with: the lower bound of the default
 /// constraint. Why it is the tested version and not an older one: see [`provider`]'s notes.
 pub const OLDEST_AWS_PROVIDER: (u64, u64, u64) = (5, 100, 0);
+
+/// Whether the Terraform of a spec with this hashicorp/aws constraint sets
+/// `worker_replacement_strategy` on the environment (only releases from 6.12.0 on have it).
+#[must_use]
+pub fn passes_worker_replacement_strategy(constraint: &str) -> bool {
+    features(constraint).worker_replacement_strategy
+}
 
 /// The oldest Terraform the generated configuration needs: 1.7 for the `removed` blocks of
 /// removed.tf (the generated test needs 1.11).
@@ -198,7 +205,8 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         data.visit(&o.value);
     }
     let retained: Vec<&View<'_>> = views.iter().filter(|v| v.tf.retain).collect();
-    let mocks = mocks(&data, &types_of(&views));
+    let provider = features(&ir.terraform_aws_provider);
+    let mocks = mocks(&data, &types_of(&views), provider);
     let needs_region_variable = ir.region.is_none();
     let locals = locals::Locals::new(ir, &data, environment_arn_used);
 
@@ -209,6 +217,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     ctx.insert("region_variable", &needs_region_variable);
     ctx.insert("bucket_prefix", &bucket_prefix(&ir.environment_name));
     ctx.insert("provider_note", &provider_note(&ir.terraform_aws_provider));
+    ctx.insert("provider", &provider);
     ctx.insert("required_terraform", REQUIRED_TERRAFORM);
     ctx.insert("retained", &retained);
     ctx.insert("mocks", &mocks);

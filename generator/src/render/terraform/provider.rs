@@ -72,6 +72,37 @@ fn admits_older_than(constraint: &str, v: Version) -> Option<bool> {
     Some(candidates.iter().any(|c| *c < v && conds.iter().all(|(op, b, parts)| satisfies(*c, op, *b, *parts))))
 }
 
+/// What the output may use because the constraint admits only provider releases that have it
+/// (serialized into the templates' context as `provider`).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub(super) struct Features {
+    /// `data.aws_region.*.region` instead of `.name`: hashicorp/aws 6.0.0 added `region` to the
+    /// aws_region data source and deprecated `name` ("Version 6 Upgrade Guide",
+    /// website/docs/guides/version-6-upgrade.html.markdown, section data-source/aws_region;
+    /// hashicorp/terraform-provider-aws#42131). 5.x has no `region` attribute there, so a
+    /// constraint that admits some 5.x keeps `name`.
+    pub(super) region_attribute: bool,
+    /// `worker_replacement_strategy` on aws_mwaa_environment: added in hashicorp/aws 6.12.0 (absent
+    /// from 6.0.0's schema; present in 6.69.1's, as scripts/check-provider-schema.py reads it), for
+    /// MWAA's CreateEnvironment/UpdateEnvironment `WorkerReplacementStrategy`.
+    pub(super) worker_replacement_strategy: bool,
+}
+
+/// The first release with `region` on the aws_region data source (see [`Features`]).
+const REGION_ATTRIBUTE_SINCE: Version = (6, 0, 0);
+/// The first release with `worker_replacement_strategy` on aws_mwaa_environment (see [`Features`]).
+const WORKER_REPLACEMENT_STRATEGY_SINCE: Version = (6, 12, 0);
+
+/// What `constraint` lets the output use: a feature counts when the constraint parses and admits
+/// no release older than the one that brought it.
+pub(super) fn features(constraint: &str) -> Features {
+    let only_from = |v: Version| admits_older_than(constraint, v) == Some(false);
+    Features {
+        region_attribute: only_from(REGION_ATTRIBUTE_SINCE),
+        worker_replacement_strategy: only_from(WORKER_REPLACEMENT_STRATEGY_SINCE),
+    }
+}
+
 /// The highest major version [`admitted_majors`] looks at.
 const MAX_MAJOR: u64 = 20;
 
@@ -109,9 +140,19 @@ pub(super) fn provider_note(constraint: &str) -> Vec<String> {
         }
         [init @ .., last] => format!("It admits provider {} and {last}.", init.join(", ")),
     }];
-    lines
-        .push(format!("Written for the aws_* resources of provider 5.x; mwaagen tests it with {TESTED_AWS_PROVIDER}."));
-    if admits(constraint, tested) != Some(true) {
+    if admits(constraint, tested) == Some(true) {
+        lines.push(format!(
+            "Written for the aws_* resources of provider 5.x; mwaagen tests it with {TESTED_AWS_PROVIDER}."
+        ));
+    } else if majors == [6] {
+        // scripts/check-provider-schema.sh checks every generated block against 6.69.1's schema.
+        lines.push(format!(
+            "Written for provider 6.x. It excludes {TESTED_AWS_PROVIDER}, which mwaagen runs terraform with: mwaagen checks it against the 6.69.1 schema instead."
+        ));
+    } else {
+        lines.push(format!(
+            "Written for the aws_* resources of provider 5.x; mwaagen tests it with {TESTED_AWS_PROVIDER}."
+        ));
         lines.push(format!("WARNING: this constraint excludes {TESTED_AWS_PROVIDER}, the version mwaagen tests with."));
     }
     if admits_older_than(constraint, OLDEST_AWS_PROVIDER) == Some(true) {
@@ -141,6 +182,9 @@ mod tests {
         assert_eq!(admits("!= 5.100.0", (5, 100, 0)), Some(false));
         assert!(provider_note("~> 4.0").iter().any(|l| l.starts_with("WARNING")));
         assert!(!provider_note(">= 5.100.0, < 7.0").iter().any(|l| l.starts_with("WARNING")));
+        assert!(!provider_note(">= 6.12.0, < 7.0").iter().any(|l| l.starts_with("WARNING")));
+        assert!(provider_note(">= 6.12.0, < 7.0").iter().any(|l| l.contains("6.69.1")));
+        assert!(provider_note(">= 7.0").iter().any(|l| l.starts_with("WARNING")));
         assert!(provider_note(">= 5.0, < 7.0").iter().any(|l| l.contains("older than 5.100.0")));
         assert_eq!(admits_older_than(">= 5.100.0, < 7.0", OLDEST_AWS_PROVIDER), Some(false));
         assert_eq!(admits_older_than("~> 5.100", OLDEST_AWS_PROVIDER), Some(false));
@@ -148,5 +192,22 @@ mod tests {
         assert_eq!(admits_older_than("~> 5.99.0", OLDEST_AWS_PROVIDER), Some(true));
         assert_eq!(admits_older_than("= 5.100.1", OLDEST_AWS_PROVIDER), Some(false));
         assert_eq!(admits_older_than("!= 5.100.0, < 5.100.1", OLDEST_AWS_PROVIDER), Some(true));
+    }
+
+    #[test]
+    fn features_follow_the_oldest_admitted_release() {
+        let f = features(">= 5.100.0, < 7.0");
+        assert!(!f.region_attribute && !f.worker_replacement_strategy);
+        let f = features(">= 6.0, < 7.0");
+        assert!(f.region_attribute && !f.worker_replacement_strategy);
+        let f = features("~> 6.11");
+        assert!(f.region_attribute && !f.worker_replacement_strategy);
+        let f = features(">= 6.12.0, < 7.0");
+        assert!(f.region_attribute && f.worker_replacement_strategy);
+        let f = features("~> 6.12.0");
+        assert!(f.region_attribute && f.worker_replacement_strategy);
+        // 6.11.x is below 6.12.0 even with a large patch number.
+        assert!(!features("> 6.11.0").worker_replacement_strategy);
+        assert!(!features("not a constraint").region_attribute);
     }
 }

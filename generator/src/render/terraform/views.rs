@@ -403,7 +403,7 @@ pub(super) struct Mock {
 }
 
 /// The mocks the generated test needs: data sources the configuration reads, and ARNs.
-pub(super) fn mocks(data: &DataUse, types: &BTreeSet<&'static str>) -> Vec<Mock> {
+pub(super) fn mocks(data: &DataUse, types: &BTreeSet<&'static str>, provider: super::provider::Features) -> Vec<Mock> {
     let mut out = Vec::new();
     let mut data_mock = |used: bool, ty, attribute, value: &str| {
         if used {
@@ -418,7 +418,8 @@ pub(super) fn mocks(data: &DataUse, types: &BTreeSet<&'static str>) -> Vec<Mock>
     );
     data_mock(data.account_id, "aws_caller_identity", "account_id", r#""123456789012""#);
     data_mock(data.partition, "aws_partition", "partition", r#""aws""#);
-    data_mock(data.region, "aws_region", "name", r#""us-east-1""#);
+    let region_attribute = if provider.region_attribute { "region" } else { "name" };
+    data_mock(data.region, "aws_region", region_attribute, r#""us-east-1""#);
     for (ty, arn) in MOCK_ARNS {
         if types.contains(ty) {
             out.push(Mock { block: "mock_resource", ty, attribute: "arn", value: hcl_string(arn) });
