@@ -21,8 +21,9 @@
   moves PLAN_JSON
       Fails unless every managed resource of the plan (of scripts/check-upgrade.sh) comes from
       another address through a `moved` block.
-  drift PLAN_JSON
-      Reads `terraform show -json` of the second plan and fails on any change that is not moto's
+  drift PLAN_JSON [--upgrade]
+      With --upgrade (scripts/check-upgrade.sh) it also accepts UPGRADE_CHANGES, the in-place
+      updates the current output makes on purpose to a stack of the upgrade fixtures. Reads `terraform show -json` of the second plan and fails on any change that is not moto's
       known drift (DRIFT below), naming the resource and the attribute.
   selftest
       Shows that `filter` leaves out what refers to a left-out resource and keeps the rest, and that
@@ -240,9 +241,19 @@ def changed_paths(before, after, unknown, prefix=""):
     return [(prefix, before, after)]
 
 
-def drift(plan_path: Path) -> int:
+# In-place updates that output of this mwaagen makes to a stack applied from the upgrade fixtures
+# (tests/upgrade: mwaagen at 8c1aa24), each on purpose: (resource type, attribute, why). Only the
+# upgrade check (`drift PLAN --upgrade`) accepts them; an addition, deletion or replacement never.
+UPGRADE_CHANGES = [
+    ("aws_kms_key", "policy",
+     "issue 24: CloudWatch Logs may use the environment key only for this environment's log groups"),
+]
+
+
+def drift(plan_path: Path, upgrade: bool = False) -> int:
     plan = json.loads(plan_path.read_text())
     bad, known = [], []
+    intended = UPGRADE_CHANGES if upgrade else []
     for rc in plan.get("resource_changes", []):
         actions = rc["change"]["actions"]
         if actions in (["no-op"], ["read"]):
@@ -253,6 +264,7 @@ def drift(plan_path: Path) -> int:
         c = rc["change"]
         for p, before, after in changed_paths(c.get("before") or {}, c.get("after") or {}, c.get("after_unknown") or {}):
             why = next((w for t, a, ok, w in DRIFT if t == rc["type"] and p == a and ok(before, after)), None)
+            why = why or next((f"intended since 8c1aa24: {w}" for t, a, w in intended if t == rc["type"] and p == a), None)
             line = f"{rc['address']}.{p}: {json.dumps(before)} -> {json.dumps(after)}"
             (known if why else bad).append(f"{line} ({why})" if why else line)
     for k in known:
@@ -360,6 +372,8 @@ def main(argv):
         return 0
     if len(argv) == 2 and argv[0] == "drift":
         return drift(Path(argv[1]))
+    if len(argv) == 3 and argv[0] == "drift" and argv[2] == "--upgrade":
+        return drift(Path(argv[1]), upgrade=True)
     if len(argv) == 2 and argv[0] == "moves":
         return moves(Path(argv[1]))
     print(__doc__, file=sys.stderr)

@@ -96,7 +96,7 @@ run_case() { # NAME: writes $work/NAME.result
   $ok && { runs init-new terraform -chdir="$dir/tf" init -input=false -backend=false -no-color || ok=false; }
   $ok && { runs plan terraform -chdir="$dir/tf" plan -input=false -no-color -out=upgrade.plan "${vars[@]}" || ok=false; }
   $ok && { terraform -chdir="$dir/tf" show -json upgrade.plan > "$dir/plan.json" 2>> "$log" || { failed_at=show; ok=false; }; }
-  $ok && { runs drift "$PY" scripts/apply-moto.py drift "$dir/plan.json" || ok=false; }
+  $ok && { runs drift "$PY" scripts/apply-moto.py drift "$dir/plan.json" --upgrade || ok=false; }
   $ok && { runs moves "$PY" scripts/apply-moto.py moves "$dir/plan.json" || ok=false; }
   if [ -f "$dir/tf/terraform.tfstate" ]; then
     # With a refresh: it writes the dependencies of the moved resources under their new addresses
