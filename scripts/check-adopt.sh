@@ -41,30 +41,9 @@ PY="$VENV/bin/python"
 work=$(mktemp -d)
 moto_pid=""
 mwaa_pid=""
-stop() {
-  [ -n "${MWAAGEN_KEEP_ADOPT:-}" ] && cp -r "$work" "$MWAAGEN_KEEP_ADOPT" 2>/dev/null || true
-  local pid
-  for pid in $moto_pid $mwaa_pid; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$work"
-}
-trap stop EXIT
+trap 'stop_services "$work" "${MWAAGEN_KEEP_ADOPT:-}"' EXIT
 
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-endpoint="http://127.0.0.1:$port"
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 1 100); do
-  if "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null; then
-    break
-  fi
-  kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
-  sleep 0.2
-done
+start_moto "$work" "$VENV" "$PY"
 start_mwaa_api "$work" "$PY"
 proxy=$mwaa_proxy
 offline_terraform "$work" "$mirror"

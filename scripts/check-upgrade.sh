@@ -46,29 +46,9 @@ PY="$VENV/bin/python"
 work=$(mktemp -d)
 moto_pid=""
 mwaa_pid=""
-stop_moto() {
-  if [ -n "$mwaa_pid" ] && kill -0 "$mwaa_pid" 2>/dev/null; then
-    kill "$mwaa_pid" 2>/dev/null || true
-    wait "$mwaa_pid" 2>/dev/null || true
-  fi
-  [ -n "${MWAAGEN_KEEP_APPLY:-}" ] && cp -r "$work" "$MWAAGEN_KEEP_APPLY" 2>/dev/null || true
-  if [ -n "$moto_pid" ] && kill -0 "$moto_pid" 2>/dev/null; then
-    kill "$moto_pid" 2>/dev/null || true
-    wait "$moto_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap stop_moto EXIT
+trap 'stop_services "$work" "${MWAAGEN_KEEP_APPLY:-}"' EXIT
 
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-endpoint="http://127.0.0.1:$port"
-MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 1 100); do
-  "$PY" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null && break
-  kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
-  sleep 0.2
-done
+MOTO_IAM_LOAD_MANAGED_POLICIES=true start_moto "$work" "$VENV" "$PY"
 # The environment too: the local MWAA API (scripts/mwaa-api.py), as in check-apply.sh.
 start_mwaa_api "$work" "$PY"
 offline_terraform "$work" "$mirror"

@@ -136,6 +136,36 @@ ALL_TOOLS=(botocore jsonschema cfn-lint checkov policy_sentry moto pre-commit sa
 # offline_terraform DIR MIRROR: terraform for the checks, offline: providers from the filesystem
 # MIRROR only (a CLI configuration written to DIR/terraformrc), no checkpoint calls, no shared
 # plugin cache (each init links the mirror).
+# start_moto WORK VENV PY: moto_server (VENV's) on a free loopback port, logging to WORK/moto.log.
+# Sets endpoint and moto_pid once moto answers; prefix MOTO_* settings to the call to pass them.
+start_moto() {
+  local work=$1 venv=$2 py=$3 port
+  port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  endpoint="http://127.0.0.1:$port"
+  "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
+  moto_pid=$!
+  for _ in $(seq 1 100); do
+    "$py" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/data.json', timeout=1)" 2>/dev/null && return 0
+    kill -0 "$moto_pid" 2>/dev/null || { echo "FAIL moto_server exited:"; cat "$work/moto.log"; exit 1; }
+    sleep 0.2
+  done
+  echo "FAIL moto_server did not answer on $endpoint:"; cat "$work/moto.log"; exit 1
+}
+
+# stop_services WORK [KEEP]: stops moto_pid and mwaa_pid (those set), copies WORK to KEEP when
+# given (a look after a failure), and removes WORK. For an EXIT trap.
+stop_services() {
+  local work=$1 keep=${2:-} pid
+  [ -n "$keep" ] && cp -r "$work" "$keep" 2>/dev/null || true
+  for pid in ${moto_pid:-} ${mwaa_pid:-}; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+
 # start_mwaa_api WORK PY: the local MWAA API (scripts/mwaa-api.py, checking each request against
 # botocore's MWAA model) on a free loopback port, run by PY (the moto venv's python, which has
 # botocore). Sets mwaa_pid (the caller stops it) and sends only the provider's MWAA endpoint,
