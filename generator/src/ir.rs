@@ -31,6 +31,21 @@ pub enum Expr {
     List(Vec<Expr>),
     /// A document (policy, options) with literal keys, in order.
     Map(IndexMap<String, Expr>),
+    /// The value of the spec's input of this name ([`Input::name`]): a string, or a list of
+    /// strings ([`Input::list`]).
+    Input(String),
+    /// The item at `index` of a list-valued expression (an input's list, a [`Expr::Split`]).
+    Select {
+        index: u8,
+        list: Box<Expr>,
+    },
+    /// A string cut at each `sep`: a list.
+    Split {
+        sep: String,
+        of: Box<Expr>,
+    },
+    /// Lists joined end to end: each item is an [`Expr::List`] or a list-valued expression.
+    Concat(Vec<Expr>),
 }
 
 /// A reference to an attribute of a resource in the same graph.
@@ -200,6 +215,11 @@ fn json_write(e: &Expr, depth: usize, out: &mut Vec<Part>) {
             lit(out, "\"");
         }
         Expr::Az(i) => lit(out, &json_string(&format!("availability zone {i}"))),
+        // lower/ puts no input into a JSON text: a CDK construct reads inputs from its props,
+        // which a template string cannot name.
+        Expr::Input(_) | Expr::Select { .. } | Expr::Split { .. } | Expr::Concat(_) => {
+            lit(out, &json_string("(a value given at deploy time)"));
+        }
         Expr::Join { sep, items } => {
             let parts: Vec<Part> = items
                 .iter()
@@ -330,6 +350,51 @@ pub struct Parameter {
     pub default: Option<String>,
 }
 
+/// A value of the spec given at deploy time (`{ input = "name" }`, spec-format.md "Inputs"): a
+/// CloudFormation parameter, a Terraform module variable, a CDK construct prop. It has no default:
+/// the deployment must give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    /// The spec's name for it, `[a-z][a-z0-9_]*`: the Terraform variable.
+    pub name: String,
+    /// The CloudFormation parameter (`vpc_id` -> `VpcId`).
+    pub id: String,
+    /// The CDK prop (`vpc_id` -> `vpcId`).
+    pub prop: String,
+    /// The spec field it stands for (`network.existing_vpc_id`).
+    pub field: String,
+    /// A list of strings (subnet ids, security group ids), else a string.
+    pub list: bool,
+    /// The CloudFormation parameter type: an AWS-specific type where CloudFormation has one
+    /// (`AWS::EC2::VPC::Id`, `List<AWS::EC2::Subnet::Id>`), else `String`.
+    pub cfn_type: String,
+    /// The pattern the whole value (each item of a list) must match, in the syntax AWS writes it
+    /// (its models' patterns are also valid RE2, Terraform's regex syntax).
+    pub pattern: String,
+    /// Lengths (characters of a string, items of a list) the value may have.
+    pub min: usize,
+    pub max: usize,
+    /// A list's items must differ (two subnets).
+    pub distinct: bool,
+    pub description: String,
+    /// A value that meets the rule (one item for a string), for tests and docs.
+    pub example: Vec<String>,
+    /// The rule, as one sentence that ends with its source: Terraform's validation message and
+    /// CloudFormation's ConstraintDescription.
+    pub rule: String,
+}
+
+/// An input's CloudFormation parameter name: `vpc_id` -> `VpcId`.
+#[must_use]
+pub fn input_id(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Everything the MWAA environment is configured with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MwaaSettings {
@@ -355,7 +420,9 @@ pub struct MwaaSettings {
     pub execution_role_arn: Expr,
     pub kms_key: Option<Expr>,
     pub logging: Vec<LogModule>,
-    pub security_group_ids: Vec<Expr>,
+    /// A list-valued expression: an [`Expr::List`], or an input's list with the group of the
+    /// stack's own ([`Expr::Concat`]).
+    pub security_group_ids: Expr,
     pub subnet_ids: Vec<Expr>,
 }
 
@@ -472,7 +539,8 @@ pub enum Kind {
         endpoint_type: String,
         route_tables: Vec<Expr>,
         subnets: Vec<Expr>,
-        security_groups: Vec<Expr>,
+        /// A list-valued expression, as [`MwaaSettings::security_group_ids`]; `None`: none.
+        security_groups: Option<Expr>,
         private_dns: bool,
         /// `None`: no endpoint policy (endpoint services that take none, such as MWAA's own).
         policy: Option<Expr>,
@@ -616,7 +684,7 @@ impl Kind {
             Kind::SubnetNetworkAclAssociation { subnet, acl } => vec![subnet, acl],
             Kind::VpcEndpoint { vpc, service, route_tables, subnets, security_groups, policy, .. } => {
                 let mut v = vec![vpc, service];
-                v.extend(policy.iter().chain(route_tables).chain(subnets).chain(security_groups));
+                v.extend(policy.iter().chain(route_tables).chain(subnets).chain(security_groups.iter()));
                 v
             }
             Kind::LogGroup { kms_key, .. } => kms_key.iter().collect(),
@@ -638,7 +706,7 @@ impl Kind {
             Kind::KmsAlias { target, .. } => vec![target],
             Kind::MwaaEnvironment(m) => {
                 let mut v = vec![&m.source_bucket_arn, &m.execution_role_arn];
-                v.extend(m.kms_key.iter().chain(&m.security_group_ids).chain(&m.subnet_ids));
+                v.extend(m.kms_key.iter().chain([&m.security_group_ids]).chain(&m.subnet_ids));
                 v
             }
             Kind::SnsTopic { kms_key, .. } => vec![kms_key],
@@ -771,6 +839,9 @@ pub struct Ir {
     pub uses_az_lookup: bool,
     /// Values passed in at deploy time, in order.
     pub parameters: Vec<Parameter>,
+    /// The spec's inputs, in the order of the fields they stand for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<Input>,
     /// The spec's `[tags]`, which every taggable resource carries (see [`Ir::shared_tags`]).
     pub tags: IndexMap<String, String>,
     pub resources: Vec<Resource>,

@@ -151,7 +151,12 @@ pub fn check_spec(source: &Source) -> Result<Checked, Diagnostics> {
             if let Some(at) = base_at {
                 return Ok(Checked::Base { at, warnings });
             }
-            return Ok(Checked::Spec(Box::new(Compiled { ir: lower::lower(&v.config), warnings })));
+            let ir = lower::lower(&v.config);
+            let clashes = lower::input_clashes(&v.config, &ir);
+            if !clashes.is_empty() {
+                return Err(parsed.bases.localize(Diagnostics(clashes)));
+            }
+            return Ok(Checked::Spec(Box::new(Compiled { ir, warnings })));
         }
         Ok(_) => Vec::new(),
         Err(rules) => rules.0,

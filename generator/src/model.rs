@@ -48,6 +48,71 @@ pub struct Config {
     pub create_customer_endpoints: bool,
     pub tags: IndexMap<String, String>,
     pub output: Output,
+    /// The spec's inputs (`{ input = "name" }`), in spec order.
+    pub inputs: Vec<Input>,
+}
+
+/// A value the spec gives, or the name of an input whose value comes at deploy time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Given<T> {
+    Lit(T),
+    Input(String),
+}
+
+impl<T> Given<T> {
+    /// The literal, unless it is an input.
+    pub fn lit(&self) -> Option<&T> {
+        match self {
+            Given::Lit(v) => Some(v),
+            Given::Input(_) => None,
+        }
+    }
+}
+
+/// An input of the spec: a field written `{ input = "name" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// `[a-z][a-z0-9_]*`: the Terraform variable's name.
+    pub name: String,
+    pub kind: InputKind,
+    /// Where the name is written in the spec.
+    pub span: std::ops::Range<usize>,
+}
+
+/// What an input stands for: one per field that may be an input (spec-format.md, "Inputs").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    VpcId,
+    PrivateSubnetIds,
+    InternetGatewayId,
+    SecurityGroupIds,
+    BucketArn,
+    RoleArn,
+    KmsKeyArn,
+    TopicArn,
+}
+
+impl InputKind {
+    /// The spec field the input stands in for.
+    #[must_use]
+    pub fn field(self) -> &'static str {
+        match self {
+            InputKind::VpcId => "network.existing_vpc_id",
+            InputKind::PrivateSubnetIds => "network.existing_private_subnet_ids",
+            InputKind::InternetGatewayId => "network.existing_internet_gateway_id",
+            InputKind::SecurityGroupIds => "network.security_group.additional_ids",
+            InputKind::BucketArn => "bucket.existing_arn",
+            InputKind::RoleArn => "execution_role.existing_arn",
+            InputKind::KmsKeyArn => "kms.key",
+            InputKind::TopicArn => "monitoring.sns_topic_arn",
+        }
+    }
+
+    /// Whether the value is a list of strings.
+    #[must_use]
+    pub fn is_list(self) -> bool {
+        matches!(self, InputKind::PrivateSubnetIds | InputKind::SecurityGroupIds)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -127,15 +192,15 @@ pub enum Network {
         existing_vpc: Option<ExistingVpc>,
     },
     /// The user brings the VPC and two private subnets.
-    Existing { vpc_id: String, private_subnet_ids: [String; 2] },
+    Existing { vpc_id: Given<String>, private_subnet_ids: Given<[String; 2]> },
 }
 
 /// An existing VPC that the spec creates subnets in.
 #[derive(Debug, Clone)]
 pub struct ExistingVpc {
-    pub vpc_id: String,
+    pub vpc_id: Given<String>,
     /// The VPC's internet gateway (public routing).
-    pub internet_gateway_id: Option<String>,
+    pub internet_gateway_id: Option<Given<String>>,
     /// Whether the spec names the VPC's CIDR (`vpc_cidr`): only then are the subnets checked.
     pub cidr_known: bool,
 }
@@ -149,7 +214,7 @@ pub enum Ingress {
 #[derive(Debug, Clone)]
 pub struct SecurityGroup {
     pub ingress: Ingress,
-    pub additional_ids: Vec<String>,
+    pub additional_ids: Given<Vec<String>>,
     /// false: no group of mwaagen's; the environment uses exactly `additional_ids`.
     pub create: bool,
     /// Who may reach the web server (TCP 443) from outside the group, in spec order.
@@ -172,15 +237,24 @@ pub enum Encryption {
 
 #[derive(Debug, Clone)]
 pub enum Bucket {
-    Created { name: Option<String>, encryption: Encryption, enforce_tls: bool, retain_on_delete: bool },
-    Existing { arn: String, name: String },
+    Created {
+        name: Option<String>,
+        encryption: Encryption,
+        enforce_tls: bool,
+        retain_on_delete: bool,
+    },
+    /// `name`: the bucket's name, empty when the ARN is an input.
+    Existing {
+        arn: Given<String>,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub enum Kms {
     AwsOwned,
     Create,
-    Existing(String),
+    Existing(Given<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +267,7 @@ pub enum ExecutionRole {
         /// Further principals that may assume the role: role ARNs or account ids.
         trusted_principals: Vec<String>,
     },
-    Existing(String),
+    Existing(Given<String>),
 }
 
 /// An inline statement of the execution policy, as the spec writes it.
@@ -249,7 +323,7 @@ pub enum AlarmTopic {
     /// A topic the stack creates, with these email subscriptions.
     Created { emails: Vec<String> },
     /// An existing topic (`sns_topic_arn`).
-    Existing(String),
+    Existing(Given<String>),
 }
 
 /// `[monitoring]`, with its defaults applied.

@@ -14,6 +14,100 @@ pub type O<T> = Option<Spanned<T>>;
 /// A string-to-string table keeping source order and spans.
 pub type StrMap = IndexMap<Spanned<String>, Spanned<String>>;
 
+/// A field that takes either a literal or `{ input = "name" }`: a value given at deploy time
+/// (spec-format.md, "Inputs"). `T` is the literal's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Or<T> {
+    Lit(T),
+    /// The input's name, spanned.
+    Input(S<String>),
+}
+
+/// A string field that may be an input.
+pub type StrOrInput = Or<String>;
+/// A list-of-strings field that may be an input.
+pub type ListOrInput = Or<Vec<S<String>>>;
+
+impl<T> Or<T> {
+    /// The literal, unless the field is an input.
+    pub fn lit(&self) -> Option<&T> {
+        match self {
+            Or::Lit(v) => Some(v),
+            Or::Input(_) => None,
+        }
+    }
+
+    /// The input's name, if the field is one.
+    pub fn input(&self) -> Option<&S<String>> {
+        match self {
+            Or::Lit(_) => None,
+            Or::Input(n) => Some(n),
+        }
+    }
+}
+
+/// The literal of an optional field that may be an input, spanned like the field; `None` when
+/// the field is absent or an input.
+pub fn lit<T: Clone>(o: &O<Or<T>>) -> Option<S<T>> {
+    let s = o.as_ref()?;
+    s.get_ref().lit().map(|v| Spanned::new(s.span(), v.clone()))
+}
+
+/// Reads `{ input = "name" }`, the only table these fields take.
+fn input_table<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<S<String>, A::Error> {
+    let mut name = None;
+    while let Some(key) = map.next_key::<String>()? {
+        match key.as_str() {
+            "input" if name.is_none() => name = Some(map.next_value::<S<String>>()?),
+            "input" => return Err(serde::de::Error::duplicate_field("input")),
+            other => return Err(serde::de::Error::unknown_field(other, &["input"])),
+        }
+    }
+    name.ok_or_else(|| serde::de::Error::missing_field("input"))
+}
+
+impl<'de> Deserialize<'de> for Or<String> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Or<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, or { input = \"name\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Or<String>, E> {
+                Ok(Or::Lit(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Or<String>, A::Error> {
+                input_table(map).map(Or::Input)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Or<Vec<S<String>>> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Or<Vec<S<String>>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of strings, or { input = \"name\" }")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<S<String>>()? {
+                    items.push(item);
+                }
+                Ok(Or::Lit(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                input_table(map).map(Or::Input)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The whole spec file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,9 +220,9 @@ pub struct RawNetwork {
     pub nat_gateways: O<String>,
     pub flow_logs: O<bool>,
     pub s3_endpoint_bucket_arns: O<Vec<S<String>>>,
-    pub existing_vpc_id: O<String>,
-    pub existing_private_subnet_ids: O<Vec<S<String>>>,
-    pub existing_internet_gateway_id: O<String>,
+    pub existing_vpc_id: O<StrOrInput>,
+    pub existing_private_subnet_ids: O<ListOrInput>,
+    pub existing_internet_gateway_id: O<StrOrInput>,
     pub create_customer_endpoints: O<bool>,
     pub security_group: O<RawSecurityGroup>,
     pub acl: O<RawAcl>,
@@ -139,7 +233,7 @@ pub struct RawNetwork {
 #[serde(deny_unknown_fields)]
 pub struct RawSecurityGroup {
     pub ingress: O<String>,
-    pub additional_ids: O<Vec<S<String>>>,
+    pub additional_ids: O<ListOrInput>,
     pub create: O<bool>,
     pub web_ingress_cidrs: O<Vec<S<String>>>,
     pub web_ingress_prefix_list_ids: O<Vec<S<String>>>,
@@ -161,21 +255,21 @@ pub struct RawBucket {
     pub encryption: O<String>,
     pub enforce_tls: O<bool>,
     pub retain_on_delete: O<bool>,
-    pub existing_arn: O<String>,
+    pub existing_arn: O<StrOrInput>,
 }
 
 /// `[kms]`
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKms {
-    pub key: O<String>,
+    pub key: O<StrOrInput>,
 }
 
 /// `[execution_role]`
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExecutionRole {
-    pub existing_arn: O<String>,
+    pub existing_arn: O<StrOrInput>,
     pub additional_policy_arns: O<Vec<S<String>>>,
     pub permissions_boundary_arn: O<String>,
     pub statements: O<Vec<S<RawStatement>>>,
@@ -237,7 +331,7 @@ pub struct RawSecrets {
 #[serde(deny_unknown_fields)]
 pub struct RawMonitoring {
     pub alarm_emails: O<Vec<S<String>>>,
-    pub sns_topic_arn: O<String>,
+    pub sns_topic_arn: O<StrOrInput>,
     pub dashboard: O<bool>,
 }
 

@@ -5,7 +5,7 @@
 use super::policy::{condition, policy, principal_any, statement};
 use super::{Builder, Refs};
 use crate::ir::{Attr, BucketLifecycleRule, Expr, Kind, Lifecycle, Part, Ref};
-use crate::model::{Bucket, Encryption};
+use crate::model::{Bucket, Encryption, Given};
 
 /// How the rest of the graph names the environment's bucket: (ARN, `ARN/*`, name).
 pub(super) fn bucket_refs(bucket: &Bucket) -> (Expr, Expr, Expr) {
@@ -18,7 +18,21 @@ pub(super) fn bucket_refs(bucket: &Bucket) -> (Expr, Expr, Expr) {
                 Expr::Ref(Ref { id: "EnvironmentBucket".into(), kind: "bucket".into(), attr: Attr::Id }),
             )
         }
-        Bucket::Existing { arn, name } => (Expr::s(arn.clone()), Expr::s(format!("{arn}/*")), Expr::s(name.clone())),
+        Bucket::Existing { arn: Given::Lit(arn), name } => {
+            (Expr::s(arn.clone()), Expr::s(format!("{arn}/*")), Expr::s(name.clone()))
+        }
+        // An S3 bucket ARN is `arn:PARTITION:s3:::NAME`: the name is its sixth `:`-separated
+        // field (S3 user guide, s3-arn-format.html).
+        Bucket::Existing { arn: Given::Input(name), .. } => (
+            Expr::Input(name.clone()),
+            // A join, not a `Fn::Sub`: a CDK construct passes the ARN in as a prop, which a
+            // template string cannot name.
+            Expr::Join { sep: String::new(), items: vec![Expr::Input(name.clone()), Expr::s("/*")] },
+            Expr::Select {
+                index: 5,
+                list: Box::new(Expr::Split { sep: ":".into(), of: Box::new(Expr::Input(name.clone())) }),
+            },
+        ),
     }
 }
 

@@ -119,12 +119,13 @@ fn properties(kind: &Kind) -> Props {
             policy,
         } => {
             let mut p = vec![("VpcId", v(vpc)), ("ServiceName", v(service)), ("VpcEndpointType", s(endpoint_type))];
-            for (name, ids) in
-                [("RouteTableIds", route_tables), ("SubnetIds", subnets), ("SecurityGroupIds", security_groups)]
-            {
+            for (name, ids) in [("RouteTableIds", route_tables), ("SubnetIds", subnets)] {
                 if !ids.is_empty() {
                     p.push((name, list(ids)));
                 }
+            }
+            if let Some(groups) = security_groups {
+                p.push(("SecurityGroupIds", v(groups)));
             }
             // Private DNS applies to interface endpoints only (AWS::EC2::VPCEndpoint `PrivateDnsEnabled`).
             if endpoint_type == "Interface" {
@@ -319,7 +320,7 @@ fn environment(m: &MwaaSettings) -> Props {
     p.push(("LoggingConfiguration", Prop::Object(modules)));
     p.push((
         "NetworkConfiguration",
-        Prop::Object(vec![("SecurityGroupIds", list(&m.security_group_ids)), ("SubnetIds", list(&m.subnet_ids))]),
+        Prop::Object(vec![("SecurityGroupIds", v(&m.security_group_ids)), ("SubnetIds", list(&m.subnet_ids))]),
     ));
     p
 }

@@ -13,7 +13,7 @@ use crate::model::{ConditionValue, Config, ExecutionRole, Kms, Statement, WebAcc
 /// The ARN of the execution role: the generated one, or the spec's own.
 pub(super) fn role_arn(role: &ExecutionRole) -> Expr {
     match role {
-        ExecutionRole::Existing(arn) => Expr::s(arn.clone()),
+        ExecutionRole::Existing(arn) => super::inputs::given(arn),
         ExecutionRole::Generated { .. } => {
             Expr::Ref(Ref { id: "ExecutionRole".into(), kind: "iam_role".into(), attr: Attr::Arn })
         }

@@ -10,7 +10,7 @@ pub(super) fn key_arn(kms: &Kms) -> Option<Expr> {
     match kms {
         Kms::AwsOwned => None,
         Kms::Create => Some(Expr::Ref(Ref { id: "EnvironmentKey".into(), kind: "kms_key".into(), attr: Attr::Arn })),
-        Kms::Existing(arn) => Some(Expr::s(arn.clone())),
+        Kms::Existing(arn) => Some(super::inputs::given(arn)),
     }
 }
 

@@ -7,6 +7,7 @@ mod bucket;
 mod cfn;
 mod endpoints;
 mod iam;
+mod inputs;
 mod kms;
 mod logs;
 pub(crate) mod monitoring;
@@ -22,7 +23,7 @@ pub use endpoints::INTERFACE_ENDPOINTS;
 use indexmap::IndexMap;
 
 use crate::ir::{camel_case, snake_case, Attr, Expr, Ir, Kind, Resource};
-use crate::model::{Config, Kms, Network, Routing};
+use crate::model::{Config, Given, Kms, Network, Routing};
 
 /// What resources of one family refer to in others: ids, ARNs and names, as IR expressions.
 struct Refs {
@@ -32,8 +33,9 @@ struct Refs {
     /// The private route tables (private routing puts the S3 gateway endpoint on them).
     route_tables: Vec<Expr>,
     sg: Expr,
-    /// Every security group of the environment: its own, then `additional_ids`.
-    environment_sgs: Vec<Expr>,
+    /// Every security group of the environment (a list-valued expression): its own, then
+    /// `additional_ids`.
+    environment_sgs: Expr,
     /// The environment's key, unless it is AWS-owned.
     kms_key: Option<Expr>,
     bucket_arn: Expr,
@@ -51,15 +53,26 @@ pub fn lower(config: &Config) -> Ir {
     let env = &config.environment.name;
 
     let (vpc, private_subnets, public_subnets, route_tables) = b.network(config);
-    let additional = config.security_group.additional_ids.iter().map(|s| Expr::s(s.clone()));
     // `create = false`: no group of mwaagen's; the environment's groups are exactly additional_ids.
-    let (sg, environment_sgs): (Expr, Vec<Expr>) = if config.security_group.create {
-        let sg = b.security_group(config, &vpc);
-        (sg.clone(), std::iter::once(sg).chain(additional).collect())
-    } else {
-        let groups: Vec<Expr> = additional.collect();
-        (groups.first().cloned().unwrap_or_else(|| Expr::s("")), groups)
-    };
+    let (sg, environment_sgs): (Expr, Expr) =
+        match (&config.security_group.additional_ids, config.security_group.create) {
+            (Given::Lit(ids), true) => {
+                let sg = b.security_group(config, &vpc);
+                (sg.clone(), Expr::List(std::iter::once(sg).chain(ids.iter().map(Expr::s)).collect()))
+            }
+            (Given::Lit(ids), false) => {
+                let groups: Vec<Expr> = ids.iter().map(Expr::s).collect();
+                (groups.first().cloned().unwrap_or_else(|| Expr::s("")), Expr::List(groups))
+            }
+            (Given::Input(name), true) => {
+                let sg = b.security_group(config, &vpc);
+                (sg.clone(), Expr::Concat(vec![Expr::List(vec![sg]), Expr::Input(name.clone())]))
+            }
+            (Given::Input(name), false) => {
+                let groups = Expr::Input(name.clone());
+                (Expr::Select { index: 0, list: Box::new(groups.clone()) }, groups)
+            }
+        };
     if config.acl {
         b.acl(&vpc, &public_subnets, &private_subnets);
     }
@@ -115,11 +128,48 @@ pub fn lower(config: &Config) -> Ir {
         terraform_layout: config.output.terraform_layout,
         uses_az_lookup,
         parameters: parameters::parameters(&config.environment),
+        inputs: inputs::inputs(config),
         tags: config.tags.clone(),
         resources: b.resources,
         outputs,
         imports,
     }
+}
+
+/// Inputs whose CloudFormation parameter would take a logical id the template uses already (a
+/// resource, an output, a condition): CloudFormation wants each logical id once per template
+/// (CloudFormation user guide, outputs-section-structure.html: "unique within the template"),
+/// and a CDK stack refuses two constructs of one id.
+#[must_use]
+pub fn input_clashes(config: &Config, ir: &Ir) -> Vec<crate::diagnostics::Diagnostic> {
+    let mut taken: Vec<(&str, &str)> = ir.resources.iter().map(|r| (r.id.as_str(), "a resource")).collect();
+    taken.extend(ir.outputs.iter().map(|o| (o.id.as_str(), "an output")));
+    taken.extend(
+        ir.parameters.iter().flat_map(|p| [(p.id.as_str(), "a parameter"), (p.condition.as_str(), "a condition")]),
+    );
+    config
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let id = crate::ir::input_id(&i.name);
+            let (_, what) = taken.iter().find(|(t, _)| t.eq_ignore_ascii_case(&id))?;
+            Some(
+                crate::diagnostics::Diagnostic::new(
+                    format!("{}.input", i.kind.field()),
+                    Some(i.span.clone()),
+                    format!(
+                        "the input {} becomes the CloudFormation parameter {id}, which is the logical id of {what} of the template",
+                        crate::diagnostics::quote(&i.name)
+                    ),
+                )
+                .with_help(format!(
+                    "choose another name, e.g. {} (logical ids of this template: {})",
+                    crate::diagnostics::quote(&format!("{}_in", i.name)),
+                    taken.iter().map(|(t, _)| *t).filter(|t| t.len() < 40).collect::<Vec<_>>().join(", ")
+                )),
+            )
+        })
+        .collect()
 }
 
 /// `adopt = true`: the environment and the log groups the stack makes for it exist already. Each

@@ -41,7 +41,7 @@ pub(super) fn topic_arn(m: &Monitoring) -> Expr {
         AlarmTopic::Created { .. } => {
             Expr::Ref(Ref { id: "AlarmTopic".into(), kind: "sns_topic".into(), attr: Attr::Id })
         }
-        AlarmTopic::Existing(arn) => Expr::s(arn.clone()),
+        AlarmTopic::Existing(arn) => super::inputs::given(arn),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The VPC and what is in it: subnets, gateways, routes, the security group and the network ACL
 //! (architecture.md section 1; MWAA user guide, vpc-create.md and vpc-security.md).
 
+use super::inputs::{given, subnets};
 use super::Builder;
 use crate::ir::{Attr, Expr, Kind, SgRule};
 use crate::model::{Config, Ingress, NatGateways, Network, Routing, WebIngress};
@@ -12,12 +13,7 @@ impl Builder {
         let (routing, vpc_cidr, public_subnet_cidrs, private_subnet_cidrs, availability_zones, nat_gateways, existing) =
             match &config.network {
                 Network::Existing { vpc_id, private_subnet_ids } => {
-                    return (
-                        Expr::s(vpc_id.clone()),
-                        private_subnet_ids.iter().map(|s| Expr::s(s.clone())).collect(),
-                        Vec::new(),
-                        Vec::new(),
-                    );
+                    return (given(vpc_id), subnets(private_subnet_ids), Vec::new(), Vec::new());
                 }
                 Network::Created {
                     routing,
@@ -40,7 +36,7 @@ impl Builder {
             };
         // Subnets in an existing VPC: its id and internet gateway, nothing of the VPC created.
         let vpc = match existing {
-            Some(v) => Expr::s(v.vpc_id.clone()),
+            Some(v) => given(&v.vpc_id),
             None => self.add_tagged("VPC", Kind::Vpc { cidr: vpc_cidr.to_string() }, &env),
         };
         // What an EIP and the public route wait for: the gateway's attachment, when the stack makes it.
@@ -54,7 +50,7 @@ impl Builder {
         let mut attachment = None;
         if *routing == Routing::Public {
             let igw = match existing.as_ref().and_then(|v| v.internet_gateway_id.clone()) {
-                Some(id) => Expr::s(id),
+                Some(id) => given(&id),
                 None => {
                     let igw = self.add_tagged("InternetGateway", Kind::InternetGateway, &env);
                     self.add(

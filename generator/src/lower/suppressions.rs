@@ -263,6 +263,9 @@ fn flatten(e: &Expr) -> String {
                 Part::Ref(r) => reference(r),
             })
             .collect(),
+        // A parameter's Ref, and Fn::Join, as cdk-nag flattens them.
+        Expr::Input(name) => format!("<{}>", crate::ir::input_id(name)),
+        Expr::Join { sep, items } => items.iter().map(flatten).collect::<Vec<_>>().join(sep),
         other => format!("{other:?}"),
     }
 }

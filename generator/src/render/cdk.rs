@@ -741,7 +741,10 @@ fn variable_refs<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
         Expr::Ref(r) => out.push(&r.id),
         Expr::Join { items, .. } | Expr::List(items) => items.iter().for_each(|i| variable_refs(i, out)),
         Expr::Map(m) => m.values().for_each(|v| variable_refs(v, out)),
-        Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Pseudo(_) | Expr::Sub(_) | Expr::Az(_) => {}
+        Expr::Select { list: e, .. } | Expr::Split { of: e, .. } => variable_refs(e, out),
+        Expr::Concat(items) => items.iter().for_each(|i| variable_refs(i, out)),
+        Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Pseudo(_) | Expr::Sub(_) | Expr::Az(_) | Expr::Input(_) => {
+        }
     }
 }
 
@@ -990,6 +993,34 @@ impl Printer {
             // same Fn::Sub; `${LogicalId.Attr}` works because construct ids are logical ids.
             Expr::Sub(parts) => format!("cdk.Fn.sub({})", ts_str(&super::cfn::sub_template(parts))),
             Expr::Az(i) => format!("cdk.Fn.select({i}, cdk.Fn.getAzs())"),
+            Expr::Input(name) => format!("props.{}", crate::ir::camel_case(name)),
+            Expr::Select { index, list } => {
+                let Some(list) = self.flat(list)? else { return Ok(None) };
+                format!("cdk.Fn.select({index}, {list})")
+            }
+            Expr::Split { sep, of } => {
+                let Some(of) = self.flat(of)? else { return Ok(None) };
+                format!("cdk.Fn.split({}, {of})", ts_str(sep))
+            }
+            // As the CloudFormation backend writes it: joined, then split.
+            Expr::Concat(lists) => {
+                let mut items = Vec::new();
+                for l in lists {
+                    match l {
+                        Expr::List(xs) => {
+                            for x in xs {
+                                let Some(x) = self.flat(x)? else { return Ok(None) };
+                                items.push(x);
+                            }
+                        }
+                        other => {
+                            let Some(x) = self.flat(other)? else { return Ok(None) };
+                            items.push(format!("cdk.Fn.join(',', {x})"));
+                        }
+                    }
+                }
+                format!("cdk.Fn.split(',', cdk.Fn.join(',', [{}]))", items.join(", "))
+            }
             Expr::Join { sep, items } => {
                 let Some(list) = self.flat(&Expr::List(items.clone()))? else { return Ok(None) };
                 format!("cdk.Fn.join({}, {list})", ts_str(sep))

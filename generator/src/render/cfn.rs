@@ -256,6 +256,21 @@ fn inline(e: &Expr) -> String {
             let items: Vec<String> = items.iter().map(inline).collect();
             format!("[{}]", items.join(", "))
         }
+        Expr::Input(name) => format!("!Ref {}", crate::ir::input_id(name)),
+        Expr::Select { index, list } => format!("!Select [{index}, {}]", inline(list)),
+        Expr::Split { sep, of } => format!("!Split [{}, {}]", yaml_scalar(sep), inline(of)),
+        // CloudFormation has no list concatenation: the ids are joined into one string and split
+        // again (Fn::Join of a list parameter's Ref, then Fn::Split).
+        Expr::Concat(lists) => {
+            let mut items = Vec::new();
+            for l in lists {
+                match l {
+                    Expr::List(xs) => items.extend(xs.iter().map(inline)),
+                    other => items.push(format!("!Join [\",\", {}]", inline(other))),
+                }
+            }
+            format!("!Split [\",\", !Join [\",\", [{}]]]", items.join(", "))
+        }
         Expr::Map(m) => {
             let items: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", yaml_scalar(k), inline(v))).collect();
             format!("{{{}}}", items.join(", "))

@@ -249,6 +249,7 @@ struct IrHead<'a> {
     parameters: &'a [crate::ir::Parameter],
     tags: &'a indexmap::IndexMap<String, String>,
     outputs: &'a [crate::ir::Output],
+    inputs: &'a [crate::ir::Input],
 }
 
 impl<'a> From<&'a Ir> for IrHead<'a> {
@@ -265,6 +266,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             terraform_layout,
             uses_az_lookup,
             parameters,
+            inputs,
             tags,
             resources: _,
             outputs,
@@ -281,6 +283,7 @@ impl<'a> From<&'a Ir> for IrHead<'a> {
             terraform_layout: *terraform_layout,
             uses_az_lookup: *uses_az_lookup,
             parameters,
+            inputs,
             tags,
             outputs,
         }

@@ -3,7 +3,7 @@
 use super::aws::{bucket_arn_name, bucket_name_problem};
 use super::{span, val, Validator};
 use crate::diagnostics::quote;
-use crate::model::{Bucket, Encryption, Kms};
+use crate::model::{Bucket, Encryption, InputKind, Kms};
 use crate::spec::RawSpec;
 
 impl Validator {
@@ -33,18 +33,20 @@ impl Validator {
                     );
                 }
             }
-            return match bucket_arn_name(arn.get_ref(), true) {
-                Ok(name) => Bucket::Existing { arn: arn.get_ref().clone(), name: name.to_owned() },
-                Err(help) => {
-                    self.err(
+            let mut name = String::new();
+            let arn = self.given(arn, InputKind::BucketArn, |v, arn| {
+                match bucket_arn_name(arn.get_ref(), true) {
+                    Ok(n) => name = n.to_owned(),
+                    Err(help) => v.err(
                         "bucket.existing_arn",
                         span(arn),
                         format!("{} is not an S3 bucket ARN MWAA accepts", quote(arn.get_ref())),
                         help,
-                    );
-                    Bucket::Existing { arn: arn.get_ref().clone(), name: String::new() }
+                    ),
                 }
-            };
+                arn.get_ref().clone()
+            });
+            return Bucket::Existing { arn, name };
         }
         if let Some(n) = &b.name {
             if let Some(problem) = bucket_name_problem(n.get_ref()) {

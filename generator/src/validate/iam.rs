@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::aws::{condition_value_ok, policy_arn_problem, resource_problem, role_arn_problem};
 use super::{span, Validator};
 use crate::diagnostics::{did_you_mean, quote, user_key_path};
-use crate::model::{ConditionValue, ExecutionRole, Statement};
+use crate::model::{ConditionValue, ExecutionRole, InputKind, Statement};
 use crate::rules::{
     self, ConditionKind, CONDITION_KEY, ROLE_MANAGED_POLICIES_DEFAULT, ROLE_MANAGED_POLICIES_MAX, STATEMENT_ACTION,
     STATEMENT_SID,
@@ -34,17 +34,21 @@ impl Validator {
         let boundary = r.permissions_boundary_arn.as_ref().filter(|b| !b.get_ref().is_empty());
         let extra = r.additional_policy_arns.as_ref().filter(|a| !a.get_ref().is_empty());
         if let Some(arn) = &r.existing_arn {
-            if let Some(problem) = role_arn_problem(arn.get_ref()) {
-                self.err(
-                    "execution_role.existing_arn",
-                    span(arn),
-                    format!("{} is not an IAM role ARN MWAA accepts", quote(arn.get_ref())),
-                    format!(
-                        "{problem}; write arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME (a path may come before the name), e.g. \
-                         arn:aws:iam::123456789012:role/my-mwaa-role (MWAA API, IamRoleArn; IAM API, roleNameType and pathType)"
-                    ),
-                );
-            }
+            let arn = self.given(arn, InputKind::RoleArn, |v, arn| {
+                if let Some(problem) = role_arn_problem(arn.get_ref()) {
+                    v.err(
+                        "execution_role.existing_arn",
+                        span(arn),
+                        format!("{} is not an IAM role ARN MWAA accepts", quote(arn.get_ref())),
+                        format!(
+                            "{problem}; write arn:aws:iam::ACCOUNT-ID:role/ROLE-NAME (a path may come before the name), \
+                             e.g. arn:aws:iam::123456789012:role/my-mwaa-role (MWAA API, IamRoleArn; IAM API, \
+                             roleNameType and pathType)"
+                        ),
+                    );
+                }
+                arn.get_ref().clone()
+            });
             for (key, s) in [
                 ("additional_policy_arns", extra.and_then(span)),
                 ("permissions_boundary_arn", boundary.and_then(span)),
@@ -63,7 +67,7 @@ impl Validator {
                     );
                 }
             }
-            return ExecutionRole::Existing(arn.get_ref().clone());
+            return ExecutionRole::Existing(arn);
         }
         let mut arns: Vec<String> = Vec::new();
         if let Some(list) = extra {

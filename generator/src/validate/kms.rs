@@ -3,17 +3,23 @@
 use super::aws::kms_key_arn;
 use super::{span, Validator};
 use crate::diagnostics::{did_you_mean, quote};
-use crate::model::{Kms, Output};
+use crate::model::{Given, InputKind, Kms, Output};
 use crate::rules::{self, KMS_KEY, KMS_KEY_ARN};
-use crate::spec::RawSpec;
+use crate::spec::{Or, RawSpec, S};
 
 const EXAMPLE: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 impl Validator {
     pub(super) fn kms(&mut self, raw: &RawSpec, output: &Output) -> Kms {
-        let Some(key) = raw.kms.as_ref().and_then(|k| k.get_ref().key.as_ref()) else {
+        let Some(given) = raw.kms.as_ref().and_then(|k| k.get_ref().key.as_ref()) else {
             return Kms::AwsOwned;
         };
+        // An input stands for the ARN form only (spec-format.md, "Inputs").
+        let key = match given.get_ref() {
+            Or::Input(name) => return Kms::Existing(Given::Input(self.input(name, InputKind::KmsKeyArn))),
+            Or::Lit(k) => S::new(given.span(), k.clone()),
+        };
+        let key = &key;
         let arn = match key.get_ref().as_str() {
             "aws_owned" => return Kms::AwsOwned,
             "create" => return Kms::Create,
@@ -82,6 +88,6 @@ impl Validator {
                 self.err("kms.key", span(key), message, help);
             }
         }
-        Kms::Existing(arn.to_owned())
+        Kms::Existing(Given::Lit(arn.to_owned()))
     }
 }

@@ -3,9 +3,9 @@
 use std::ops::Range;
 
 use crate::diagnostics::{did_you_mean, one_of, quote, Diagnostic, Diagnostics};
-use crate::model::Config;
+use crate::model::{Config, Given, InputKind};
 use crate::rules::{Choice, Int, Text, TextProblem};
-use crate::spec::{RawSpec, O, S};
+use crate::spec::{Or, RawSpec, O, S};
 
 mod aws;
 mod bucket;
@@ -63,7 +63,25 @@ pub fn validate_with_warnings(raw: &RawSpec, source_name: &str) -> Result<Valida
 struct Validator {
     diags: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// The inputs met so far, in spec order.
+    inputs: Vec<crate::model::Input>,
 }
+
+/// The longest input name: CloudFormation logical ids are at most 255 characters (CloudFormation
+/// user guide, parameters-section-structure.html); this leaves room and keeps names readable.
+const INPUT_NAME_MAX: usize = 64;
+
+/// Variables (Terraform), parameters (CloudFormation, in CamelCase) and CDK props that the output
+/// has besides the inputs.
+const RESERVED_INPUT_NAMES: &[&str] = &[
+    "region",
+    "tags",
+    "plugins_s3_object_version",
+    "requirements_s3_object_version",
+    "startup_script_s3_object_version",
+];
+
+use crate::ir::input_id as camel;
 
 fn span<T>(s: &S<T>) -> Option<Range<usize>> {
     Some(s.span())
@@ -153,6 +171,63 @@ impl Validator {
         default
     }
 
+    /// Records the input `name` written for the field of `kind`, checking its name: the pattern
+    /// of spec-format.md ("Inputs"), unique in the spec, and no name the output already uses for
+    /// a variable of its own.
+    fn input(&mut self, name: &S<String>, kind: InputKind) -> String {
+        let field = format!("{}.input", kind.field());
+        let n = name.get_ref();
+        let well_formed = n.len() <= INPUT_NAME_MAX
+            && n.starts_with(|c: char| c.is_ascii_lowercase())
+            && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed {
+            self.err(
+                &field,
+                span(name),
+                format!("{} is not an input name", crate::diagnostics::quote(n)),
+                format!(
+                    "write a lowercase letter, then lowercase letters, digits or '_' (at most {INPUT_NAME_MAX} characters), \
+                     e.g. \"vpc_id\": it names the Terraform variable, and the CloudFormation parameter in CamelCase"
+                ),
+            );
+        } else if let Some(other) = self.inputs.iter().find(|i| i.name == *n || camel(&i.name) == camel(n)) {
+            let msg = if other.name == *n {
+                format!("the input {} is already used by {}", crate::diagnostics::quote(n), other.kind.field())
+            } else {
+                format!(
+                    "the input {} gives the same CloudFormation parameter ({}) as {} of {}",
+                    crate::diagnostics::quote(n),
+                    camel(n),
+                    crate::diagnostics::quote(&other.name),
+                    other.kind.field()
+                )
+            };
+            self.err(&field, span(name), msg, "give each input its own name (an input stands for one field)");
+        } else if RESERVED_INPUT_NAMES.contains(&n.as_str()) {
+            self.err(
+                &field,
+                span(name),
+                format!("{} is the name of a variable the output has already", crate::diagnostics::quote(n)),
+                format!("choose another name; taken: {}", RESERVED_INPUT_NAMES.join(", ")),
+            );
+        }
+        self.inputs.push(crate::model::Input { name: n.clone(), kind, span: name.span() });
+        n.clone()
+    }
+
+    /// A field that may be an input: records the input, or checks the literal with `check`.
+    fn given<T: Clone, R>(
+        &mut self,
+        v: &S<Or<T>>,
+        kind: InputKind,
+        check: impl FnOnce(&mut Self, &S<T>) -> R,
+    ) -> Given<R> {
+        match v.get_ref() {
+            Or::Input(name) => Given::Input(self.input(name, kind)),
+            Or::Lit(t) => Given::Lit(check(self, &S::new(v.span(), t.clone()))),
+        }
+    }
+
     fn spec(&mut self, raw: &RawSpec, source_name: &str) -> Option<Config> {
         match &raw.version {
             None => {
@@ -209,6 +284,11 @@ impl Validator {
             create_customer_endpoints,
             tags,
             output,
+            inputs: {
+                let mut inputs = std::mem::take(&mut self.inputs);
+                inputs.sort_by_key(|i| i.kind);
+                inputs
+            },
         })
     }
 }

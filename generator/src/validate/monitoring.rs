@@ -4,7 +4,7 @@
 use super::aws::{is_email, sns_topic_arn_problem};
 use super::{span, val, Validator};
 use crate::diagnostics::quote;
-use crate::model::{AlarmTopic, Monitoring};
+use crate::model::{AlarmTopic, InputKind, Monitoring};
 use crate::spec::RawSpec;
 
 impl Validator {
@@ -39,15 +39,19 @@ impl Validator {
                         "subscribe the addresses to the existing topic instead, or remove sns_topic_arn to let mwaagen create one",
                     );
                 }
-                if let Some(problem) = sns_topic_arn_problem(t.get_ref()) {
-                    self.err(
-                        "monitoring.sns_topic_arn",
-                        span(t),
-                        format!("{} is not an SNS topic ARN", quote(t.get_ref())),
-                        format!("{problem}; write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME (SNS API, CreateTopicInput.Name)"),
-                    );
-                }
-                AlarmTopic::Existing(t.get_ref().clone())
+                AlarmTopic::Existing(self.given(t, InputKind::TopicArn, |v, t| {
+                    if let Some(problem) = sns_topic_arn_problem(t.get_ref()) {
+                        v.err(
+                            "monitoring.sns_topic_arn",
+                            span(t),
+                            format!("{} is not an SNS topic ARN", quote(t.get_ref())),
+                            format!(
+                                "{problem}; write arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME (SNS API, CreateTopicInput.Name)"
+                            ),
+                        );
+                    }
+                    t.get_ref().clone()
+                }))
             }
             None => {
                 if emails.is_empty() {

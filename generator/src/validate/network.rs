@@ -7,7 +7,9 @@ use ipnet::Ipv4Net;
 use super::aws::{bucket_arn_name, is_az};
 use super::{count, span, val, Validator};
 use crate::diagnostics::quote;
-use crate::model::{ExistingVpc, Ingress, NatGateways, Network, Output, Routing, SecurityGroup, WebIngress};
+use crate::model::{
+    ExistingVpc, Given, Ingress, InputKind, NatGateways, Network, Output, Routing, SecurityGroup, WebIngress,
+};
 use crate::rules::{
     ec2_id_is_issued, CIDR_PREFIX, EC2_INTERNET_GATEWAY_ID, EC2_PREFIX_LIST_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID,
     EC2_VPC_ID, SECURITY_GROUP_ID, SECURITY_GROUP_INBOUND_RULES, SECURITY_GROUP_LIST, SUBNET_ID, SUBNET_LIST,
@@ -90,13 +92,13 @@ impl Validator {
                         "existing_private_subnet_ids is set but existing_vpc_id is not",
                         "add `existing_vpc_id = \"vpc-...\"`, the VPC the subnets belong to",
                     );
-                    String::new()
+                    Given::Lit(String::new())
                 }
-                Some(id) => self.vpc_id(id),
+                Some(id) => self.given(id, InputKind::VpcId, Self::vpc_id),
             };
             let subnets = match &net.existing_private_subnet_ids {
-                None => [String::new(), String::new()],
-                Some(list) => self.existing_subnets(list),
+                None => Given::Lit([String::new(), String::new()]),
+                Some(list) => self.given(list, InputKind::PrivateSubnetIds, Self::existing_subnets),
             };
             return (Network::Existing { vpc_id, private_subnet_ids: subnets }, false);
         }
@@ -111,7 +113,7 @@ impl Validator {
         };
         // `existing_vpc_id` without subnets: the subnets, NAT gateways and routes go into that VPC.
         let existing_vpc = net.existing_vpc_id.as_ref().map(|id| {
-            let vpc_id = self.vpc_id(id);
+            let vpc_id = self.given(id, InputKind::VpcId, Self::vpc_id);
             for (key, given, needed, example) in [
                 (
                     "private_subnet_cidrs",
@@ -139,18 +141,18 @@ impl Validator {
                 }
             }
             let internet_gateway_id = match (&net.existing_internet_gateway_id, routing) {
-                (Some(igw), Routing::Public) => {
-                    if self.text(
+                (Some(igw), Routing::Public) => Some(self.given(igw, InputKind::InternetGatewayId, |v, igw| {
+                    if v.text(
                         "network.existing_internet_gateway_id",
                         igw,
                         &EC2_INTERNET_GATEWAY_ID,
                         "an internet gateway id",
                         "write igw- followed by 17 (or 8) lowercase hexadecimal digits, e.g. \"igw-0a1b2c3d4e5f67890\"",
                     ) {
-                        self.ec2_id_length("network.existing_internet_gateway_id", igw, "internet gateway");
+                        v.ec2_id_length("network.existing_internet_gateway_id", igw, "internet gateway");
                     }
-                    Some(igw.get_ref().clone())
-                }
+                    igw.get_ref().clone()
+                })),
                 (Some(igw), Routing::Private) => {
                     self.err(
                         "network.existing_internet_gateway_id",
@@ -502,7 +504,14 @@ impl Validator {
         if !create {
             self.no_group_of_its_own(sg, create_o, existing_network);
         }
-        if let Some(ids) = sg.and_then(|s| s.additional_ids.as_ref()) {
+        let given = sg.and_then(|s| s.additional_ids.as_ref());
+        if let Some(name) = given.and_then(|g| g.get_ref().input()) {
+            let name = self.input(name, InputKind::SecurityGroupIds);
+            let web_ingress = if create { self.web_ingress(sg, ingress) } else { Vec::new() };
+            return SecurityGroup { ingress, additional_ids: Given::Input(name), create, web_ingress };
+        }
+        if let Some(ids) = given.and_then(|g| crate::spec::lit(&Some(g.clone()))) {
+            let ids = &ids;
             if create && ids.get_ref().len() > SECURITY_GROUP_LIST.max {
                 self.err(
                     "network.security_group.additional_ids",
@@ -545,7 +554,7 @@ impl Validator {
             }
         }
         let web_ingress = if create { self.web_ingress(sg, ingress) } else { Vec::new() };
-        SecurityGroup { ingress, additional_ids, create, web_ingress }
+        SecurityGroup { ingress, additional_ids: Given::Lit(additional_ids), create, web_ingress }
     }
 
     /// `create = false`: the environment uses exactly `additional_ids`, which MWAA takes 1..=5 of
@@ -566,12 +575,16 @@ impl Validator {
                  network.existing_vpc_id, or let mwaagen create the group",
             );
         }
-        let ids = sg.and_then(|s| s.additional_ids.as_ref());
-        let n = ids.map_or(0, |i| i.get_ref().len());
-        if !(1..=SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved).contains(&n) {
+        let given = sg.and_then(|s| s.additional_ids.as_ref());
+        let ids = given.and_then(|g| g.get_ref().lit()).map(Vec::len);
+        let n = ids.unwrap_or(0);
+        // An input's length is checked at deploy time (its Terraform validation, its
+        // CloudFormation parameter's type, MWAA's SecurityGroupList).
+        let is_input = given.is_some_and(|g| g.get_ref().input().is_some());
+        if !is_input && !(1..=SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved).contains(&n) {
             self.err(
                 "network.security_group.additional_ids",
-                ids.and_then(span).or(at.clone()),
+                given.and_then(span).or(at.clone()),
                 format!(
                     "with create = false the environment uses exactly additional_ids, which has {}",
                     count(n, "security group", "security groups")

@@ -124,7 +124,7 @@ fn private_ui_out_of_reach(v: &mut Validator, raw: &RawSpec, env: &RawEnvironmen
     if config.environment.webserver_access_mode != "PRIVATE_ONLY"
         || !new_vpc
         || !sg.web_ingress.is_empty()
-        || !sg.additional_ids.is_empty()
+        || sg.additional_ids.lit().map_or(true, |ids| !ids.is_empty())
     {
         return;
     }

@@ -162,6 +162,27 @@ fn inline(e: &Expr) -> Option<String> {
             s
         }
         Expr::Az(i) => format!("data.aws_availability_zones.available.names[{i}]"),
+        Expr::Input(name) => format!("var.{name}"),
+        Expr::Select { index, list } => format!("{}[{index}]", inline(list)?),
+        Expr::Split { sep, of } => format!("split({}, {})", hcl_string(sep), inline(of)?),
+        Expr::Concat(lists) => {
+            let lists: Option<Vec<String>> = lists.iter().map(inline).collect();
+            format!("concat({})", lists?.join(", "))
+        }
+        // `"${var.bucket_arn}/*"`: a join without separator is a template in HCL.
+        Expr::Join { sep, items } if sep.is_empty() => {
+            let mut s = String::from("\"");
+            for item in items {
+                match item {
+                    Expr::Str(t) => push_template_text(&mut s, t, false),
+                    other => {
+                        let _ = write!(s, "${{{}}}", inline(other)?);
+                    }
+                }
+            }
+            s.push('"');
+            s
+        }
         Expr::Join { sep, items } => {
             let items: Option<Vec<String>> = items.iter().map(inline).collect();
             format!("join({}, [{}])", hcl_string(sep), items?.join(", "))

@@ -121,7 +121,10 @@ fn json<T: Serialize>(v: &T) -> Result<serde_json::Value, RenderError> {
 fn contains(e: &Expr, target: &Expr) -> bool {
     e == target
         || match e {
-            Expr::Join { items, .. } | Expr::List(items) => items.iter().any(|i| contains(i, target)),
+            Expr::Join { items, .. } | Expr::List(items) | Expr::Concat(items) => {
+                items.iter().any(|i| contains(i, target))
+            }
+            Expr::Select { list: e, .. } | Expr::Split { of: e, .. } => contains(e, target),
             Expr::Map(m) => m.values().any(|v| contains(v, target)),
             Expr::Str(_)
             | Expr::Int(_)
@@ -129,7 +132,8 @@ fn contains(e: &Expr, target: &Expr) -> bool {
             | Expr::Ref(_)
             | Expr::Pseudo(_)
             | Expr::Sub(_)
-            | Expr::Az(_) => false,
+            | Expr::Az(_)
+            | Expr::Input(_) => false,
         }
 }
 

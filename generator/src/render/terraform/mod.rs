@@ -163,8 +163,12 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(Value::String(format!("jsonencode({})", expr(&e, usize_arg(args, "indent", 0)))))
     });
     tera.register_filter("hcl_list", |v: &Value, args: &HashMap<String, Value>| {
-        let items: Vec<Expr> = super::json_arg(v)?;
-        Ok(Value::String(expr(&Expr::List(items), usize_arg(args, "indent", 0))))
+        // A list of expressions, or one list-valued expression (an input's list, a concatenation).
+        let list = match super::json_arg::<Vec<Expr>>(v) {
+            Ok(items) => Expr::List(items),
+            Err(_) => expr_arg(v)?,
+        };
+        Ok(Value::String(expr(&list, usize_arg(args, "indent", 0))))
     });
     tera.register_filter("hcl_map", |v: &Value, args: &HashMap<String, Value>| {
         let map: IndexMap<String, String> = super::json_arg(v)?;
@@ -215,6 +219,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     ctx.insert("data", &data);
     ctx.insert("locals", &locals);
     ctx.insert("region_variable", &needs_region_variable);
+    ctx.insert("in_module", &false);
     ctx.insert("bucket_prefix", &bucket_prefix(&ir.environment_name));
     ctx.insert("provider_note", &provider_note(&ir.terraform_aws_provider));
     ctx.insert("provider", &provider);
@@ -245,7 +250,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     if layout == TerraformLayout::Root {
         root.push(OutputFile { path: "versions.tf".into(), contents: render("terraform/versions.tf", &ctx)? });
         root.push(OutputFile { path: "providers.tf".into(), contents: render("terraform/providers.tf", &ctx)? });
-        if needs_region_variable || !ir.parameters.is_empty() {
+        if needs_region_variable || !ir.parameters.is_empty() || !ir.inputs.is_empty() {
             root.push(OutputFile { path: "variables.tf".into(), contents: render("terraform/variables.tf", &ctx)? });
         }
         root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
@@ -262,8 +267,9 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
 
     // The module: no provider configuration, no region variable (the caller's provider has it).
     ctx.insert("region_variable", &false);
+    ctx.insert("in_module", &true);
     add("versions.tf", render("terraform/versions.tf", &ctx)?);
-    if !ir.parameters.is_empty() {
+    if !ir.parameters.is_empty() || !ir.inputs.is_empty() {
         add("variables.tf", render("terraform/variables.tf", &ctx)?);
     }
     if data.region || data.account_id || data.partition || data.availability_zones {

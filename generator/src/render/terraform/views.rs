@@ -140,9 +140,12 @@ impl DataUse {
                 }
             }
             Expr::Az(_) => self.availability_zones = true,
-            Expr::Join { items, .. } | Expr::List(items) => items.iter().for_each(|i| self.visit(i)),
+            Expr::Join { items, .. } | Expr::List(items) | Expr::Concat(items) => {
+                items.iter().for_each(|i| self.visit(i))
+            }
+            Expr::Select { list: e, .. } | Expr::Split { of: e, .. } => self.visit(e),
             Expr::Map(m) => m.values().for_each(|v| self.visit(v)),
-            Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Ref(_) => {}
+            Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Ref(_) | Expr::Input(_) => {}
         }
     }
 
