@@ -136,7 +136,7 @@ fn get_environment(ir: &Ir, ids: &mut MadeUp) -> Value {
     put("EnvironmentClass", json!(m.environment_class));
     put("MaxWorkers", json!(m.max_workers));
     let subnets: Vec<String> = m.subnet_ids.iter().map(|s| ids.value(s)).collect();
-    let groups: Vec<String> = m.security_group_ids.iter().map(|s| ids.value(s)).collect();
+    let groups: Vec<String> = list(&m.security_group_ids).iter().map(|s| ids.value(s)).collect();
     put("NetworkConfiguration", json!({"SubnetIds": subnets, "SecurityGroupIds": groups}));
     let mut logging = Map::new();
     for l in &m.logging {
@@ -193,8 +193,16 @@ fn resolved(m: &MwaaSettings, ids: &mut MadeUp) -> MwaaSettings {
     m.execution_role_arn = lit(&m.execution_role_arn, ids);
     m.kms_key = m.kms_key.as_ref().map(|k| lit(k, ids));
     m.subnet_ids = m.subnet_ids.iter().map(|s| lit(s, ids)).collect();
-    m.security_group_ids = m.security_group_ids.iter().map(|s| lit(s, ids)).collect();
+    m.security_group_ids = Expr::List(list(&m.security_group_ids).iter().map(|s| lit(s, ids)).collect());
     m
+}
+
+/// The items of a literal list (the example specs write no input lists).
+fn list(e: &Expr) -> &[Expr] {
+    match e {
+        Expr::List(items) => items,
+        other => panic!("expected a list of security groups, found {other:?}"),
+    }
 }
 
 const VPC: &str = "vpc-0123456789abcdef0";
@@ -202,8 +210,16 @@ const VPC: &str = "vpc-0123456789abcdef0";
 #[test]
 fn round_trip_of_every_example_spec() {
     let out_dir = std::env::var_os("MWAAGEN_GET_ENVIRONMENT_DIR").map(std::path::PathBuf::from);
+    let mut checked = 0;
     for spec in support::example_specs() {
         let ir = support::compile_file(&spec);
+        // A live environment has values, not inputs: what import writes for a spec with inputs
+        // (specs/inputs*.toml) is a spec of literals, which this round trip cannot compare with
+        // the inputs' names.
+        if !ir.inputs.is_empty() {
+            continue;
+        }
+        checked += 1;
         let stem = spec.file_stem().expect("name").to_string_lossy().into_owned();
         let mut ids = MadeUp::new(&ir);
         let output = get_environment(&ir, &mut ids);
@@ -229,6 +245,7 @@ fn round_trip_of_every_example_spec() {
         assert_eq!(tags(&again), tags(&ir), "{stem}: tags");
         assert_eq!(again.region.as_deref(), Some(ids.region.as_str()), "{stem}: region");
     }
+    assert!(checked >= 10, "only {checked} example specs were round-tripped");
 }
 
 #[test]

@@ -606,6 +606,10 @@ fn ir_value(e: &Expr) -> Value {
         Expr::Join { sep, items } => json!({"join": [sep, items.iter().map(ir_value).collect::<Vec<_>>()]}),
         Expr::List(items) => Value::Array(items.iter().map(ir_value).collect()),
         Expr::Map(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), ir_value(v))).collect()),
+        Expr::Input(name) => json!({"input": name}),
+        Expr::Select { index, list } => json!({"select": [index, ir_value(list)]}),
+        Expr::Split { sep, of } => json!({"split": [sep, ir_value(of)]}),
+        Expr::Concat(lists) => json!({"concat": lists.iter().map(ir_value).collect::<Vec<_>>()}),
     }
 }
 
@@ -663,7 +667,7 @@ fn ir_resource(r: &Resource) -> Res {
             "vpc_endpoint",
             json!({"vpc": ir_value(vpc), "service": ir_value(service), "type": endpoint_type,
                    "route_tables": ir_values(route_tables), "subnets": ir_values(subnets),
-                   "security_groups": ir_values(security_groups), "private_dns": private_dns,
+                   "security_groups": security_groups.as_ref().map_or(json!([]), ir_value), "private_dns": private_dns,
                    "policy": ir_opt(policy.as_ref())}),
         ),
         Kind::IamRole { assume_role_policy, managed_policy_arns, .. } => (
@@ -707,7 +711,7 @@ fn ir_resource(r: &Resource) -> Res {
             "mwaa_environment",
             json!({"name": s.name, "execution_role_arn": ir_value(&s.execution_role_arn),
                    "source_bucket_arn": ir_value(&s.source_bucket_arn), "kms_key": ir_opt(s.kms_key.as_ref()),
-                   "security_groups": ir_values(&s.security_group_ids), "subnets": ir_values(&s.subnet_ids),
+                   "security_groups": ir_value(&s.security_group_ids), "subnets": ir_values(&s.subnet_ids),
                    "webserver_access_mode": s.webserver_access_mode,
                    "options": s.airflow_configuration_options,
                    "logging": logging_of(s.logging.iter().map(|l| (l.module.clone(), json!(l.enabled), json!(l.level))))}),
@@ -2695,7 +2699,15 @@ fn cases() -> &'static [Case] {
         for path in support::example_specs() {
             let text = std::fs::read_to_string(&path).expect("spec is readable");
             let name = path.file_name().expect("file name").to_string_lossy().into_owned();
-            out.push(case_of(name, &text, support::compile_file(&path)));
+            let ir = support::compile_file(&path);
+            // The expectations are read from the spec's literals (Expect::from_toml); a spec with
+            // inputs (specs/inputs*.toml) brings its bucket, role, key, topic and network, whose
+            // values only the deployment knows. Their wiring is compared across the targets by
+            // the equivalence tests instead.
+            if !ir.inputs.is_empty() {
+                continue;
+            }
+            out.push(case_of(name, &text, ir));
         }
         let default = mwaagen::default_source();
         let ir = mwaagen::compile(&default).unwrap_or_else(|_| panic!("the built-in default spec is invalid"));
@@ -3664,7 +3676,7 @@ resource "aws_route_table" "private_route_table_1" {"#,
         what: "an endpoint outside the environment's security group",
         edit: Edit::Ir(|ir| {
             if let Kind::VpcEndpoint { security_groups, .. } = &mut ir_resource_mut(ir, "WebserverVpcEndpoint").kind {
-                security_groups.clear();
+                *security_groups = None;
             }
         }),
     },

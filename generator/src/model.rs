@@ -93,6 +93,18 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    /// Every kind, in the order of the spec format.
+    pub const ALL: [InputKind; 8] = [
+        InputKind::VpcId,
+        InputKind::PrivateSubnetIds,
+        InputKind::InternetGatewayId,
+        InputKind::SecurityGroupIds,
+        InputKind::BucketArn,
+        InputKind::RoleArn,
+        InputKind::KmsKeyArn,
+        InputKind::TopicArn,
+    ];
+
     /// The spec field the input stands in for.
     #[must_use]
     pub fn field(self) -> &'static str {

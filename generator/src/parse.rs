@@ -291,6 +291,10 @@ fn type_error(path: &[Step<'_>], leaf: &Spanned<DeValue<'_>>, err: &toml::de::Er
     let parent = schema_path(&path[..path.len().saturating_sub(1)]);
     let in_string_map = is_string_map(&parent);
     let help = match (leaf.get_ref(), expected.as_str()) {
+        (DeValue::Table(t), _) if t.get("input").is_some() => Some(format!(
+            "only these fields may be {{ input = \"name\" }} (spec-format.md, Inputs): {}",
+            crate::model::InputKind::ALL.iter().map(|k| k.field()).collect::<Vec<_>>().join(", ")
+        )),
         (DeValue::Table(_), "a string") if in_string_map && parent == "tags" => {
             Some("tags are flat: write `Key = \"value\"` lines directly under [tags]".to_owned())
         }

@@ -78,9 +78,30 @@ pub fn schema() -> Value {
         head.insert("$id".into(), json!("urn:mwaagen:spec:1"));
         head.insert("title".into(), json!("mwaagen spec"));
         head.append(m);
+        head.insert(
+            "$defs".into(),
+            json!({"input": {
+                "description": "A value given at deploy time instead of a literal: a CloudFormation parameter, a Terraform module variable, a CDK construct prop of this name (spec-format.md, Inputs). Unique in the spec.",
+                "type": "object",
+                "properties": {"input": {"type": "string", "pattern": format!("^[a-z][a-z0-9_]{{0,{}}}$", crate::validate::INPUT_NAME_MAX - 1)}},
+                "required": ["input"],
+                "additionalProperties": false,
+            }}),
+        );
         *m = head;
     }
     root
+}
+
+/// A field that may also be written `{ input = "name" }` (spec-format.md, "Inputs").
+fn input_or(mut literal: Value) -> Value {
+    let description = literal.as_object_mut().and_then(|m| m.remove("description"));
+    let default = literal.as_object_mut().and_then(|m| m.remove("default"));
+    let mut v = json!({"anyOf": [literal, {"$ref": "#/$defs/input"}]});
+    if let Some(Value::String(d)) = description {
+        v = described(v, &format!("{d} Or {{ input = \"name\" }}: given at deploy time."));
+    }
+    with_default(v, default)
 }
 
 // --- building blocks ---------------------------------------------------------------------------
@@ -393,19 +414,19 @@ fn network() -> Value {
             ("nat_gateways", plain_choice("One NAT gateway per AZ, or a single one (not with routing = \"private\")", &["one_per_az", "single"], Some("one_per_az"))),
             ("flow_logs", boolean("VPC flow logs to a CloudWatch log group.", true)),
             ("s3_endpoint_bucket_arns", array("Private routing only: further buckets the S3 gateway endpoint policy admits.", json!({"type": "string", "pattern": s3_bucket_arn_any_partition()}), None, true)),
-            ("existing_vpc_id", text_field("An existing VPC's id", &EC2_VPC_ID, Vec::new(), None)),
-            ("existing_private_subnet_ids", array("Two existing private subnets in different AZs.", with(text(&SUBNET_ID), "allOf", json!([pattern(&EC2_SUBNET_ID.schema_pattern().unwrap_or_default())])), Some(&SUBNET_LIST), true)),
-            ("existing_internet_gateway_id", text_field("The existing VPC's internet gateway (subnets created in it, public routing)", &EC2_INTERNET_GATEWAY_ID, Vec::new(), None)),
+            ("existing_vpc_id", input_or(text_field("An existing VPC's id", &EC2_VPC_ID, Vec::new(), None))),
+            ("existing_private_subnet_ids", input_or(array("Two existing private subnets in different AZs.", with(text(&SUBNET_ID), "allOf", json!([pattern(&EC2_SUBNET_ID.schema_pattern().unwrap_or_default())])), Some(&SUBNET_LIST), true))),
+            ("existing_internet_gateway_id", input_or(text_field("The existing VPC's internet gateway (subnets created in it, public routing)", &EC2_INTERNET_GATEWAY_ID, Vec::new(), None))),
             ("create_customer_endpoints", boolean("With endpoint_management = CUSTOMER: false creates no endpoints (a shared VPC's owner creates them from the output endpoint services).", true)),
             ("security_group", with(object("The environment's security group.", vec![
                 ("ingress", plain_choice("all_self: all traffic from itself; restricted: TCP 5432 and 443 from itself", &["all_self", "restricted"], Some("all_self"))),
-                ("additional_ids", with(
+                ("additional_ids", input_or(with(
                     with(array("Existing security groups added to the environment (MWAA takes 5 in all, one is mwaagen's unless create = false).", with(text(&SECURITY_GROUP_ID), "allOf", json!([pattern(&EC2_SECURITY_GROUP_ID.schema_pattern().unwrap_or_default())])), None, true), "maxItems", json!(SECURITY_GROUP_LIST.max + SECURITY_GROUP_LIST.reserved)),
                     // All 5 of SecurityGroupList with create = false; one fewer beside mwaagen's own
                     // group (the `else` below).
                     "x-aws",
                     annotation(SECURITY_GROUP_LIST.model).unwrap_or(Value::Null),
-                )),
+                ))),
                 ("create", boolean("false: no group of mwaagen's; the environment uses exactly additional_ids (1 to 5); only with an existing network", true)),
                 ("web_ingress_cidrs", array("IPv4 blocks allowed to reach the web server on TCP 443 (a VPN, a peered network).", json!({"type": "string", "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$"}), None, true)),
                 ("web_ingress_prefix_list_ids", array("Managed prefix lists allowed to reach the web server on TCP 443.", text(&EC2_PREFIX_LIST_ID), None, true)),
@@ -491,7 +512,7 @@ fn bucket() -> Value {
             ("encryption", plain_choice("sse-s3, or sse-kms with the environment's key (needs kms.key other than aws_owned)", &["sse-s3", "sse-kms"], Some("sse-s3"))),
             ("enforce_tls", boolean("The bucket policy denies requests without TLS.", true)),
             ("retain_on_delete", boolean("Deleting the stack keeps the bucket.", true)),
-            ("existing_arn", text_field("An existing bucket's ARN", &S3_BUCKET_ARN, vec![pattern("^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")], None)),
+            ("existing_arn", input_or(text_field("An existing bucket's ARN", &S3_BUCKET_ARN, vec![pattern("^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")], None))),
         ],
         &[],
     );
@@ -514,9 +535,9 @@ fn kms() -> Value {
         vec![(
             "key",
             json!({
-                "description": "aws_owned (an AWS owned key), create (a customer managed key this stack creates), or an existing key's ARN.",
+                "description": "aws_owned (an AWS owned key), create (a customer managed key this stack creates), or an existing key's ARN (which may be { input = \"name\" }: given at deploy time).",
                 "default": "aws_owned",
-                "anyOf": [{"type": "string", "enum": ["aws_owned", "create"]}, arn],
+                "anyOf": [{"type": "string", "enum": ["aws_owned", "create"]}, arn, {"$ref": "#/$defs/input"}],
             }),
         )],
         &[],
@@ -597,7 +618,7 @@ fn execution_role() -> Value {
     let role = object(
         "The role MWAA runs as: generated with least privilege (default), or existing (existing_arn: nothing is generated).",
         vec![
-            ("existing_arn", text_field("An existing role's ARN", &IAM_ROLE_ARN, vec![pattern("^arn:[a-z-]+:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64}$")], None)),
+            ("existing_arn", input_or(text_field("An existing role's ARN", &IAM_ROLE_ARN, vec![pattern("^arn:[a-z-]+:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64}$")], None))),
             ("additional_policy_arns", with(array(&format!("Managed policies attached besides the generated one (at most {max_policies}: IAM allows {ROLE_MANAGED_POLICIES_MAX} per role, 10 by default)."), policy_arn("A managed policy's ARN"), None, true), "maxItems", json!(max_policies))),
             ("permissions_boundary_arn", json!({"description": "A managed policy's ARN as the role's permissions boundary, or \"\" for none.", "default": "", "anyOf": [{"const": ""}, policy_arn("A managed policy's ARN")]})),
             ("statements", array("Inline statements added to the execution policy.", statement, None, false)),
@@ -685,7 +706,7 @@ fn monitoring() -> Value {
         "Alarms and a dashboard for the environment. Without alarm_emails and sns_topic_arn the alarms notify nobody (a warning).",
         vec![
             ("alarm_emails", array("Email addresses subscribed to the alarm topic the stack creates.", email, None, true)),
-            ("sns_topic_arn", topic),
+            ("sns_topic_arn", input_or(topic)),
             ("dashboard", boolean("A CloudWatch dashboard of the environment's metrics.", true)),
         ],
         &[],

@@ -1225,15 +1225,18 @@ mod tests {
     }
 
     /// Whether `p` is a value of schema type `t`, else where it is not.
-    fn agrees(p: &Prop, t: &PropType, path: &str) -> Result<(), String> {
+    fn agrees(p: &Prop, t: &PropType, path: &str, lists: &[String]) -> Result<(), String> {
         let ok = match (p, t.ty.as_str()) {
             (Prop::Value(Expr::List(items)), "array") => {
                 let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
-                return items.iter().try_for_each(|e| agrees(&Prop::Value(e.clone()), it, path));
+                return items.iter().try_for_each(|e| agrees(&Prop::Value(e.clone()), it, path, lists));
             }
             (Prop::Value(Expr::Int(_)), ty) => ty == "integer" || ty == "number",
             (Prop::Value(Expr::Bool(_)), ty) => ty == "boolean",
             (Prop::Value(Expr::Map(_) | Expr::List(_)), _) => false,
+            // List-valued: a concatenation, or a list input (its declaration says which).
+            (Prop::Value(Expr::Concat(_) | Expr::Split { .. }), ty) => ty == "array",
+            (Prop::Value(Expr::Input(name)), ty) => ty == if lists.contains(name) { "array" } else { "string" },
             // Strings, references, pseudo values and intrinsic functions that yield strings.
             (Prop::Value(_) | Prop::JsonText(_) | Prop::IfSet(_), ty) => ty == "string",
             (Prop::Json(_), ty) => ty == "json",
@@ -1241,12 +1244,12 @@ mod tests {
             (Prop::Tags { object: false, .. }, ty) => ty == "array",
             (Prop::List(items), "array") => {
                 let it = t.items.as_deref().ok_or(format!("{path}: array without items"))?;
-                return items.iter().try_for_each(|i| agrees(i, it, &format!("{path}[]")));
+                return items.iter().try_for_each(|i| agrees(i, it, &format!("{path}[]"), lists));
             }
             (Prop::Object(fields), "object") => {
                 return fields.iter().try_for_each(|(k, v)| {
                     let ft = t.properties.get(*k).ok_or(format!("{path}.{k}: not in the schema"))?;
-                    agrees(v, ft, &format!("{path}.{k}"))
+                    agrees(v, ft, &format!("{path}.{k}"), lists)
                 })
             }
             (Prop::List(_) | Prop::Object(_), _) => false,
@@ -1270,12 +1273,13 @@ mod tests {
         let mut checked = 0;
         for spec in specs {
             let ir = crate::ir_of(&std::fs::read_to_string(&spec).expect("spec"));
+            let lists: Vec<String> = ir.inputs.iter().filter(|i| i.list).map(|i| i.name.clone()).collect();
             for r in &ir.resources {
                 let schema = types.get(r.cfn.cfn_type).unwrap_or_else(|| panic!("{}: no schema", r.cfn.cfn_type));
                 for (name, p) in &r.cfn.properties {
                     let t = schema.get(*name).unwrap_or_else(|| panic!("{} {name}: not in the schema", r.cfn.cfn_type));
                     let path = format!("{} {}.{name}", spec.display(), r.id);
-                    agrees(p, t, &path).unwrap_or_else(|e| panic!("{e}"));
+                    agrees(p, t, &path, &lists).unwrap_or_else(|e| panic!("{e}"));
                     checked += 1;
                 }
             }

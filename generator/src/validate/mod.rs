@@ -69,7 +69,7 @@ struct Validator {
 
 /// The longest input name: CloudFormation logical ids are at most 255 characters (CloudFormation
 /// user guide, parameters-section-structure.html); this leaves room and keeps names readable.
-const INPUT_NAME_MAX: usize = 64;
+pub(crate) const INPUT_NAME_MAX: usize = 64;
 
 /// Variables (Terraform), parameters (CloudFormation, in CamelCase) and CDK props that the output
 /// has besides the inputs.
