@@ -843,9 +843,11 @@ fn substitute_refs(v: &Value, values: &BTreeMap<&str, Value>) -> Value {
 }
 
 /// Evaluates, inside out, the intrinsic functions whose arguments are known, as CloudFormation
-/// does on deploy (intrinsic function reference: Fn::Select picks the item at a 0-based index of a
-/// list, Fn::Split cuts a string at each delimiter, Fn::Join concatenates a list's items with the
-/// delimiter between them): `Fn::Select` of a literal list is its item, `Fn::Split` of a string
+/// does on deploy (CloudFormation template reference, intrinsic-function-reference-select.html:
+/// the object at a 0-based index, given as a number or a numeric string, an index out of bounds a
+/// stack error, here left unevaluated; -split.html: the string cut at each delimiter;
+/// -join.html: the items with the delimiter between them): `Fn::Select` of a literal list is its
+/// item, `Fn::Split` of a string
 /// is a list of strings, and `Fn::Join` joins adjacent strings, takes in the items of an inner
 /// `Fn::Join` with the same delimiter, and is its item when only one is left. What depends on a
 /// resource (`Ref`, `Fn::GetAtt`) stays. CDK folds the same at synth when its inputs are not
