@@ -216,20 +216,25 @@ else
   fail=$((fail + 1)); failed+=("equivalence")
 fi
 
-# An app written by hand (tests/cdk-app) around the construct generated from specs/operations.toml:
-# tsc and synth pass, and the construct's resources are the spec's (tests/equivalence_cdk.rs).
+# An app written by hand (tests/cdk-app) around the constructs generated from specs/operations.toml
+# and specs/inputs.toml (one stack each, one synth): tsc and synth pass, and each construct's
+# resources are its spec's, the second with the app's own resources and values as its inputs
+# (tests/equivalence_cdk.rs).
 hand="$work/apps/hand-written"
 log="$work/logs/hand-written.log"
 t0=$(date +%s%3N)
 cp -r "$ROOT/tests/cdk-app" "$hand"
-"$BIN" "$ROOT/specs/operations.toml" --target cdk --out "$work/apps/operations-generated" > "$log" 2>&1
 mkdir -p "$hand/lib"
-cp "$work/apps/operations-generated/lib/ops-platform.ts" "$hand/lib/"
+for spec in operations inputs; do
+  "$BIN" "$ROOT/specs/$spec.toml" --target cdk --out "$work/apps/$spec-generated" >> "$log" 2>&1
+done
+cp "$work/apps/operations-generated/lib/ops-platform.ts" "$work/apps/inputs-generated/lib/platform-inputs.ts" "$hand/lib/"
 ln -s "$DEPS/node_modules" "$hand/node_modules"
 if (cd "$hand" && "${synth_env[@]}" npx --no-install cdk synth --quiet --no-notices) >> "$log" 2>&1 &&
   MWAAGEN_CDK_APP_TEMPLATE="$hand/cdk.out/hand-written-platform.template.json" \
+    MWAAGEN_CDK_INPUTS_APP_TEMPLATE="$hand/cdk.out/hand-written-inputs.template.json" \
     "$EQUIVALENCE" --ignored --quiet a_hand_written_app >> "$log" 2>&1; then
-  echo "ok   a hand-written app with the generated construct of specs/operations.toml: tsc, synth, its resources equal the spec's ($(seconds "$t0"))"
+  echo "ok   a hand-written app with the generated constructs of specs/operations.toml and specs/inputs.toml (its own resources as inputs): tsc, synth, their resources equal the specs' ($(seconds "$t0"))"
   pass=$((pass + 1))
 else
   echo "FAIL the hand-written app (tests/cdk-app):"; tail -n 60 "$log" | sed 's/^/     /'
