@@ -46,6 +46,9 @@ struct Stack {
     outputs: BTreeMap<String, Value>,
     /// Values passed in at deploy time: CloudFormation parameters, Terraform variables (snake case).
     parameters: BTreeMap<String, Value>,
+    /// The spec's inputs (snake case): kind (`string` or `list`), description, and the AWS rule
+    /// that checks a value (`message`, and for a String parameter `pattern`, `min`, `max`).
+    inputs: BTreeMap<String, Value>,
 }
 
 /// Literal text in the neutral string form.
@@ -55,6 +58,47 @@ fn lit(s: &str) -> String {
 
 fn reference(id: &str, attr: &str) -> String {
     format!("${{ref:{id}.{attr}}}")
+}
+
+/// The spec's input NAME (a CloudFormation parameter without default, a Terraform variable
+/// without default), which both sides leave symbolic: what matters is where it goes.
+fn input(name: &str) -> String {
+    format!("${{input:{name}}}")
+}
+
+/// Item `i` of a list: of a list input `${input:NAME[i]}`, else `{"select": [i, LIST]}`.
+fn select(i: i64, list: Value) -> Value {
+    match list.as_str().and_then(|s| s.strip_prefix("${input:")).and_then(|s| s.strip_suffix('}')) {
+        Some(name) if !name.contains('[') => json!(format!("${{input:{name}[{i}]}}")),
+        _ => json!({"select": [i, list]}),
+    }
+}
+
+/// `join(sep, items)`; with no separator and strings only, the string they make (a CloudFormation
+/// `!Join ["", [...]]` is a Terraform template `"${...}..."`).
+fn join(sep: Value, items: Value) -> Value {
+    if sep == json!("") {
+        if let Some(parts) = items.as_array().and_then(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>()) {
+            return json!(parts.concat());
+        }
+    }
+    json!({"join": [sep, items]})
+}
+
+/// Lists concatenated: adjacent literal lists are merged, so that `concat([a], [b], L)` and
+/// `concat([a, b], L)` are one form; a single part is the list itself.
+fn concat(parts: Vec<Value>) -> Value {
+    let mut out: Vec<Value> = Vec::new();
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(Value::Array(prev)), Value::Array(items)) => prev.extend(items),
+            (_, p) => out.push(p),
+        }
+    }
+    if out.len() == 1 {
+        return out.remove(0);
+    }
+    json!({ "concat": out })
 }
 
 /// Ids that a neutral value refers to.
@@ -146,6 +190,8 @@ impl Props {
 
 struct Cfn<'a> {
     types: BTreeMap<&'a str, &'a str>,
+    /// The spec's inputs: parameters without a default, which stay symbolic (`${input:NAME}`).
+    inputs: BTreeSet<String>,
 }
 
 impl Cfn<'_> {
@@ -177,6 +223,9 @@ impl Cfn<'_> {
     }
 
     fn ref_id(&self, target: &str) -> String {
+        if self.inputs.contains(target) {
+            return input(&snake_case(target));
+        }
         let attr = match self.types.get(target) {
             // `Ref` of a managed policy is its ARN.
             Some(&"AWS::IAM::ManagedPolicy") => "arn",
@@ -215,12 +264,35 @@ impl Cfn<'_> {
             "Fn::Sub" => self.sub(arg.as_str().expect("!Sub of a string")),
             "Fn::Select" => {
                 let a = arg.as_array().expect("!Select [i, list]");
-                assert_eq!(a[1], json!({"Fn::GetAZs": ""}), "only !Select [i, !GetAZs \"\"] is expected");
-                format!("${{az:{}}}", a[0].as_i64().expect("index"))
+                let i = a[0].as_i64().expect("index");
+                if a[1] == json!({"Fn::GetAZs": ""}) {
+                    format!("${{az:{i}}}")
+                } else {
+                    return select(i, self.value(&a[1]));
+                }
             }
             "Fn::Join" => {
                 let a = arg.as_array().expect("!Join [sep, items]");
-                return json!({"join": [self.value(&a[0]), self.value(&a[1])]});
+                return join(self.value(&a[0]), self.value(&a[1]));
+            }
+            // `!Split [sep, !Join [sep, [A, !Join [sep, LIST]]]]` is how a template concatenates a
+            // list parameter to its own items (CloudFormation has no list concatenation): the
+            // neutral `concat` of [A] and LIST, as Terraform's `concat([A], var.LIST)`. It holds
+            // for ids, which have no comma.
+            "Fn::Split" => {
+                let a = arg.as_array().expect("!Split [sep, text]");
+                let sep = &a[0];
+                if let Some(items) = a[1].get("Fn::Join").filter(|j| j[0] == *sep).and_then(|j| j[1].as_array()) {
+                    let parts = items
+                        .iter()
+                        .map(|item| match item.get("Fn::Join").filter(|j| j[0] == *sep) {
+                            Some(j) => self.value(&j[1]),
+                            None => json!([self.value(item)]),
+                        })
+                        .collect();
+                    return concat(parts);
+                }
+                return json!({"split": [self.value(sep), self.value(&a[1])]});
             }
             other => panic!("intrinsic {other} has no neutral form"),
         };
@@ -267,13 +339,15 @@ fn cfn_tags(v: Value) -> Value {
 /// of `passed` (the others at their defaults).
 fn from_cfn_with(doc: &Value, passed: &Passed) -> Stack {
     let mut doc = doc.clone();
-    let parameters = resolve_cfn(&mut doc, passed);
+    let (parameters, inputs) = resolve_cfn(&mut doc, passed);
     let doc = &doc;
     let resources = doc["Resources"].as_object().expect("Resources");
     let types: BTreeMap<&str, &str> =
         resources.iter().map(|(id, r)| (id.as_str(), r["Type"].as_str().expect("Type"))).collect();
-    let cx = Cfn { types };
-    let mut stack = Stack { parameters, ..Stack::default() };
+    let input_ids = inputs.keys().cloned().collect();
+    let inputs = inputs.into_iter().map(|(id, i)| (snake_case(&id), i)).collect();
+    let cx = Cfn { types, inputs: input_ids };
+    let mut stack = Stack { parameters, inputs, ..Stack::default() };
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (id, r) in resources {
         let ty = r["Type"].as_str().expect("Type");
@@ -798,8 +872,14 @@ fn tf_attribute(ty: &str, attr: &str) -> &'static str {
     }
 }
 
-fn tf_traversal(t: &hcl::Traversal) -> String {
-    let Expression::Variable(root) = &t.expr else { panic!("traversal of {:?}", t.expr) };
+fn tf_traversal(t: &hcl::Traversal) -> Value {
+    let Expression::Variable(root) = &t.expr else {
+        // `split(":", var.x)[5]`: an item of what a function returns.
+        let [TraversalOperator::Index(Expression::Number(n))] = t.operators.as_slice() else {
+            panic!("traversal of {:?}", t.expr)
+        };
+        return select(n.as_i64().expect("index"), tf_value(&t.expr));
+    };
     let names: Vec<String> = t
         .operators
         .iter()
@@ -811,8 +891,18 @@ fn tf_traversal(t: &hcl::Traversal) -> String {
         })
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    if root.as_str() == "data" {
+    // What is left of `var.` after resolve_tf is an input (a variable without default).
+    if root.as_str() == "var" {
         return match names.as_slice() {
+            [name] => json!(input(name)),
+            [name, i] => {
+                select(i.trim_start_matches('[').trim_end_matches(']').parse().expect("index"), json!(input(name)))
+            }
+            other => panic!("reference var.{other:?}"),
+        };
+    }
+    Value::String(if root.as_str() == "data" {
+        match names.as_slice() {
             // `region` under a constraint that admits only 6.x (6.0.0 deprecated `name`).
             ["aws_region", "current", "name" | "region"] => "${pseudo:region}".into(),
             ["aws_caller_identity", "current", "account_id"] => "${pseudo:account_id}".into(),
@@ -821,12 +911,13 @@ fn tf_traversal(t: &hcl::Traversal) -> String {
                 format!("${{az:{}}}", i.trim_start_matches('[').trim_end_matches(']'))
             }
             other => panic!("data source reference data.{other:?}"),
-        };
-    }
-    match names.as_slice() {
-        [name, attr] => reference(name, tf_attribute(root.as_str(), attr)),
-        other => panic!("reference {}.{other:?}", root.as_str()),
-    }
+        }
+    } else {
+        match names.as_slice() {
+            [name, attr] => reference(name, tf_attribute(root.as_str(), attr)),
+            other => panic!("reference {}.{other:?}", root.as_str()),
+        }
+    })
 }
 
 fn tf_value(e: &Expression) -> Value {
@@ -862,10 +953,12 @@ fn tf_value(e: &Expression) -> Value {
             }
             Value::String(s)
         }
-        Expression::Traversal(t) => Value::String(tf_traversal(t)),
+        Expression::Traversal(t) => tf_traversal(t),
         Expression::FuncCall(f) => match (f.name.name.as_str(), f.args.as_slice()) {
             ("jsonencode", [doc]) => tf_value(doc),
-            ("join", [sep, items]) => json!({"join": [tf_value(sep), tf_value(items)]}),
+            ("join", [sep, items]) => join(tf_value(sep), tf_value(items)),
+            ("split", [sep, text]) => json!({"split": [tf_value(sep), tf_value(text)]}),
+            ("concat", lists) => concat(lists.iter().map(tf_value).collect()),
             (other, _) => panic!("function {other}"),
         },
         Expression::Parenthesis(e) => tf_value(e),
@@ -998,7 +1091,7 @@ fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
         .collect();
     // Local values are evaluated first, as Terraform does: what is compared is what they hold.
     let locals = Locals::of(parsed.iter().map(|(_, b)| b));
-    let (parameters, vars) = tf_variables(parsed.iter().map(|(_, b)| b), passed);
+    let (parameters, inputs, vars) = tf_variables(parsed.iter().map(|(_, b)| b), passed);
     let mut resources = Vec::new();
     let mut outputs = BTreeMap::new();
     for (f, body) in &parsed {
@@ -1039,7 +1132,7 @@ fn from_terraform_with(files: &[OutputFile], passed: &Passed) -> Stack {
     }
 
     let kinds: BTreeMap<&str, &str> = TF_KINDS.iter().copied().collect();
-    let mut stack = Stack { parameters, ..Stack::default() };
+    let mut stack = Stack { parameters, inputs, ..Stack::default() };
     // address -> neutral id of the resource it belongs to
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -1543,25 +1636,62 @@ fn neutral_parameter(description: &Value, default: Option<&str>) -> Value {
     json!({"type": "string", "description": description, "default": default.filter(|d| !d.is_empty())})
 }
 
-/// Resolves a template's parameters and conditions in place; returns the declarations.
-fn resolve_cfn(doc: &mut Value, passed: &Passed) -> BTreeMap<String, Value> {
-    support::resolve_cfn_parameters(doc, passed)
+/// Resolves a template's parameters and conditions in place; returns the declarations of the
+/// parameters with a default (by snake-case name) and of the inputs (parameters without one, by
+/// logical id, in neutral form), which are left as they are.
+fn resolve_cfn(doc: &mut Value, passed: &Passed) -> (BTreeMap<String, Value>, BTreeMap<String, Value>) {
+    let mut inputs = BTreeMap::new();
+    if let Some(Value::Object(declared)) = doc.get_mut("Parameters") {
+        let ids: Vec<String> =
+            declared.iter().filter(|(_, p)| p.get("Default").is_none()).map(|(id, _)| id.clone()).collect();
+        for id in ids {
+            let p = declared.shift_remove(&id).expect("declared");
+            inputs.insert(id, cfn_input(&p));
+        }
+    }
+    let parameters = support::resolve_cfn_parameters(doc, passed)
         .into_iter()
         .map(|(id, p)| {
             assert_eq!(p["Type"], json!("String"), "{id}: only String parameters have a Terraform form here");
             (snake_case(&id), neutral_parameter(&p["Description"], p.get("Default").and_then(Value::as_str)))
         })
-        .collect()
+        .collect();
+    (parameters, inputs)
 }
 
-/// The variables of a configuration: their neutral declarations, and each one's value (`passed`,
-/// or its default) by name. The region variable is Terraform's own (CloudFormation deploys where
-/// its stack is).
+/// An input parameter in neutral form. A String parameter carries the AWS rule (AllowedPattern,
+/// MinLength, MaxLength, ConstraintDescription); an AWS-specific type (`AWS::EC2::VPC::Id`,
+/// `List<AWS::EC2::Subnet::Id>`) is checked by CloudFormation itself, against the account.
+fn cfn_input(p: &Value) -> Value {
+    let ty = p["Type"].as_str().expect("parameter Type");
+    let kind = if ty.starts_with("List<") || ty == "CommaDelimitedList" { "list" } else { "string" };
+    let mut out = json!({"kind": kind, "description": p["Description"]});
+    if ty == "String" {
+        out["rule"] = json!({
+            "pattern": p["AllowedPattern"],
+            "min": p["MinLength"],
+            "max": p["MaxLength"],
+            "message": p["ConstraintDescription"],
+        });
+    } else {
+        assert!(ty.starts_with("AWS::") || ty.starts_with("List<AWS::"), "input parameter type {ty}");
+        out["aws_type"] = json!(ty);
+    }
+    out
+}
+
+/// A variable's value in [`resolve_tf`]: `None` for null; an input stays `var.NAME`.
+type Vars = BTreeMap<String, Option<String>>;
+
+/// The variables of a configuration: the neutral declarations of those with a default and of the
+/// inputs (those without one), and each defaulted one's value (`passed`, or its default) by name.
+/// The region variable is Terraform's own (CloudFormation deploys where its stack is).
 fn tf_variables<'a>(
     bodies: impl Iterator<Item = &'a Body>,
     passed: &Passed,
-) -> (BTreeMap<String, Value>, BTreeMap<String, Option<String>>) {
+) -> (BTreeMap<String, Value>, BTreeMap<String, Value>, Vars) {
     let mut neutral = BTreeMap::new();
+    let mut inputs = BTreeMap::new();
     let mut values = BTreeMap::new();
     for body in bodies {
         for b in body.blocks().filter(|b| b.identifier.as_str() == "variable") {
@@ -1573,6 +1703,10 @@ fn tf_variables<'a>(
                 continue;
             }
             let attr = |k: &str| b.body.attributes().find(|a| a.key.as_str() == k).map(|a| a.expr.clone());
+            if attr("default").is_none() {
+                inputs.insert(name.clone(), tf_input(&name, &b.body));
+                continue;
+            }
             assert_eq!(attr("type").map(|t| t.to_string()), Some("string".to_owned()), "variable {name}: type");
             let default = match attr("default") {
                 Some(Expression::String(s)) => Some(s),
@@ -1585,11 +1719,82 @@ fn tf_variables<'a>(
             values.insert(name, by_cfn_name.or(default));
         }
     }
-    (neutral, values)
+    (neutral, inputs, values)
+}
+
+/// An input variable in neutral form: its kind, description and the rule of its `validation`
+/// blocks (the regular expression, the bounds on `length(var.NAME)`, the message).
+fn tf_input(name: &str, body: &Body) -> Value {
+    let attr = |b: &Body, k: &str| b.attributes().find(|a| a.key.as_str() == k).map(|a| a.expr.clone());
+    let kind = match attr(body, "type").map(|t| t.to_string()).as_deref() {
+        Some("string") => "string",
+        Some("list(string)") => "list",
+        other => panic!("input variable {name}: type {other:?}"),
+    };
+    let description = attr(body, "description").map_or(Value::Null, |d| tf_value(&d));
+    let mut out = json!({"kind": kind, "description": description});
+    let validations: Vec<&hcl::Block> = body.blocks().filter(|b| b.identifier.as_str() == "validation").collect();
+    if let [v] = validations.as_slice() {
+        let condition = attr(&v.body, "condition").expect("validation condition");
+        let mut rule = Map::new();
+        rule.insert("message".into(), attr(&v.body, "error_message").map_or(Value::Null, |m| tf_value(&m)));
+        tf_rule_parts(&condition, name, &mut rule);
+        out["rule"] = Value::Object(rule);
+    } else {
+        assert!(validations.is_empty(), "input variable {name}: {} validation blocks", validations.len());
+    }
+    out
+}
+
+/// The parts of a validation condition: `regex("PATTERN", ...)`, and `length(var.NAME) >= MIN`,
+/// `<= MAX` or `== N` (both bounds).
+fn tf_rule_parts(e: &Expression, name: &str, rule: &mut Map<String, Value>) {
+    let is_length_of_var = |e: &Expression| match e {
+        Expression::FuncCall(f) if f.name.name.as_str() == "length" && f.args.len() == 1 => {
+            f.args[0].to_string() == format!("var.{name}")
+        }
+        _ => false,
+    };
+    match e {
+        Expression::FuncCall(f) => {
+            if let ("regex", Some(Expression::String(p))) = (f.name.name.as_str(), f.args.first()) {
+                assert!(rule.insert("pattern".into(), json!(p)).is_none(), "{name}: two regex in the validation");
+            }
+            for a in &f.args {
+                tf_rule_parts(a, name, rule);
+            }
+        }
+        Expression::Operation(op) => match op.as_ref() {
+            hcl::Operation::Binary(b) => {
+                if let (true, Expression::Number(n)) = (is_length_of_var(&b.lhs_expr), &b.rhs_expr) {
+                    let n = json!(n.as_i64().expect("a length"));
+                    match b.operator {
+                        hcl::BinaryOperator::GreaterEq => rule.insert("min".into(), n),
+                        hcl::BinaryOperator::LessEq => rule.insert("max".into(), n),
+                        hcl::BinaryOperator::Eq => {
+                            rule.insert("min".into(), n.clone());
+                            rule.insert("max".into(), n)
+                        }
+                        other => panic!("{name}: length bound with {other:?}"),
+                    };
+                }
+                tf_rule_parts(&b.lhs_expr, name, rule);
+                tf_rule_parts(&b.rhs_expr, name, rule);
+            }
+            hcl::Operation::Unary(u) => tf_rule_parts(&u.expr, name, rule),
+        },
+        Expression::Parenthesis(e) => tf_rule_parts(e, name, rule),
+        Expression::Array(items) => items.iter().for_each(|i| tf_rule_parts(i, name, rule)),
+        Expression::ForExpr(f) => {
+            tf_rule_parts(&f.collection_expr, name, rule);
+            tf_rule_parts(&f.value_expr, name, rule);
+        }
+        _ => {}
+    }
 }
 
 /// A resource body with `var.x` and conditionals on variables evaluated.
-fn resolve_body(body: &Body, vars: &BTreeMap<String, Option<String>>) -> Body {
+fn resolve_body(body: &Body, vars: &Vars) -> Body {
     Body(
         body.iter()
             .map(|s| match s {
@@ -1606,7 +1811,7 @@ fn resolve_body(body: &Body, vars: &BTreeMap<String, Option<String>>) -> Body {
     )
 }
 
-fn resolve_tf(e: &Expression, vars: &BTreeMap<String, Option<String>>) -> Expression {
+fn resolve_tf(e: &Expression, vars: &Vars) -> Expression {
     let value = |e: &Expression| -> Option<String> {
         match resolve_tf(e, vars) {
             Expression::String(s) => Some(s),
@@ -1616,10 +1821,13 @@ fn resolve_tf(e: &Expression, vars: &BTreeMap<String, Option<String>>) -> Expres
     };
     match e {
         Expression::Traversal(t) if matches!(&t.expr, Expression::Variable(v) if v.as_str() == "var") => {
-            let [TraversalOperator::GetAttr(name)] = t.operators.as_slice() else { panic!("var traversal {t:?}") };
-            match vars.get(name.as_str()).unwrap_or_else(|| panic!("no variable {name}")) {
-                Some(s) => Expression::String(s.clone()),
-                None => Expression::Null,
+            let Some(TraversalOperator::GetAttr(name)) = t.operators.first() else { panic!("var traversal {t:?}") };
+            match vars.get(name.as_str()) {
+                Some(Some(s)) if t.operators.len() == 1 => Expression::String(s.clone()),
+                Some(None) if t.operators.len() == 1 => Expression::Null,
+                Some(_) => panic!("var traversal {t:?} of a string"),
+                // An input (tf_value checks it is one): left as it is.
+                None => e.clone(),
             }
         }
         Expression::Conditional(c) => {
@@ -1675,6 +1883,32 @@ fn differences(cfn: &Stack, tf: &Stack) -> Vec<String> {
                 a.map_or("(none)".into(), Value::to_string),
                 b.map_or("(none)".into(), Value::to_string)
             ));
+        }
+    }
+    let names: BTreeSet<&String> = cfn.inputs.keys().chain(tf.inputs.keys()).collect();
+    for n in names {
+        let (Some(a), Some(b)) = (cfn.inputs.get(n), tf.inputs.get(n)) else {
+            out.push(format!(
+                "input {n}: only in {}",
+                if cfn.inputs.contains_key(n) { "CloudFormation" } else { "Terraform" }
+            ));
+            continue;
+        };
+        for k in ["kind", "description"] {
+            if a[k] != b[k] {
+                out.push(format!("input {n}.{k}: CloudFormation {} / Terraform {}", a[k], b[k]));
+            }
+        }
+        // Terraform checks every input with the AWS rule; CloudFormation a String parameter with
+        // the same rule, and an AWS-specific type (`aws_type`) against the account instead.
+        if b["rule"]["message"].as_str().map_or(true, str::is_empty) {
+            out.push(format!("input {n}: no validation with a message in Terraform"));
+        }
+        if a.get("rule").is_some() && a["rule"] != b["rule"] {
+            out.push(format!("input {n}.rule: CloudFormation {} / Terraform {}", a["rule"], b["rule"]));
+        }
+        if a.get("rule").is_none() && a.get("aws_type").is_none() {
+            out.push(format!("input {n}: neither a rule nor an AWS-specific type in CloudFormation"));
         }
     }
     let names: BTreeSet<&String> = cfn.outputs.keys().chain(tf.outputs.keys()).collect();
@@ -2268,5 +2502,168 @@ resource "aws_vpc" "v" {
         let body = hcl::parse(bad).expect("parses");
         let result = std::panic::catch_unwind(|| Locals::of([&body]).inline(&body));
         assert!(result.is_err(), "accepted: {bad}");
+    }
+}
+
+// --- Inputs ---------------------------------------------------------------------------------------
+
+/// A spec whose only input is the bucket, so that the role mwaagen creates grants `BUCKET/*`: a
+/// CloudFormation `!Join ["", [!Ref DagsBucketArn, "/*"]]`, a Terraform `"${var.dags_bucket_arn}/*"`.
+const BUCKET_INPUT: &str = r#"version = 1
+
+[environment]
+name = "bucket-input"
+
+[bucket]
+existing_arn = { input = "dags_bucket_arn" }
+"#;
+
+fn bucket_input() -> Ir {
+    let source = mwaagen::diagnostics::Source::from_bytes("bucket-input.toml", BUCKET_INPUT.as_bytes());
+    mwaagen::compile(&source).unwrap_or_else(|d| panic!("{}", d.render(&source)))
+}
+
+/// Inputs stay symbolic on both sides and go to the same places: `var.NAME` is `!Ref Name`,
+/// `var.subnets[0]` is `!Select [0, !Ref Subnets]`, `concat([sg], var.extra)` is the template's
+/// Split/Join, `split(":", var.x)[5]` its `!Select [5, !Split [":", ...]]`, `"${var.x}/*"` its
+/// `!Join ["", [...]]`; and each input is declared alike (kind, description, the AWS rule).
+#[test]
+fn inputs_go_to_the_same_places_and_are_declared_alike() {
+    let (cfn, tf) = neutral_forms(&spec("inputs"), |_| {}, |_| {});
+    assert_eq!(differences(&cfn, &tf), Vec::<String>::new());
+    let names: Vec<&str> = tf.inputs.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["alarm_topic", "dags_bucket_arn", "extra_security_groups", "kms_key", "role_arn", "subnets", "vpc"]
+    );
+    for s in [&cfn, &tf] {
+        let env = &s.resources["mwaa_environment"].props;
+        assert_eq!(env["subnets"], json!(["${input:subnets[0]}", "${input:subnets[1]}"]));
+        assert_eq!(
+            env["security_groups"],
+            json!({"concat": [["${ref:security_group.id}"], "${input:extra_security_groups}"]})
+        );
+        assert_eq!(s.resources["security_group"].props["vpc"], json!("${input:vpc}"));
+        assert_eq!(
+            s.outputs["bucket_name"]["value"],
+            json!({"select": [5, {"split": [":", "${input:dags_bucket_arn}"]}]})
+        );
+        // A String parameter carries the rule; VPC ids are CloudFormation's own type.
+        assert_eq!(s.inputs["dags_bucket_arn"]["rule"]["min"], json!(1));
+    }
+    assert_eq!(cfn.inputs["vpc"]["aws_type"], json!("AWS::EC2::VPC::Id"));
+    assert_eq!(tf.inputs["vpc"]["rule"]["pattern"], json!("^vpc-[0-9a-f]{1,17}$"));
+
+    let (cfn, tf) = neutral_forms(&spec("inputs-vpc"), |_| {}, |_| {});
+    assert_eq!(differences(&cfn, &tf), Vec::<String>::new());
+    assert_eq!(tf.inputs.keys().collect::<Vec<_>>(), ["internet_gateway", "vpc"]);
+
+    let (cfn, tf) = neutral_forms(&bucket_input(), |_| {}, |_| {});
+    assert_eq!(differences(&cfn, &tf), Vec::<String>::new());
+    let policy =
+        tf.resources.values().map(|r| r.props.values().map(Value::to_string).collect::<String>()).collect::<String>();
+    assert!(policy.contains("\"${input:dags_bucket_arn}/*\""), "no BUCKET/* grant: {policy}");
+}
+
+#[test]
+fn an_input_used_or_declared_otherwise_is_caught() {
+    let ir = spec("inputs");
+    let tf_edit = |path: &'static str, from: &'static str, to: &'static str| {
+        let (cfn, tf) = neutral_forms(&ir, |f| edit_tf(f, path, from, to), |_| {});
+        differences(&cfn, &tf)
+    };
+    // Another subnet, a lost extra security group, another item of the split ARN.
+    assert_caught(&tf_edit("mwaa.tf", "var.subnets[1]", "var.subnets[0]"), "mwaa_environment.subnets");
+    assert_caught(&tf_edit("mwaa.tf", ", var.extra_security_groups)", ")"), "mwaa_environment.security_groups");
+    assert_caught(
+        &tf_edit("outputs.tf", "split(\":\", var.dags_bucket_arn)[5]", "split(\":\", var.dags_bucket_arn)[4]"),
+        "output bucket_name",
+    );
+    // One input for another.
+    assert_caught(&tf_edit("mwaa.tf", "var.role_arn", "var.kms_key"), "execution_role_arn");
+    // The declaration: its rule (regular expression, bounds, message), its kind, its description.
+    assert_caught(&tf_edit("variables.tf", "[a-z0-9.\\\\-]+$", "[a-z0-9.]+$"), "input dags_bucket_arn.rule");
+    assert_caught(
+        &tf_edit("variables.tf", "length(var.role_arn) <= 1224", "length(var.role_arn) <= 2048"),
+        "input role_arn.rule",
+    );
+    assert_caught(&tf_edit("variables.tf", "(SNS API, CreateTopicInput.Name)", "(SNS)"), "input alarm_topic.rule");
+    assert_caught(&tf_edit("variables.tf", "(the spec's input vpc,", "(the input vpc,"), "input vpc.description");
+    // No validation at all, on a VPC id whose CloudFormation type has no rule of the template's.
+    let text = render(&ir, Target::Terraform).expect("renders");
+    let variables = &text.iter().find(|f| f.path == "modules/mwaa/variables.tf").expect("variables.tf").contents;
+    let start = variables.find("  validation {\n    condition     = length(var.vpc)").expect("vpc validation");
+    let end = start + variables[start..].find("\n  }\n").expect("end of the block") + 5;
+    let block = variables[start..end].to_owned();
+    assert_caught(&tf_edit("variables.tf", Box::leak(block.into_boxed_str()), ""), "input vpc: no validation");
+
+    // The CloudFormation side: another Select index, the concatenation lost, another rule.
+    let cfn_edit = |mutate: &dyn Fn(&mut Value)| {
+        let (cfn, tf) = neutral_forms(&ir, |_| {}, |d| mutate(d));
+        differences(&cfn, &tf)
+    };
+    assert_caught(
+        &cfn_edit(&|d| d["Outputs"]["BucketName"]["Value"]["Fn::Select"][0] = json!(4)),
+        "output bucket_name",
+    );
+    assert_caught(
+        &cfn_edit(&|d| {
+            let n = &mut d["Resources"]["MwaaEnvironment"]["Properties"]["NetworkConfiguration"];
+            n["SecurityGroupIds"] = json!([{"Fn::GetAtt": ["SecurityGroup", "GroupId"]}]);
+        }),
+        "mwaa_environment.security_groups",
+    );
+    assert_caught(&cfn_edit(&|d| d["Parameters"]["KmsKey"]["MaxLength"] = json!(2048)), "input kms_key.rule");
+    assert_caught(
+        &cfn_edit(&|d| d["Parameters"]["Subnets"]["Type"] = json!("AWS::EC2::Subnet::Id")),
+        "input subnets.kind",
+    );
+
+    // The `/*` grant of a role mwaagen creates for an input bucket.
+    let ir = bucket_input();
+    let (cfn, tf) = neutral_forms(
+        &ir,
+        |f| edit_tf(f, "iam.tf", "\"${var.dags_bucket_arn}/*\"", "\"${var.dags_bucket_arn}/dags/*\""),
+        |_| {},
+    );
+    assert_caught(&differences(&cfn, &tf), "${input:dags_bucket_arn}/*");
+}
+
+/// The generated root declares each input of the module alike (type, description) and passes it
+/// on under its name: what the caller gives is what the module checks and uses.
+#[test]
+fn the_root_forwards_every_input() {
+    for name in ["inputs", "inputs-vpc"] {
+        let files = render(&spec(name), Target::Terraform).expect("renders");
+        let parse = |path: &str| {
+            hcl::parse(&files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents)
+                .expect("parses")
+        };
+        let declared = |body: &Body| -> BTreeMap<String, (String, String)> {
+            body.blocks()
+                .filter(|b| b.identifier.as_str() == "variable")
+                .filter(|b| b.body.attributes().all(|a| a.key.as_str() != "default"))
+                .map(|b| {
+                    let attr = |k: &str| {
+                        b.body
+                            .attributes()
+                            .find(|a| a.key.as_str() == k)
+                            .map(|a| a.expr.to_string())
+                            .unwrap_or_default()
+                    };
+                    (b.labels[0].as_str().to_owned(), (attr("type"), attr("description")))
+                })
+                .collect()
+        };
+        let module = declared(&parse("modules/mwaa/variables.tf"));
+        let root = declared(&parse("variables.tf"));
+        assert!(!module.is_empty(), "{name}: no inputs");
+        assert_eq!(root, module, "{name}: the root declares the module's inputs alike");
+        let main = parse("main.tf");
+        let call = main.blocks().find(|b| b.identifier.as_str() == "module").expect("module call");
+        for input in module.keys() {
+            let passed = call.body.attributes().find(|a| a.key.as_str() == input).map(|a| a.expr.to_string());
+            assert_eq!(passed, Some(format!("var.{input}")), "{name}: module.mwaa.{input}");
+        }
     }
 }
