@@ -4,7 +4,7 @@
 # built-in default with --default): managed and inline policies, trust, key, bucket and endpoint
 # policies, found by scripts/check-iam.py wherever a resource holds a `Statement`. Any finding fails,
 # naming the template, resource, statement and action. The Terraform and CDK outputs carry the same
-# documents value for value (tests/equivalence_terraform.rs, tests/equivalence_cdk.rs).
+# documents value for value (tests/equivalence_terraform/, tests/equivalence_cdk.rs).
 #
 # First, the checker must fail on a built-in template of known mistakes (an action that takes only
 # "*" granted on an ARN, a misspelt action, a wildcard matching nothing, a resource of another

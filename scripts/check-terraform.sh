@@ -9,8 +9,11 @@
 #   A spec whose hashicorp/aws constraint excludes 5.100.0 (the mirror's only release) gets
 #   generate and fmt only, with a loud SKIPPED line: scripts/check-provider-schema.sh checks it
 #   against the 6.69.1 schema instead.
-#   Three more cases always run: tests/terraform-root, a hand-written root that calls generated
-#   modules with providers, depends_on and for_each (init and validate); a built-in spec whose Airflow options hold hostile strings
+#   Four more cases always run: tests/terraform-root, a hand-written root that calls generated
+#   modules with providers, depends_on and for_each, and feeds the inputs of specs/inputs.toml's
+#   module from its own resources (init and validate); specs/inputs.toml's root planned with -var
+#   values, one bad at a time (a VPC id, 3 subnets), which plan must refuse with the AWS rule's
+#   message of the module's validation block and nothing else; a built-in spec whose Airflow options hold hostile strings
 #   (`${`, `%{`, quotes, backslashes, control characters, unicode), whose test gets an extra run
 #   that compares what terraform reads with the expected bytes; and specs/production.toml with
 #   `[output] terraform_layout = "module"`: DIR is the module alone (no provider block, no root),
@@ -155,12 +158,75 @@ run_step() { # run_step STEP DIR [SPEC]
                 terraform -chdir="$dir/modules/mwaa" test -no-color
             ;;
         escaping) escaping_run >>"$dir/modules/mwaa/tests/mwaa.tftest.hcl" ;;
+        # Inputs: terraform plan in the root with -var values checks them against the module's
+        # validation blocks (the AWS rule) before anything is planned.
+        inputvars) input_plans "$dir" ;;
         # tests/terraform-root: a hand-written root that calls generated modules.
         handroot)
             cp "$root/tests/terraform-root/main.tf" "$dir/" &&
-                "$bin" "$root/specs/default.toml" "$root/specs/bring-your-own.toml" --target terraform --out "$dir/generated"
+                "$bin" "$root/specs/default.toml" "$root/specs/bring-your-own.toml" "$root/specs/inputs.toml" \
+                    --target terraform --out "$dir/generated"
             ;;
     esac
+}
+
+# --- Inputs: a bad -var value fails terraform plan with the AWS rule ---------------------------
+# specs/inputs.toml's inputs, all valid (the examples of the MWAA API shapes and resource-ids.html).
+input_values() {
+    cat <<'TFVARS'
+vpc                   = "vpc-0a1b2c3d4e5f60718"
+subnets               = ["subnet-0a1b2c3d4e5f60718", "subnet-08f7e6d5c4b3a2910"]
+extra_security_groups = ["sg-0a1b2c3d4e5f60718"]
+dags_bucket_arn       = "arn:aws:s3:::team-airflow-dags"
+role_arn              = "arn:aws:iam::210987654321:role/service-role/team-airflow"
+kms_key               = "arn:aws:kms:eu-west-1:210987654321:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+alarm_topic           = "arn:aws:sns:eu-west-1:210987654321:team-alarms"
+TFVARS
+}
+
+# rule_message FILE VARIABLE: the error_message of the variable's validation block.
+rule_message() {
+    awk -v head="variable \"$2\" {" '$0 == head { f = 1 } f && /^}/ { exit }
+        f && /error_message/ { sub(/^[^"]*"/, ""); sub(/"$/, ""); print; exit }' "$1"
+}
+
+# input_plan DIR LABEL VARIABLE VALUE FIELD: terraform plan in DIR with the valid values and
+# VARIABLE=VALUE. Plan needs no AWS to check variables, but goes on to configure the provider,
+# which fails here (no credentials, no network): the plan fails in any case, and what is checked is
+# the validation error: exactly one (the other, valid values pass), for var.VARIABLE, with the
+# rule's message as the module declares it, which names the spec's FIELD.
+input_plan() {
+    local dir=$1 label=$2 var=$3 value=$4 field=$5 out message
+    local args=(-var-file=inputs.tfvars -var "$var=$value")
+    echo "--- plan, $label: ${args[*]}"
+    out=$(AWS_ACCESS_KEY_ID=none AWS_SECRET_ACCESS_KEY=none AWS_EC2_METADATA_DISABLED=true AWS_MAX_ATTEMPTS=1 \
+        terraform -chdir="$dir" plan -input=false -lock=false -refresh=false -no-color "${args[@]}" 2>&1) && {
+        echo "$out"
+        echo "plan passed: it cannot without AWS, the check cannot tell what it checked" >&2
+        return 1
+    }
+    # Terraform wraps messages to its width: compared with runs of blanks as one space.
+    out=$(tr -s ' \n' '  ' <<<"$out")
+    message=$(rule_message "$dir/modules/mwaa/variables.tf" "$var")
+    if [[ "$message" != "$field "* ]]; then
+        echo "the validation message of $var does not name $field: $message" >&2
+        return 1
+    fi
+    if [[ $(grep -oF "Invalid value for variable" <<<"$out" | wc -l) -ne 1 ]] || ! grep -qF "var.$var is" <<<"$out" ||
+        ! grep -qF "$message" <<<"$out"; then
+        echo "$out"
+        echo "plan did not refuse var.$var alone with: $message" >&2
+        return 1
+    fi
+    echo "refused var.$var: $message"
+}
+
+input_plans() {
+    local dir=$1
+    input_values >"$dir/inputs.tfvars"
+    input_plan "$dir" "a bad VPC id" vpc "vpc-XYZ" network.existing_vpc_id &&
+        input_plan "$dir" "3 subnets" subnets \
+            '["subnet-0a1b2c3d4e5f60718", "subnet-08f7e6d5c4b3a2910", "subnet-01234567"]' network.existing_private_subnet_ids
 }
 
 # --- Escaping: hostile strings through the generator and the real HCL parser ----------------------
@@ -239,6 +305,7 @@ done
 escaping_spec >"$work/escaping.toml"
 check "<built-in escaping spec>" "escaping" "generate escaping init fmt validate test" "$work/escaping.toml"
 check "tests/terraform-root (hand-written root)" "handroot" "handroot init validate"
+check "specs/inputs.toml, bad -var values refused by plan" "inputvars" "generate init inputvars" "$root/specs/inputs.toml"
 sed 's/^\[output\]$/[output]\nterraform_layout = "module"/' "$root/specs/production.toml" >"$work/module-layout.toml"
 grep -q '^terraform_layout = "module"$' "$work/module-layout.toml" || { echo "error: production.toml has no [output] table" >&2; exit 1; }
 check "production.toml, terraform_layout = \"module\"" "modlayout" "module init fmt validate moduletest" "$work/module-layout.toml"
