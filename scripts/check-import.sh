@@ -14,4 +14,5 @@ ensure_tool botocore
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 MWAAGEN_GET_ENVIRONMENT_DIR="$out" cargo test --locked --quiet --test import round_trip_of_every_example_spec
-"$VENV/bin/python" scripts/check-get-environment.py --expect "$(ls specs/*.toml | wc -l)" "$out"
+# A spec with inputs (`{ input = "name" }`) has no live values to round-trip (tests/import.rs).
+"$VENV/bin/python" scripts/check-get-environment.py --expect "$(grep -L -E '\{ *input *=' specs/*.toml | wc -l)" "$out"

@@ -36,10 +36,69 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         .collect::<Result<Vec<_>, RenderError>>()?;
     let mut ctx = super::base_context(ir, Target::Cfn);
     ctx.insert("resources", &resources);
+    ctx.insert("parameters", &parameters_section(ir));
     Ok(vec![OutputFile {
         path: "template.yaml".into(),
         contents: super::render_ctx(Target::Cfn, "cfn/template.yaml", &ctx)?,
     }])
+}
+
+/// The `Parameters` and `Conditions` sections (empty when the spec has neither inputs nor
+/// unpinned object versions), each line starting with its line break. Written here rather than in
+/// the template: parsing template text costs more than writing it (docs/performance.md).
+fn parameters_section(ir: &Ir) -> String {
+    let mut s = String::new();
+    if ir.parameters.is_empty() && ir.inputs.is_empty() {
+        return s;
+    }
+    if ir.inputs.is_empty() {
+        s.push_str(
+            "\n\n# Object versions that the spec does not pin: CI passes them at deploy time (--parameter-overrides);\n\
+             # empty: not set.\nParameters:",
+        );
+    } else {
+        s.push_str(
+            "\n\nParameters:\n  # The spec's inputs: given at deploy time, with no default. An AWS-specific type where\n  \
+             # CloudFormation has one (it checks the ids exist in the account and region), else a String with\n  \
+             # the AWS rule mwaagen applies to a literal (CloudFormation user guide,\n  \
+             # parameters-section-structure.html).",
+        );
+    }
+    for i in &ir.inputs {
+        let _ = write!(s, "\n  {}:\n    Type: {}\n    Description: {}", i.id, i.cfn_type, yaml_scalar(&i.description));
+        if i.cfn_type == "String" {
+            let _ = write!(
+                s,
+                "\n    AllowedPattern: {}\n    MinLength: {}\n    MaxLength: {}\n    ConstraintDescription: {}",
+                yaml_scalar(&format!("^{}$", i.pattern)),
+                i.min,
+                i.max,
+                yaml_scalar(&i.rule)
+            );
+        }
+    }
+    if !ir.parameters.is_empty() && !ir.inputs.is_empty() {
+        s.push_str(
+            "\n  # Object versions that the spec does not pin: CI passes them at deploy time\n  \
+             # (--parameter-overrides); empty: not set.",
+        );
+    }
+    for p in &ir.parameters {
+        let default = p.default.as_deref().filter(|d| !d.is_empty()).map_or_else(|| "\"\"".to_owned(), yaml_scalar);
+        let _ = write!(
+            s,
+            "\n  {}:\n    Type: String\n    Default: {default}\n    Description: {}",
+            p.id,
+            yaml_scalar(&p.description)
+        );
+    }
+    if !ir.parameters.is_empty() {
+        s.push_str("\n\nConditions:");
+        for p in &ir.parameters {
+            let _ = write!(s, "\n  {}: !Not [!Equals [!Ref {}, \"\"]]", p.condition, p.id);
+        }
+    }
+    s
 }
 
 /// What the template reads of a resource.

@@ -25,6 +25,7 @@ mod kinds;
 mod locals;
 mod names;
 mod provider;
+mod tftest;
 mod views;
 
 pub use align::align;
@@ -66,7 +67,6 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
     ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
     ("terraform/adopt.tf", include_str!("../../../../templates/terraform/adopt.tf.tera")),
-    ("terraform/tests/mwaa.tftest.hcl", include_str!("../../../../templates/terraform/tests/mwaa.tftest.hcl.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
     ("terraform/root/main.tf", include_str!("../../../../templates/terraform/root/main.tf.tera")),
     ("terraform/root/outputs.tf", include_str!("../../../../templates/terraform/root/outputs.tf.tera")),
@@ -294,7 +294,16 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         add("removed.tf", render("terraform/removed.tf", &ctx)?);
     }
     add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
-    add("tests/mwaa.tftest.hcl", render("terraform/tests/mwaa.tftest.hcl", &ctx)?);
+    let test = tftest::tftest(
+        ir,
+        &tftest::TestInput {
+            header: &super::header_lines(ir, Target::Terraform),
+            views: ctx.get("views").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice),
+            mocks: &mocks,
+            retained: !retained.is_empty(),
+        },
+    )?;
+    add("tests/mwaa.tftest.hcl", align(test.trim_end()) + "\n");
     if !retained.is_empty() {
         add("tests/release/main.tf", render("terraform/tests/release/main.tf", &ctx)?);
     }
