@@ -251,10 +251,101 @@ pub fn render_environment(ir: &Ir) -> Result<OutputFile, RenderError> {
     ctx.insert("shared", &plan.shared);
     ctx.insert("vars", &plan.vars);
     ctx.insert("imports", &plan.imports);
+    ctx.insert("stack_class", &stack_class(ir, &env));
     Ok(OutputFile {
         path: format!("lib/{}.ts", env.file),
         contents: super::render_ctx(Target::Cdk, "cdk/lib/stack.ts", &ctx)?,
     })
+}
+
+/// The stack class at the end of `lib/<environment>.ts`: the construct in a stack, with the
+/// spec's inputs and object versions as CloudFormation parameters. Written here rather than in
+/// the template: parsing template text costs more than writing it (docs/performance.md).
+fn stack_class(ir: &Ir, env: &AppEnvironment) -> String {
+    let mut s = String::new();
+    if ir.inputs.is_empty() {
+        s.push_str(
+            "/** A stack that holds the environment and takes its object versions as CloudFormation parameters. */",
+        );
+    } else {
+        s.push_str(
+            "/**\n * A stack that holds the environment and takes the spec's inputs and its object versions as\n \
+             * CloudFormation parameters.\n */",
+        );
+    }
+    let _ = write!(
+        s,
+        "\nexport class {} extends cdk.Stack {{\n  /** The environment. */\n  public readonly mwaa: {};\n\n  \
+         constructor(scope: Construct, id: string, props?: cdk.StackProps) {{\n    super(scope, id, props);\n    \
+         this.templateOptions.templateFormatVersion = '2010-09-09';",
+        env.stack_class, env.class
+    );
+    if let Some(account) = &ir.account_id {
+        let _ = write!(
+            s,
+            "\n\n    // output.account_id: CloudFormation refuses to create or update the stack in any other account\n    \
+             // (the Rules section: CloudFormation user guide, rules-section-structure.html), as the\n    \
+             // CloudFormation target's template does.\n    new cdk.CfnRule(this, 'AccountId', {{\n      assertions: [\n        \
+             {{\n          assert: cdk.Fn.conditionEquals(cdk.Aws.ACCOUNT_ID, {}),\n          assertDescription: {},\n        \
+             }},\n      ],\n    }});",
+            ts_str(account),
+            ts_str(&format!("This stack is for account {account} (output.account_id)"))
+        );
+    }
+    for (n, i) in ir.inputs.iter().enumerate() {
+        if n == 0 {
+            s.push_str(
+                "\n\n    // The spec's inputs: given at deploy time (cdk deploy --parameters), with no default; an\n    \
+                 // AWS-specific type where CloudFormation has one, else the AWS rule as AllowedPattern.",
+            );
+        }
+        let _ = write!(
+            s,
+            "\n    const {}Input = new cdk.CfnParameter(this, {}, {{\n      type: {},\n      description: {},",
+            i.prop,
+            ts_str(&i.id),
+            ts_str(&i.cfn_type),
+            ts_str(&i.description)
+        );
+        if i.cfn_type == "String" {
+            let _ = write!(
+                s,
+                "\n      allowedPattern: {},\n      minLength: {},\n      maxLength: {},\n      constraintDescription: {},",
+                ts_str(&format!("^{}$", i.pattern)),
+                i.min,
+                i.max,
+                ts_str(&i.rule)
+            );
+        }
+        s.push_str("\n    });");
+    }
+    for (n, p) in ir.parameters.iter().enumerate() {
+        if n == 0 {
+            s.push_str(
+                "\n\n    // Object versions that the spec does not pin: CI passes them at deploy time\n    \
+                 // (cdk deploy --parameters); empty: not set.",
+            );
+        }
+        let default = p.default.as_deref().filter(|d| !d.is_empty()).map_or_else(|| "''".to_owned(), ts_str);
+        let _ = write!(
+            s,
+            "\n    const {} = new cdk.CfnParameter(this, {}, {{\n      type: 'String',\n      default: {default},\n      \
+             description: {},\n    }});",
+            p.var_name,
+            ts_str(&p.id),
+            ts_str(&p.description)
+        );
+    }
+    let _ = write!(s, "\n    this.mwaa = new {}(this, 'Mwaa', {{", env.class);
+    for i in &ir.inputs {
+        let value = if i.list { "valueAsList" } else { "valueAsString" };
+        let _ = write!(s, "\n      {}: {}Input.{value},", i.prop, i.prop);
+    }
+    for p in &ir.parameters {
+        let _ = write!(s, "\n      {}: {}.valueAsString,", prop_name(&p.id), p.var_name);
+    }
+    s.push_str("\n    });\n  }\n}\n");
+    s
 }
 
 /// A public member of the construct.
