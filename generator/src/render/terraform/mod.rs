@@ -10,6 +10,7 @@
 //!   file is already formatted.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use indexmap::IndexMap;
 use tera::{Tera, Value};
@@ -65,12 +66,9 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("terraform/data.tf", include_str!("../../../../templates/terraform/data.tf.tera")),
     ("terraform/locals.tf", include_str!("../../../../templates/terraform/locals.tf.tera")),
     ("terraform/resources.tf", include_str!("../../../../templates/terraform/resources.tf.tera")),
-    ("terraform/outputs.tf", include_str!("../../../../templates/terraform/outputs.tf.tera")),
     ("terraform/adopt.tf", include_str!("../../../../templates/terraform/adopt.tf.tera")),
     ("terraform/tests/release/main.tf", include_str!("../../../../templates/terraform/tests/release/main.tf.tera")),
     ("terraform/root/main.tf", include_str!("../../../../templates/terraform/root/main.tf.tera")),
-    ("terraform/root/outputs.tf", include_str!("../../../../templates/terraform/root/outputs.tf.tera")),
-    ("terraform/root/moved.tf", include_str!("../../../../templates/terraform/root/moved.tf.tera")),
     ("terraform/removed.tf", include_str!("../../../../templates/terraform/removed.tf.tera")),
     ("terraform/root/gitignore", include_str!("../../../../templates/terraform/root/gitignore.tera")),
 ];
@@ -119,6 +117,58 @@ const RETAINABLE: &[(&str, &str, &[&str])] = &[
     ),
     ("kms_key", "EnvironmentKey", &["aws_kms_key"]),
 ];
+
+/// The root's `moved.tf`: a `moved` block from each address of earlier mwaagen output to the
+/// module's. Written here rather than in a template, like the other files that are loops over
+/// many items: parsing and evaluating template text costs more than writing it
+/// (docs/performance.md).
+fn moved_tf(header: &[String; 2], views: &[View<'_>]) -> String {
+    let mut s = format!(
+        "# {}\n# {}\n\n# Earlier mwaagen output declared these resources in this root, named after the CloudFormation\n\
+         # logical ids (aws_subnet.private_subnet_1). These blocks move what a state made from that output\n\
+         # holds to the module's addresses, so that `terraform plan` shows moves, not replacements.\n\
+         # A block whose old address is not in the state does nothing.",
+        header[0], header[1]
+    );
+    for (from, to) in views.iter().flat_map(|v| &v.tf.moved) {
+        let _ = write!(s, "\n\nmoved {{\n  from = {from}\n  to = module.mwaa.{to}\n}}");
+    }
+    s
+}
+
+/// The module's `outputs.tf`: the outputs of the CloudFormation template, in snake case. A list
+/// that CloudFormation joins into one string (outputs are strings there) stays a list.
+fn outputs_tf(header: &[String; 2], ir: &Ir) -> String {
+    let mut s = format!("# {}\n# {}", header[0], header[1]);
+    for o in &ir.outputs {
+        let value = match &o.value {
+            Expr::Join { items, .. } => expr(&Expr::List(items.clone()), 2),
+            other => expr(other, 2),
+        };
+        let _ = write!(
+            s,
+            "\n\noutput \"{}\" {{\n  description = {}\n  value = {value}\n}}",
+            o.tf_name,
+            hcl::hcl_string(&o.description)
+        );
+    }
+    s
+}
+
+/// The root's `outputs.tf`: each output of the module, forwarded.
+fn root_outputs_tf(header: &[String; 2], ir: &Ir) -> String {
+    let mut s = format!("# {}\n# {}", header[0], header[1]);
+    for o in &ir.outputs {
+        let _ = write!(
+            s,
+            "\n\noutput \"{}\" {{\n  description = {}\n  value = module.mwaa.{}\n}}",
+            o.tf_name,
+            hcl::hcl_string(&o.description),
+            o.tf_name
+        );
+    }
+    s
+}
 
 /// The `removed` blocks' addresses: every retainable resource that `ir` does not create.
 fn removed(ir: &Ir) -> Vec<String> {
@@ -214,6 +264,7 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
     let needs_region_variable = ir.region.is_none();
     let locals = locals::Locals::new(ir, &data, environment_arn_used);
 
+    let header = super::header_lines(ir, Target::Terraform);
     let mut ctx = super::base_context(ir, Target::Terraform);
     ctx.insert("views", &views);
     ctx.insert("data", &data);
@@ -254,8 +305,11 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
             root.push(OutputFile { path: "variables.tf".into(), contents: render("terraform/variables.tf", &ctx)? });
         }
         root.push(OutputFile { path: "main.tf".into(), contents: render("terraform/root/main.tf", &ctx)? });
-        root.push(OutputFile { path: "outputs.tf".into(), contents: render("terraform/root/outputs.tf", &ctx)? });
-        root.push(OutputFile { path: "moved.tf".into(), contents: render("terraform/root/moved.tf", &ctx)? });
+        root.push(OutputFile {
+            path: "outputs.tf".into(),
+            contents: align(root_outputs_tf(&header, ir).trim_end()) + "\n",
+        });
+        root.push(OutputFile { path: "moved.tf".into(), contents: align(moved_tf(&header, &views).trim_end()) + "\n" });
         // Import blocks are allowed in the root module only (Terraform language docs, import
         // block); with the module layout the caller writes them (docs/operations.md).
         if !ir.imports.is_empty() {
@@ -293,11 +347,11 @@ pub(crate) fn render(ir: &Ir) -> Result<Vec<OutputFile>, RenderError> {
         ctx.insert("removed", &removed);
         add("removed.tf", render("terraform/removed.tf", &ctx)?);
     }
-    add("outputs.tf", render("terraform/outputs.tf", &ctx)?);
+    add("outputs.tf", align(outputs_tf(&header, ir).trim_end()) + "\n");
     let test = tftest::tftest(
         ir,
         &tftest::TestInput {
-            header: &super::header_lines(ir, Target::Terraform),
+            header: &header,
             views: ctx.get("views").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice),
             mocks: &mocks,
             retained: !retained.is_empty(),
