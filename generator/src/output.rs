@@ -1,6 +1,6 @@
 //! Writing generated files, all or nothing, and comparing them with what is on disk (`--check`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -193,6 +193,8 @@ pub fn write_all(dir: &Path, files: &[OutputFile], markers: &[String]) -> io::Re
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
+    /// `begin` created `dir`.
+    fresh: bool,
     tx: Mutex<Transaction>,
 }
 
@@ -202,6 +204,9 @@ pub struct Staged {
     /// (temporary file, target) pairs.
     staged: Vec<(PathBuf, PathBuf)>,
     unchanged: Vec<PathBuf>,
+    /// Files written in place, in folders this write created: no earlier file can be there, and
+    /// a rollback removes them with their folders.
+    fresh: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -215,7 +220,8 @@ impl Staging {
             tx.rollback();
             return Err(e);
         }
-        Ok(Self { dir: dir.to_path_buf(), tx: Mutex::new(tx) })
+        let fresh = !tx.created_dirs.is_empty();
+        Ok(Self { dir: dir.to_path_buf(), fresh, tx: Mutex::new(tx) })
     }
 
     fn tx(&self) -> std::sync::MutexGuard<'_, Transaction> {
@@ -230,11 +236,38 @@ impl Staging {
     /// The first I/O error, or a target someone made read-only. The caller should then drop the
     /// staging, which rolls everything back.
     pub fn stage(&self, files: &[OutputFile]) -> io::Result<Staged> {
-        let mut out = Staged { staged: Vec::with_capacity(files.len()), unchanged: Vec::new() };
-        // Folders this group already made sure of: one check per folder, not per file.
-        let mut folders: HashSet<&Path> = HashSet::new();
+        let mut out = Staged { staged: Vec::with_capacity(files.len()), unchanged: Vec::new(), fresh: Vec::new() };
+        // Folders this group already made sure of, and whether this write created them: one
+        // check per folder, not per file.
+        let mut folders: HashMap<&Path, bool> = HashMap::new();
         for f in files {
             let target = self.dir.join(&f.path);
+            let folder = Path::new(&f.path).parent().unwrap_or_else(|| Path::new(""));
+            let fresh = match folders.get(folder) {
+                Some(fresh) => *fresh,
+                None => {
+                    let full = self.dir.join(folder);
+                    let mut created = Transaction::default();
+                    let result = created.create_dirs(&full);
+                    // Fresh: this call made the folder, or it is the output folder that
+                    // `begin` made. (One another thread made is taken as not fresh: safe.)
+                    let fresh =
+                        created.created_dirs.last() == Some(&full) || (folder.as_os_str().is_empty() && self.fresh);
+                    self.tx().created_dirs.append(&mut created.created_dirs);
+                    result?;
+                    folders.insert(folder, fresh);
+                    fresh
+                }
+            };
+            // A folder this write created holds nothing of before: the file goes straight to its
+            // place (a rollback removes it with the folder), saving the read, the temporary file
+            // and the rename of each file of a new output folder.
+            if fresh {
+                self.tx().placed_new.push(target.clone());
+                fs::write(&target, &f.contents).map_err(|e| ctx(&target, e))?;
+                out.fresh.push(target);
+                continue;
+            }
             match fs::read(&target) {
                 Ok(bytes) if bytes == f.contents.as_bytes() => {
                     out.unchanged.push(target);
@@ -251,14 +284,6 @@ impl Staging {
                 }
                 _ => {}
             }
-            if let Some(folder) = Path::new(&f.path).parent() {
-                if folders.insert(folder) {
-                    let mut created = Transaction::default();
-                    let result = created.create_dirs(&self.dir.join(folder));
-                    self.tx().created_dirs.append(&mut created.created_dirs);
-                    result?;
-                }
-            }
             let temp = with_suffix(&target, "mwaagen-tmp");
             self.tx().temps.push(temp.clone());
             fs::write(&temp, &f.contents).map_err(|e| ctx(&temp, e))?;
@@ -274,7 +299,8 @@ impl Staging {
     /// The first I/O error, after the rollback.
     pub fn finish(self, groups: impl IntoIterator<Item = Staged>, markers: &[String]) -> io::Result<WriteReport> {
         let mut tx = std::mem::take(&mut *self.tx());
-        match tx.place(&self.dir, groups, markers) {
+        // A folder this write created has no stale files to look for.
+        match tx.place(&self.dir, groups, markers, !self.fresh) {
             Ok(report) => {
                 tx.commit();
                 Ok(report)
@@ -306,8 +332,10 @@ struct Transaction {
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    // The process id once: each `std::process::id()` is a system call.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
+    path.with_file_name(format!(".{name}.{}.{suffix}", PID.get_or_init(std::process::id)))
 }
 
 fn ctx(path: &Path, e: io::Error) -> io::Error {
@@ -320,17 +348,21 @@ impl Transaction {
         dir: &Path,
         groups: impl IntoIterator<Item = Staged>,
         markers: &[String],
+        look_for_stale: bool,
     ) -> io::Result<WriteReport> {
         let mut report = WriteReport::default();
         let mut wanted = HashSet::new();
         let mut staged = Vec::new();
+        let mut fresh = Vec::new();
         for g in groups {
             wanted.extend(g.unchanged.iter().cloned());
             wanted.extend(g.staged.iter().map(|(_, target)| target.clone()));
+            wanted.extend(g.fresh.iter().cloned());
             report.unchanged.extend(g.unchanged);
             staged.extend(g.staged);
+            fresh.extend(g.fresh);
         }
-        let stale = stale_files(dir, &wanted, markers)?;
+        let stale = if look_for_stale { stale_files(dir, &wanted, markers)? } else { Vec::new() };
         drop(wanted);
         // Move old files aside and the new ones into place. Every temporary file is renamed
         // from here on, so the list of those left to remove on a rollback is cut as we go.
@@ -342,7 +374,8 @@ impl Transaction {
                 return Err(e);
             }
         }
-        report.written = staged.into_iter().map(|(_, target)| target).collect();
+        report.written = fresh;
+        report.written.extend(staged.into_iter().map(|(_, target)| target));
         // Stale generated files are moved aside too, and deleted on commit.
         for path in stale {
             let backup = with_suffix(&path, "mwaagen-bak");
@@ -514,6 +547,32 @@ mod tests {
             .collect::<Result<_, _>>()?;
         names.sort();
         assert_eq!(names, ["a.txt", "b"]);
+        Ok(())
+    }
+
+    /// Files written straight into folders the write created are undone with those folders.
+    #[test]
+    fn failure_in_a_new_folder_leaves_nothing() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let out = tmp.path().join("out");
+        // "env/x.tf" goes in place in the new folder "env"; "env/x.tf/y" then needs a folder where
+        // that file is: the write fails and must remove "env/x.tf", "env" and "out".
+        let files = vec![file("top.txt", "T"), file("env/x.tf", "X"), file("env/x.tf/y", "Y")];
+        assert!(write_all(&out, &files, &[]).is_err());
+        assert!(!out.exists(), "the new output folder is left behind");
+        // The same files in an output folder that exists: the new folder is removed, the old
+        // file stays.
+        fs::create_dir(&out)?;
+        fs::write(out.join("keep.txt"), "K")?;
+        assert!(write_all(&out, &files, &[]).is_err());
+        let names: Vec<String> = fs::read_dir(&out)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names, ["keep.txt"]);
+        // And a write that succeeds reports every file as written.
+        let report = write_all(&tmp.path().join("fresh"), &files[..2], &[])?;
+        assert_eq!(report.written.len(), 2);
+        assert_eq!(fs::read_to_string(tmp.path().join("fresh/env/x.tf"))?, "X");
         Ok(())
     }
 }
