@@ -171,8 +171,9 @@ pub struct WriteReport {
 }
 
 /// Writes `files` under `dir` and removes stale generated files, all or nothing: every file is
-/// first written to a temporary file beside its target, then renamed into place; if any step
-/// fails, what was done is undone and `dir` is left as it was.
+/// first written to a temporary file beside its target, then renamed into place (a file in a
+/// folder this write creates is written in place: nothing was there); if any step fails, what
+/// was done is undone and `dir` is left as it was.
 ///
 /// # Errors
 /// The first I/O error, after the rollback.
