@@ -8,8 +8,8 @@
 use crate::ir::{camel_case, Expr, Input};
 use crate::model::{Config, Given, InputKind};
 use crate::rules::{
-    Text, EC2_INTERNET_GATEWAY_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, IAM_ROLE_ARN, KMS_KEY_ARN,
-    S3_BUCKET_ARN, SECURITY_GROUP_LIST, SUBNET_LIST,
+    Text, EC2_INTERNET_GATEWAY_ID, EC2_SECURITY_GROUP_ID, EC2_SUBNET_ID, EC2_VPC_ID, IAM_ROLE_ARN, KMS_KEY_ARN, REGION,
+    S3_BUCKET_ARN, SECURITY_GROUP_LIST, SNS_TOPIC_NAME, SUBNET_LIST,
 };
 
 /// A string that may be an input, as an expression.
@@ -31,10 +31,16 @@ pub(super) fn subnets(g: &Given<[String; 2]>) -> Vec<Expr> {
     }
 }
 
-/// An SNS topic ARN (SNS API, CreateTopicInput.Name: 1 to 256 letters, digits, `_` and `-`, and
-/// `.fifo` at the end of a FIFO topic's name; ARN format: SNS developer guide,
-/// sns-using-identity-based-policies.html).
-const SNS_TOPIC_ARN: &str = "arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?";
+/// An SNS topic ARN, `arn:PARTITION:sns:REGION:ACCOUNT:NAME`, from the rules validation applies
+/// to a literal `sns_topic_arn` (validate/aws.rs `sns_topic_arn_problem`): the region of
+/// [`REGION`], a 12-digit account, the name of [`SNS_TOPIC_NAME`] (SNS API, CreateTopicInput.Name).
+fn sns_topic_arn() -> String {
+    format!(
+        "arn:aws(-[a-z]+)*:sns:{}:\\d{{12}}:{}",
+        REGION.pattern.unwrap_or(".+"),
+        SNS_TOPIC_NAME.pattern.unwrap_or(".+")
+    )
+}
 
 /// The inputs of the spec, each with its rule.
 pub(super) fn inputs(config: &Config) -> Vec<Input> {
@@ -117,7 +123,7 @@ pub(super) fn inputs(config: &Config) -> Vec<Input> {
                 ),
                 InputKind::TopicArn => (
                     "String",
-                    SNS_TOPIC_ARN.to_owned(),
+                    sns_topic_arn(),
                     1,
                     2048,
                     "an SNS topic ARN: arn:aws:sns:REGION:ACCOUNT-ID:TOPIC-NAME",
