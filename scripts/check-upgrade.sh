@@ -25,20 +25,8 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for d in tests/upgrade/*/; do names+=("$(basename "$d")"); done
 fi
-missing=()
-command -v terraform >/dev/null 2>&1 || missing+=("terraform is not on PATH")
-[ -d "$mirror/registry.terraform.io/hashicorp/aws" ] || missing+=("no hashicorp/aws provider in the filesystem mirror $mirror")
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "${MWAAGEN_SKIP_TERRAFORM:-}" = 1 ]; then
-    echo "!!! SKIPPED: the upgrade check did NOT run (MWAAGEN_SKIP_TERRAFORM=1): ${missing[*]} !!!"
-    exit 0
-  fi
-  printf 'error: %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-[ -x "$BIN" ] || { echo "error: $BIN not found; run cargo build --release first" >&2; exit 1; }
-
 source scripts/lib.sh
+require_terraform "the upgrade check" "$mirror" "$BIN"
 mkdir -p "$CACHE"
 ensure_tool moto
 PY="$VENV/bin/python"

@@ -1,5 +1,24 @@
 # Shared by the check scripts: sourced, not run.
 
+# require_terraform WHAT MIRROR BIN: terraform on PATH, the hashicorp/aws provider in the filesystem
+# mirror and the mwaagen binary, or stop: with MWAAGEN_SKIP_TERRAFORM=1 the check says loudly that
+# WHAT did not run and exits 0 (the apply, upgrade and adoption checks).
+require_terraform() {
+  local what=$1 mirror=$2 bin=$3 missing=()
+  command -v terraform >/dev/null 2>&1 || missing+=("terraform is not on PATH")
+  [ -d "$mirror/registry.terraform.io/hashicorp/aws" ] || missing+=("no hashicorp/aws provider in the filesystem mirror $mirror")
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "${MWAAGEN_SKIP_TERRAFORM:-}" = 1 ]; then
+      echo "!!! SKIPPED: $what did NOT run (MWAAGEN_SKIP_TERRAFORM=1): ${missing[*]} !!!"
+      exit 0
+    fi
+    printf 'error: %s\n' "${missing[@]}" >&2
+    echo "       install them, point MWAAGEN_TF_PLUGINS at the mirror, or set MWAAGEN_SKIP_TERRAFORM=1 to skip" >&2
+    exit 1
+  fi
+  [ -x "$bin" ] || { echo "error: $bin not found; run cargo build --release first" >&2; exit 1; }
+}
+
 # ensure_venv DIR TOOL VERSION: a venv in DIR with TOOL==VERSION installed from PyPI, made anew only
 # when it is missing or holds another version.
 ensure_venv() {

@@ -70,7 +70,8 @@ fn local(name: &str) -> Ref {
     Ref { id: name.to_owned(), kind: LOCAL.to_owned(), attr: Attr::Id }
 }
 
-fn string_map(map: &IndexMap<String, String>) -> Expr {
+/// A map of strings as an IR map (written as an HCL object).
+pub(super) fn string_map(map: &IndexMap<String, String>) -> Expr {
     Expr::Map(map.iter().map(|(k, v)| (k.clone(), Expr::s(v.clone()))).collect())
 }
 

@@ -222,8 +222,7 @@ pub(crate) fn register(tera: &mut Tera) {
     });
     tera.register_filter("hcl_map", |v: &Value, args: &HashMap<String, Value>| {
         let map: IndexMap<String, String> = super::json_arg(v)?;
-        let e = Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect());
-        Ok(Value::String(expr(&e, usize_arg(args, "indent", 0))))
+        Ok(Value::String(expr(&locals::string_map(&map), usize_arg(args, "indent", 0))))
     });
 }
 

@@ -50,9 +50,9 @@ fn hcl(v: Option<&Value>) -> Result<String, RenderError> {
 
 /// The `hcl_map(indent=4)` filter: a string map as an HCL object.
 fn hcl_map(v: Option<&Value>) -> Result<String, RenderError> {
-    let map: IndexMap<String, String> = serde_json::from_value(v.cloned().unwrap_or(Value::Null))
+    let map: IndexMap<String, String> = serde::Deserialize::deserialize(v.unwrap_or(&Value::Null))
         .map_err(|e| RenderError(format!("terraform test: a map of strings expected: {e}")))?;
-    Ok(expr(&Expr::Map(map.into_iter().map(|(k, v)| (k, Expr::Str(v))).collect()), 4))
+    Ok(expr(&super::locals::string_map(&map), 4))
 }
 
 fn assert(out: &mut String, condition: &str, message: &str) {
